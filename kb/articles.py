@@ -1,0 +1,405 @@
+"""Articles: reading a docs folder, validating front matter, collecting problems.
+
+A Markdown file below the docs folder is an article (one shopper question)
+unless it is a *page*: it lies in one of the `pages` folders (default
+`blog/`) or its front matter says `article: false`. Pages are left to MkDocs
+and never validated as articles.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from kb import yamlio
+from kb.contact import parse_date
+from kb.problems import ERROR, WARNING, Problem, closest, expected_one_of
+from kb.settings import Settings
+
+REQUIRED = ("title", "summary", "policy", "stages", "reviewed")
+OPTIONAL = ("contexts", "keywords", "review_every", "owner", "related", "covers",
+            "draft", "publish", "expires")
+FIELDS = REQUIRED + OPTIONAL
+# Keys MkDocs and Material understand; allowed on articles without a warning.
+THEME_KEYS = ("article", "description", "template", "hide", "search", "icon", "status",
+              "subtitle", "tags", "comments", "social")
+MAX_SUMMARY = 300
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|&[a-zA-Z]+;|&#\d+;")
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass
+class Article:
+    slug: str
+    src_uri: str  # path below the docs folder, with forward slashes
+    path: str  # as shown in messages
+    title: str
+    summary: str
+    policy: str
+    stages: list[str]
+    reviewed: date
+    review_every: int
+    owner: str
+    contexts: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    covers: list[str] = field(default_factory=list)
+    draft: bool = False
+    publish: date | None = None
+    expires: date | None = None
+    body: str = ""
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def is_live(self, today: date) -> bool:
+        """Published on `today`: not a draft, past `publish`, before `expires`."""
+        if self.draft:
+            return False
+        if self.publish and today < self.publish:
+            return False
+        if self.expires and today >= self.expires:
+            return False
+        return True
+
+    @property
+    def review_due(self) -> date:
+        return self.reviewed + timedelta(days=self.review_every)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 1)
+
+
+@dataclass
+class Collection:
+    """Everything found in one docs folder."""
+
+    docs_dir: str
+    articles: list[Article] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # src_uris of non-article pages
+    broken: list[str] = field(default_factory=list)  # slugs of articles with errors
+
+    @property
+    def checked(self) -> int:
+        """How many article files were read, valid or not."""
+        return len(self.articles) + len(self.broken)
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_slug(self) -> dict[str, Article]:
+        return {a.slug: a for a in self.articles}
+
+    def live(self, today: date) -> list[Article]:
+        return [a for a in self.articles if a.is_live(today)]
+
+
+def slug_for(src_uri: str) -> str:
+    """`retour/termijn.md` -> `retour/termijn`; `retour/index.md` -> `retour`."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    for index in ("/index", "/README"):
+        if stem.endswith(index):
+            return stem[: -len(index)]
+    return "" if stem in ("index", "README") else stem
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    """A file-name-safe slug: accents folded, lowercase, words joined by '-'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "vraag"
+
+
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _normal_title(title: str) -> str:
+    return re.sub(r"[\s?!.]+", " ", title.casefold()).strip()
+
+
+def iter_markdown(docs_dir: str) -> list[str]:
+    """All Markdown files below `docs_dir` as sorted src_uris, skipping dot-folders."""
+    found = []
+    for root, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.endswith(".md") and not name.startswith("."):
+                rel = os.path.relpath(os.path.join(root, name), docs_dir)
+                found.append(rel.replace(os.sep, "/"))
+    return sorted(found)
+
+
+def load_collection(docs_dir: str, settings: Settings, today: date) -> Collection:
+    """Read and validate every Markdown file below `docs_dir`."""
+    collection = Collection(docs_dir)
+    for src_uri in iter_markdown(docs_dir):
+        path = os.path.join(docs_dir, src_uri)
+        result = read_article(path, src_uri, settings, today, collection.problems)
+        if isinstance(result, Article):
+            collection.articles.append(result)
+        elif result is None:
+            collection.pages.append(src_uri)
+        else:
+            collection.broken.append(slug_for(src_uri))
+    collection.problems += _check_unique(collection)
+    collection.problems += _check_related(collection, today)
+    return collection
+
+
+def read_article(path: str, src_uri: str, settings: Settings, today: date,
+                 problems: list[Problem]) -> Article | None | bool:
+    """Read one file, appending what is wrong with it to `problems`.
+
+    Returns the Article, None for a page (not an article), or False when the
+    file is broken.
+    """
+    shown = display_path(path)
+    in_pages = any(src_uri == p or src_uri.startswith(p + "/") for p in settings.pages)
+    if in_pages:
+        return None
+
+    def error(message: str, line: int | None = None, key: str | None = None,
+              severity: str = ERROR) -> None:
+        problems.append(Problem(shown, message, line, key, severity))
+
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        error(f"cannot be read: {exc.strerror}")
+        return False
+    if not raw.strip():
+        error("the file is empty; an article needs front matter and an answer")
+        return False
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        error(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+              line)
+        return False
+    text = text.replace("\r\n", "\n")
+
+    if not text.startswith("---"):
+        error("has no front matter; an article starts with a '---' line followed by "
+              "title, summary, policy, stages and reviewed (mark a page that is not an "
+              "article with 'article: false' or put it under "
+              f"{', '.join(p + '/' for p in settings.pages)})", 1)
+        return False
+    first_newline = text.find("\n")
+    if text[:first_newline].strip() != "---":
+        error("the front matter must start with a line of exactly '---'", 1)
+        return False
+    end = _FRONT_MATTER_END.search(text, first_newline + 1)
+    if not end:
+        error("the front matter starts with '---' on line 1 but is never closed with '---'", 1)
+        return False
+    yaml_text = text[first_newline + 1: end.start()]
+    body = text[end.end():].lstrip("\n")
+    try:
+        parsed = yamlio.load_mapping(yaml_text)
+    except yamlio.YamlError as exc:
+        error(f"the front matter is not valid YAML: {exc.message}",
+              (exc.line or 0) + 1)
+        return False
+    if not isinstance(parsed, yamlio.Mapping):
+        found = "nothing" if parsed is None else f"{type(parsed).__name__} {parsed!r}"
+        error(f"the front matter must be a mapping of keys to values but found {found}", 2)
+        return False
+
+    data = parsed.data
+    lines = {key: line + 1 for key, line in parsed.lines.items()}
+    for key, line in parsed.duplicates:
+        error(f"is set twice; the last value wins, remove the other one", line + 1, key)
+    marker = data.get("article", True)
+    if marker is False:
+        return None
+    if marker is not True:
+        error(f"expected true or false but found {marker!r}", lines.get("article"), "article")
+    return _validate(data, lines, body, shown, src_uri, settings, today, error)
+
+
+def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str,
+              src_uri: str, settings: Settings, today: date, error: Any) -> Article | bool:
+    tax = settings.taxonomy
+    broken = False
+    draft = data.get("draft", False)
+
+    def fail(key: str, message: str, severity: str = ERROR) -> None:
+        nonlocal broken
+        broken = broken or severity == ERROR
+        error(message, lines.get(key, 1), key, severity)
+
+    for key in data:
+        if key not in FIELDS and key not in THEME_KEYS:
+            guess = closest(key, FIELDS)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            error(f"unknown front-matter key{hint} (known keys: {', '.join(FIELDS)})",
+                  lines.get(key), key, WARNING)
+    for key in REQUIRED:
+        if key not in data or data[key] is None:
+            if key == "summary" and draft is True:
+                error("missing; a draft may go without, but it cannot be published without "
+                      "a short answer", 1, key, WARNING)
+                continue
+            fail(key, "missing required field")
+
+    def text(key: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            fail(key, f"expected a text but found {value!r}")
+            return ""
+        if not value.strip():
+            fail(key, "must not be empty")
+        return " ".join(value.split())
+
+    def id_list(key: str, choices: list[str], *, required: bool = False) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            fail(key, f"expected a list such as [{choices[0] if choices else 'x'}] "
+                      f"but found {value!r}")
+            return []
+        if required and not value:
+            fail(key, f"expected at least one of {', '.join(choices)} but found an empty list")
+        result = []
+        for item in value:
+            if item not in choices:
+                fail(key, expected_one_of(item, choices))
+            elif item not in result:
+                result.append(item)
+        return result
+
+    def word_list(key: str) -> list[str]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
+        ):
+            fail(key, f"expected a list of words but found {value!r}")
+            return []
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def when(key: str) -> date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            shape = isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip())
+            why = "is not a real date" if shape else "expected a date as YYYY-MM-DD"
+            fail(key, f"{why} but found {value!r}" if not shape else f"{value!r} {why}")
+        return parsed
+
+    title = text("title")
+    summary = text("summary")
+    if summary:
+        if len(summary) > MAX_SUMMARY:
+            fail("summary", f"expected at most {MAX_SUMMARY} characters but found "
+                            f"{len(summary)}; move the detail into the answer below")
+        if _HTML_TAG.search(summary):
+            fail("summary", f"expected plain text but found HTML "
+                            f"{_HTML_TAG.search(summary).group(0)!r}")
+    policy = data.get("policy")
+    if policy is not None and policy not in tax.policies:
+        fail("policy", expected_one_of(policy, tax.policies))
+        policy = None
+    stages = id_list("stages", list(tax.stages), required=True)
+    contexts = id_list("contexts", list(tax.contexts))
+    items = list(tax.policies[policy].items) if policy else []
+    covers = id_list("covers", items) if policy else []
+    keywords = word_list("keywords")
+    related = word_list("related")
+    reviewed = when("reviewed")
+    publish = when("publish")
+    expires = when("expires")
+    if reviewed and reviewed > today:
+        error(f"{reviewed.isoformat()} is in the future; use the date of the review",
+              lines.get("reviewed"), "reviewed", WARNING)
+    if publish and expires and expires <= publish:
+        fail("expires", f"expected a date after publish ({publish.isoformat()}) but found "
+                        f"{expires.isoformat()}")
+    review_every = data.get("review_every", settings.review_every)
+    if not (isinstance(review_every, int) and not isinstance(review_every, bool)
+            and review_every > 0):
+        fail("review_every", f"expected a whole number of days above 0 but found "
+                             f"{review_every!r}")
+    owner = data.get("owner", settings.owner)
+    if not isinstance(owner, str) or not owner.strip():
+        fail("owner", f"expected a team or person name but found {owner!r}")
+    for key in ("draft",):
+        if not isinstance(data.get(key, False), bool):
+            fail(key, f"expected true or false but found {data[key]!r}")
+    if broken or reviewed is None or policy is None or not title:
+        return False
+    return Article(
+        slug=slug_for(src_uri), src_uri=src_uri, path=shown, title=title, summary=summary,
+        policy=policy, stages=stages, reviewed=reviewed, review_every=review_every,
+        owner=owner.strip(), contexts=contexts, keywords=keywords, related=related,
+        covers=covers, draft=bool(draft), publish=publish, expires=expires, body=body,
+        lines=lines,
+    )
+
+
+def _check_unique(collection: Collection) -> list[Problem]:
+    problems = []
+    slugs: dict[str, Article] = {}
+    titles: dict[str, Article] = {}
+    for article in collection.articles:
+        key = article.slug.casefold()
+        if key in slugs:
+            problems.append(Problem(article.path, f"same slug {article.slug!r} as "
+                                    f"{slugs[key].path}; both would be published at one "
+                                    f"address, rename one file", 1, "slug"))
+        else:
+            slugs[key] = article
+        norm = _normal_title(article.title)
+        if norm in titles:
+            problems.append(Problem(article.path, f"same question as {titles[norm].path} "
+                                    f"({article.title!r}); merge them or rephrase one",
+                                    article.line("title"), "title"))
+        else:
+            titles[norm] = article
+    return problems
+
+
+def _check_related(collection: Collection, today: date) -> list[Problem]:
+    problems = []
+    by_slug = collection.by_slug()
+    slugs = list(by_slug)
+    for article in collection.articles:
+        for slug in article.related:
+            line = article.line("related")
+            target = by_slug.get(slug.strip("/").removesuffix(".md"))
+            if target is None and slug in collection.broken:
+                continue  # that file's own errors are reported already
+            if target is None:
+                guess = closest(slug, slugs)
+                hint = f" (did you mean {guess!r}?)" if guess else ""
+                problems.append(Problem(article.path, f"no article has the slug {slug!r}{hint}",
+                                        line, "related"))
+            elif target is article:
+                problems.append(Problem(article.path, "an article cannot be related to itself",
+                                        line, "related"))
+            elif article.is_live(today) and not target.is_live(today):
+                problems.append(Problem(article.path, f"{slug!r} is not published today "
+                                        f"(draft, scheduled or expired) and is left out of the "
+                                        f"related questions", line, "related", WARNING))
+    return problems

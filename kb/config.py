@@ -1,0 +1,51 @@
+"""Options of the `kb` MkDocs plugin, as written under `plugins: - kb:` in mkdocs.yml.
+
+Simple options are typed here so MkDocs rejects a wrong type early; nested
+ones (taxonomy, contact) are checked in depth by `kb.settings`, which the
+CLI uses too, so both report identical messages.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from kb import settings as defaults
+
+
+class KbConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off (for example for a quick preview of plain pages)."""
+
+    language = c.Optional(c.Type(str))
+    """Language of the site and its interface strings (`nl` or `en`); defaults to
+    `theme.language`. Also sets the search language, with stemming enabled."""
+
+    review_every = c.Type(int, default=defaults.DEFAULT_REVIEW_EVERY)
+    """Days between content reviews for articles without `review_every`."""
+
+    owner = c.Type(str, default=defaults.DEFAULT_OWNER)
+    """Who reviews articles without an `owner` (a team or person name)."""
+
+    review_policy = c.Choice(defaults.REVIEW_POLICIES, default="warn")
+    """What an overdue review does to `kb check` and `kb build`: `warn` or `fail`."""
+
+    pages = c.ListOfItems(c.Type(str), default=list(defaults.DEFAULT_PAGES))
+    """Folders below the docs folder whose Markdown files are pages, not articles
+    (the blog, hand-written pages). A file elsewhere becomes a page with
+    `article: false` in its front matter."""
+
+    top_questions = c.Type(int, default=defaults.DEFAULT_TOP_QUESTIONS)
+    """How many questions the home page shows under "most asked"."""
+
+    taxonomy = c.Type(dict, default={})
+    """Relabel or extend policy areas (with checklist `items`), journey `stages`
+    and `contexts`: `{policies: {account: {label: {nl: ..., en: ...}}}}`."""
+
+    contact = c.Type((dict, list), default={})
+    """Contact channels: `timezone`, shared `closed` dates and `channels`, each with
+    `type`, `label`, `link`/`number`/`address`, `hours`, `closed`, `response_time`."""
+
+    def as_options(self) -> dict:
+        """The options as the user wrote them, for `kb.settings.parse_settings`."""
+        return {key: value for key, value in self.items() if value is not None}

@@ -1,0 +1,347 @@
+"""Contact channels: how a shopper reaches a person, when, and how fast.
+
+Parsed from the `contact:` option; used by the contact page, the fallback
+block under every answer and (later) the help blocks on the shop's pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from kb.problems import Problem, closest, expected_one_of
+from kb.taxonomy import LANGUAGES, Labels, pick
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+TYPES = ("chat", "phone", "email", "whatsapp", "form", "store")
+UNITS = {
+    "minutes": ("m", "min", "mins", "minute", "minutes", "minuut", "minuten"),
+    "hours": ("h", "hr", "hrs", "hour", "hours", "uur", "uren"),
+    "days": ("d", "day", "days", "dag", "dagen"),
+    "workdays": ("workday", "workdays", "working day", "working days",
+                 "business day", "business days", "werkdag", "werkdagen"),
+}
+_UNIT_OF = {alias: unit for unit, aliases in UNITS.items() for alias in aliases}
+_RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_DURATION = re.compile(r"^(\d+)\s*([a-z ]+)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_JS_NAME = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
+
+DEFAULT_LABELS: dict[str, Labels] = {
+    "chat": {"nl": "Chat", "en": "Chat"},
+    "phone": {"nl": "Telefoon", "en": "Phone"},
+    "email": {"nl": "E-mail", "en": "E-mail"},
+    "whatsapp": {"nl": "WhatsApp", "en": "WhatsApp"},
+    "form": {"nl": "Contactformulier", "en": "Contact form"},
+    "store": {"nl": "Winkel", "en": "Shop"},
+}
+
+
+@dataclass
+class Duration:
+    amount: int
+    unit: str  # one of UNITS
+
+    @property
+    def minutes(self) -> int:
+        per = {"minutes": 1, "hours": 60, "days": 1440, "workdays": 1440}
+        return self.amount * per[self.unit]
+
+
+@dataclass
+class Channel:
+    id: str
+    type: str
+    label: Labels
+    link: str | None = None
+    number: str | None = None
+    address: str | None = None
+    action: str | None = None
+    hours: dict[str, list[tuple[int, int]]] | None = None  # None: no fixed hours
+    closed: list[date] = field(default_factory=list)
+    timezone: str = "Europe/Amsterdam"
+    response_time: Duration | None = None
+    note: Labels = field(default_factory=dict)
+
+    def title(self, lang: str) -> str:
+        return pick(self.label, lang, self.id)
+
+    def note_for(self, lang: str) -> str:
+        return pick(self.note, lang)
+
+    @property
+    def href(self) -> str | None:
+        """Where a click on the channel goes, derived when not configured."""
+        if self.link:
+            return self.link
+        if self.type == "phone" and self.number:
+            return "tel:" + re.sub(r"[^\d+]", "", self.number)
+        if self.type == "email" and self.address:
+            return "mailto:" + self.address
+        if self.type == "whatsapp" and self.number and self.number.strip().startswith("+"):
+            return "https://wa.me/" + re.sub(r"\D", "", self.number)
+        return None
+
+    @property
+    def display(self) -> str | None:
+        """The number or address as a shopper reads it."""
+        return self.number or self.address
+
+
+@dataclass
+class Contact:
+    timezone: str = "Europe/Amsterdam"
+    channels: list[Channel] = field(default_factory=list)
+
+
+_CHANNEL_KEYS = ("id", "type", "label", "link", "number", "address", "action", "hours",
+                 "closed", "timezone", "response_time", "note")
+
+
+def parse_duration(value: Any) -> Duration | None:
+    """'2 min', '4 hours', '1 werkdag' -> Duration; None when not understood."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return Duration(value, "minutes")
+    if not isinstance(value, str):
+        return None
+    match = _DURATION.match(value.strip().lower())
+    if not match or match.group(2).strip() not in _UNIT_OF:
+        return None
+    return Duration(int(match.group(1)), _UNIT_OF[match.group(2).strip()])
+
+
+def parse_date(value: Any) -> date | None:
+    """A real calendar date written as YYYY-MM-DD, else None."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+def _parse_ranges(value: Any) -> list[tuple[int, int]] | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("closed", "gesloten", "")):
+        return []
+    if value is False:
+        return []
+    parts = value if isinstance(value, list) else str(value).split(",")
+    ranges = []
+    for part in parts:
+        match = _RANGE.match(str(part).strip())
+        if not match:
+            return None
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        start, end = h1 * 60 + m1, h2 * 60 + m2
+        if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or end > 1440 or end <= start:
+            return None
+        ranges.append((start, end))
+    ranges.sort()
+    if any(a[1] > b[0] for a, b in zip(ranges, ranges[1:])):
+        return None
+    return ranges
+
+
+def _check_timezone(value: Any, where: str, path: str, problems: list[Problem]) -> str | None:
+    if isinstance(value, str):
+        try:
+            ZoneInfo(value)
+            return value
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    message = f"expected an IANA time zone such as 'Europe/Amsterdam' but found {value!r}"
+    guess = closest(value, available_timezones())
+    if guess:
+        message += f" (did you mean {guess!r}?)"
+    problems.append(Problem(path, message, field=where))
+    return None
+
+
+def _dates(value: Any, where: str, path: str, problems: list[Problem]) -> list[date]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        value = [value]
+    result = []
+    for item in value:
+        parsed = parse_date(item)
+        if parsed is None:
+            problems.append(Problem(path, f"expected a date as YYYY-MM-DD but found {item!r}",
+                                    field=where))
+        else:
+            result.append(parsed)
+    return sorted(set(result))
+
+
+def _labels(value: Any) -> Labels | None:
+    if isinstance(value, str) and value.strip():
+        return {lang: value for lang in LANGUAGES}
+    if isinstance(value, dict) and value and all(
+        isinstance(v, str) and v.strip() for v in value.values()
+    ):
+        return {str(k): v for k, v in value.items()}
+    return None
+
+
+def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
+    """Read the `contact:` option; returns the model and every problem found."""
+    problems: list[Problem] = []
+    base = "plugins.kb.contact"
+    contact = Contact()
+    if value is None:
+        return contact, problems
+    if isinstance(value, list):
+        value = {"channels": value}
+    if not isinstance(value, dict):
+        return contact, [Problem(path, f"expected a mapping but found {value!r}", field=base)]
+    for key in value:
+        if key not in ("timezone", "closed", "channels"):
+            problems.append(Problem(path, expected_one_of(key, ("timezone", "closed", "channels")),
+                                    field=f"{base}.{key}"))
+    if "timezone" in value:
+        contact.timezone = _check_timezone(value["timezone"], f"{base}.timezone", path,
+                                           problems) or contact.timezone
+    shared_closed = _dates(value.get("closed"), f"{base}.closed", path, problems)
+    channels = value.get("channels") or []
+    if not isinstance(channels, list):
+        problems.append(Problem(path, f"expected a list of channels but found {channels!r}",
+                                field=f"{base}.channels"))
+        channels = []
+    seen: set[str] = set()
+    for index, spec in enumerate(channels):
+        channel = _parse_channel(spec, f"{base}.channels[{index}]", path, problems, contact)
+        if channel is None:
+            continue
+        channel.closed = sorted(set(channel.closed) | set(shared_closed))
+        if channel.id in seen:
+            problems.append(Problem(path, f"two channels have the id {channel.id!r}; give one "
+                                          f"an 'id'", field=f"{base}.channels[{index}].id"))
+        seen.add(channel.id)
+        contact.channels.append(channel)
+    return contact, problems
+
+
+def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
+                   contact: Contact) -> Channel | None:
+    if not isinstance(spec, dict):
+        problems.append(Problem(path, f"expected a mapping but found {spec!r}", field=where))
+        return None
+    before = len(problems)
+    for key in spec:
+        if key not in _CHANNEL_KEYS:
+            problems.append(Problem(path, expected_one_of(key, _CHANNEL_KEYS), field=f"{where}.{key}"))
+    kind = spec.get("type")
+    if kind not in TYPES:
+        problems.append(Problem(path, expected_one_of(kind, TYPES), field=f"{where}.type"))
+        return None
+    channel = Channel(id=str(spec.get("id") or kind), type=kind,
+                      label=dict(DEFAULT_LABELS[kind]), timezone=contact.timezone)
+    for key in ("label", "note"):
+        if key in spec:
+            labels = _labels(spec[key])
+            if labels is None:
+                problems.append(Problem(path, f"expected a text or a mapping of language to "
+                                              f"text but found {spec[key]!r}", field=f"{where}.{key}"))
+            else:
+                getattr(channel, key).update(labels)
+    for key in ("link", "number", "address"):
+        if key in spec:
+            if isinstance(spec[key], (str, int)) and str(spec[key]).strip():
+                setattr(channel, key, str(spec[key]).strip())
+            else:
+                problems.append(Problem(path, f"expected a text but found {spec[key]!r}",
+                                        field=f"{where}.{key}"))
+    if channel.link and not re.match(r"^(https?:|mailto:|tel:|/|\.)", channel.link):
+        problems.append(Problem(path, f"expected a link starting with https://, mailto:, tel: "
+                                      f"or / but found {channel.link!r}", field=f"{where}.link"))
+    if "action" in spec:
+        if isinstance(spec["action"], str) and _JS_NAME.match(spec["action"]):
+            channel.action = spec["action"]
+        else:
+            problems.append(Problem(path, f"expected the name of a JavaScript function such as "
+                                          f"'Shop.openChat' but found {spec['action']!r}",
+                                    field=f"{where}.action"))
+    if kind == "email" and not channel.address and not channel.link:
+        problems.append(Problem(path, "an e-mail channel needs an 'address' or a 'link'",
+                                field=f"{where}.address"))
+    if kind in ("phone", "whatsapp") and not channel.number and not channel.link:
+        problems.append(Problem(path, f"a {kind} channel needs a 'number' or a 'link'",
+                                field=f"{where}.number"))
+    if kind in ("chat", "form") and not channel.link and not channel.action:
+        problems.append(Problem(path, f"a {kind} channel needs a 'link' or an 'action'",
+                                field=f"{where}.link"))
+    if "timezone" in spec:
+        channel.timezone = _check_timezone(spec["timezone"], f"{where}.timezone", path,
+                                           problems) or channel.timezone
+    if "hours" in spec:
+        channel.hours = _parse_hours(spec["hours"], f"{where}.hours", path, problems)
+    channel.closed = _dates(spec.get("closed"), f"{where}.closed", path, problems)
+    if "response_time" in spec:
+        channel.response_time = parse_duration(spec["response_time"])
+        if channel.response_time is None:
+            problems.append(Problem(path, f"expected a duration such as '2 minutes', '4 hours' "
+                                          f"or '1 workday' but found {spec['response_time']!r}",
+                                    field=f"{where}.response_time"))
+    return channel if len(problems) == before else None
+
+
+def _parse_hours(value: Any, where: str, path: str,
+                 problems: list[Problem]) -> dict[str, list[tuple[int, int]]] | None:
+    if not isinstance(value, dict):
+        problems.append(Problem(path, f"expected a mapping of weekday (mon..sun) to hours "
+                                      f"such as '09:00-17:00' but found {value!r}", field=where))
+        return None
+    hours: dict[str, list[tuple[int, int]]] = {day: [] for day in WEEKDAYS}
+    for day, spec in value.items():
+        days = _expand_days(str(day))
+        if days is None:
+            problems.append(Problem(path, expected_one_of(day, WEEKDAYS + ("mon-fri",)),
+                                    field=f"{where}.{day}"))
+            continue
+        ranges = _parse_ranges(spec)
+        if ranges is None:
+            problems.append(Problem(path, f"expected hours such as '09:00-17:00', "
+                                          f"'09:00-12:00, 13:00-17:00' or 'closed' but found "
+                                          f"{spec!r}", field=f"{where}.{day}"))
+            continue
+        for one in days:
+            hours[one] = ranges
+    return hours
+
+
+def _expand_days(key: str) -> list[str] | None:
+    """'mon' -> ['mon']; 'mon-fri' -> ['mon', ..., 'fri']."""
+    key = key.strip().lower()
+    if key in WEEKDAYS:
+        return [key]
+    if "-" in key:
+        first, _, last = key.partition("-")
+        if first in WEEKDAYS and last in WEEKDAYS and WEEKDAYS.index(first) <= WEEKDAYS.index(last):
+            return list(WEEKDAYS[WEEKDAYS.index(first): WEEKDAYS.index(last) + 1])
+    return None
+
+
+def format_minutes(value: int) -> str:
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def format_ranges(ranges: list[tuple[int, int]]) -> str:
+    """[(510, 1050)] -> '08:30–17:30'; empty when closed."""
+    return ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in ranges)
+
+
+def group_days(hours: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Runs of consecutive open weekdays with equal hours: (first, last, ranges)."""
+    runs: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for index, day in enumerate(WEEKDAYS):
+        ranges = hours.get(day, [])
+        if runs and runs[-1][2] == ranges and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index, ranges)
+        else:
+            runs.append((index, index, ranges))
+    return [run for run in runs if run[2]]

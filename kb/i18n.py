@@ -1,0 +1,146 @@
+"""Interface strings and date formatting in the languages kb ships (nl, en).
+
+Other site languages fall back to English strings; an editor can override
+any template to change wording.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kb.contact import Duration, format_ranges, group_days
+
+STRINGS: dict[str, dict[str, str]] = {
+    "nl": {
+        "home": "Home",
+        "search.title": "Hoe kunnen we je helpen?",
+        "search.label": "Stel je vraag",
+        "search.placeholder": "Bijvoorbeeld: waar blijft mijn pakket?",
+        "search.button": "Zoeken",
+        "top": "Meest gestelde vragen",
+        "topics": "Onderwerpen",
+        "topics.intro": "Kies een onderwerp",
+        "stages": "Waar sta je?",
+        "stages.nav": "Jouw situatie",
+        "contact": "Contact",
+        "contact.title": "Contact met de klantenservice",
+        "contact.intro": "Staat je antwoord er niet bij? Kies hieronder hoe je ons bereikt.",
+        "contact.all": "Alle contactmogelijkheden",
+        "fallback.title": "Niet gevonden wat je zocht?",
+        "fallback.text": "Onze klantenservice helpt je graag verder.",
+        "answer.short": "Kort antwoord",
+        "answer.more": "Lees het hele antwoord",
+        "reviewed": "Laatst gecontroleerd op {date}",
+        "related": "Anderen vroegen ook",
+        "questions.one": "1 vraag",
+        "questions.other": "{n} vragen",
+        "questions.none": "Over dit onderwerp staan nog geen vragen online. "
+                          "Neem gerust contact met ons op.",
+        "topic.all": "Alle vragen over {topic}",
+        "hours": "Openingstijden",
+        "closed": "gesloten",
+        "closed.dates": "Ook gesloten op",
+        "anytime": "Je kunt ons altijd een bericht sturen",
+        "response": "Reactie meestal binnen {duration}",
+        "response.phone": "Wachttijd meestal minder dan {duration}",
+        "breadcrumb": "Kruimelpad",
+        "duration.minutes.one": "1 minuut",
+        "duration.minutes.other": "{n} minuten",
+        "duration.hours.one": "1 uur",
+        "duration.hours.other": "{n} uur",
+        "duration.days.one": "1 dag",
+        "duration.days.other": "{n} dagen",
+        "duration.workdays.one": "1 werkdag",
+        "duration.workdays.other": "{n} werkdagen",
+    },
+    "en": {
+        "home": "Home",
+        "search.title": "How can we help?",
+        "search.label": "Ask your question",
+        "search.placeholder": "For example: where is my parcel?",
+        "search.button": "Search",
+        "top": "Most asked questions",
+        "topics": "Topics",
+        "topics.intro": "Choose a topic",
+        "stages": "Where are you?",
+        "stages.nav": "Your situation",
+        "contact": "Contact",
+        "contact.title": "Contact customer service",
+        "contact.intro": "Can't find your answer? Choose how to reach us below.",
+        "contact.all": "All ways to reach us",
+        "fallback.title": "Didn't find what you were looking for?",
+        "fallback.text": "Our customer service team is happy to help.",
+        "answer.short": "Short answer",
+        "answer.more": "Read the full answer",
+        "reviewed": "Last reviewed on {date}",
+        "related": "People also ask",
+        "questions.one": "1 question",
+        "questions.other": "{n} questions",
+        "questions.none": "There are no questions on this topic online yet. "
+                          "Feel free to contact us.",
+        "topic.all": "All questions about {topic}",
+        "hours": "Opening hours",
+        "closed": "closed",
+        "closed.dates": "Also closed on",
+        "anytime": "You can send us a message at any time",
+        "response": "Usually answers within {duration}",
+        "response.phone": "Usual waiting time under {duration}",
+        "breadcrumb": "Breadcrumb",
+        "duration.minutes.one": "1 minute",
+        "duration.minutes.other": "{n} minutes",
+        "duration.hours.one": "1 hour",
+        "duration.hours.other": "{n} hours",
+        "duration.days.one": "1 day",
+        "duration.days.other": "{n} days",
+        "duration.workdays.one": "1 working day",
+        "duration.workdays.other": "{n} working days",
+    },
+}
+
+WEEKDAY_NAMES = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+WEEKDAY_SHORT = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTH_NAMES = {
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+class Translator:
+    """`t("reviewed", date="1 oktober 2026")` in one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang if lang in STRINGS else "en"
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = STRINGS[self.lang].get(key) or STRINGS["en"][key]
+        return text.format(**values) if values else text
+
+    def plural(self, key: str, n: int, **values: object) -> str:
+        return self(f"{key}.{'one' if n == 1 else 'other'}", n=n, **values)
+
+    def date(self, value: date) -> str:
+        month = MONTH_NAMES[self.lang][value.month - 1]
+        return f"{value.day} {month} {value.year}"
+
+    def weekday(self, index: int) -> str:
+        return WEEKDAY_NAMES[self.lang][index]
+
+    def duration(self, value: Duration) -> str:
+        return self.plural(f"duration.{value.unit}", value.amount)
+
+    def hours(self, hours: dict[str, list[tuple[int, int]]]) -> str:
+        """Opening hours in one line: 'ma–vr 08:30–17:30 · za 10:00–16:00'."""
+        short = WEEKDAY_SHORT[self.lang]
+        parts = []
+        for first, last, ranges in group_days(hours):
+            days = short[first] if first == last else f"{short[first]}–{short[last]}"
+            parts.append(f"{days} {format_ranges(ranges)}")
+        return " · ".join(parts) or self("closed")

@@ -1,0 +1,210 @@
+"""The `kb` MkDocs plugin: a thin adapter from MkDocs' build to kb's core.
+
+Hooks appear in lifecycle order. Each delegates: validation to
+`kb.articles`, the page plan to `kb.site`, HTML to Jinja fragments in
+`kb/templates/kb/` (overridable from the theme's `custom_dir`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import date
+
+from jinja2 import Environment
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from kb import yamlio
+from kb.articles import Collection, load_collection
+from kb.config import KbConfig
+from kb.contact import WEEKDAYS, format_ranges
+from kb.problems import format_text, has_errors
+from kb.project import resolve_today
+from kb.settings import Settings, parse_settings
+from kb.site import SitePlan, plan_site, site_nav, site_problems
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
+ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
+SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
+SEARCH_FEATURES = ("search.suggest", "search.highlight")
+CHANNEL_ICONS = {
+    "chat": "material/chat-outline", "phone": "material/phone-outline",
+    "email": "material/email-outline", "whatsapp": "material/whatsapp",
+    "form": "material/card-account-mail-outline", "store": "material/storefront-outline",
+}
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.settings: Settings | None = None
+        self.collection: Collection | None = None
+        self.plan: SitePlan | None = None
+        self.env: Environment | None = None
+        self.generated: dict[str, str] = {}  # src_uri -> kind
+        self.preloaded: tuple[Collection | None, date | None] = (None, None)
+
+    def preload(self, collection: Collection | None, today: date | None) -> None:
+        """Use content the CLI has already read and reported (kb build)."""
+        self.preloaded = (collection, today)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    @event_priority(100)  # before the search plugin fills in its own defaults
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        source = config.config_file_path or "mkdocs.yml"
+        shown = os.path.relpath(source) if config.config_file_path else source
+        self.settings, problems = parse_settings(
+            self.config.as_options(), shown, config.theme["language"]
+        )
+        if has_errors(problems):
+            raise PluginError("kb: invalid configuration\n" + format_text(problems))
+        lang = self.settings.language
+        config.theme["language"] = lang
+        config.theme.dirs.append(TEMPLATES_DIR)
+        raw = _raw_config(config.config_file_path)
+        if config.theme.name == "material":
+            _configure_material(config, raw)
+        _configure_search(config, lang)
+        if config.nav is None:
+            config.nav = site_nav(self.settings, _blog_index(config))
+        for uri in ASSETS:
+            target = config.extra_javascript if uri.endswith(".js") else config.extra_css
+            if uri not in target:
+                target.append(uri)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.settings is None:
+            return None
+        collection, today = self.preloaded
+        today = today or resolve_today()
+        if collection is None:
+            collection = load_collection(config.docs_dir, self.settings, today)
+            problems = collection.problems + site_problems(collection, self.settings, today)
+            if has_errors(problems) and not self.is_serve:
+                raise PluginError("kb: the content has errors\n" + format_text(problems))
+            for problem in problems:
+                (log.error if problem.is_error else log.warning)(str(problem))
+        self.collection = collection
+
+        live = {a.src_uri for a in collection.live(today)}
+        for article in collection.articles:
+            if article.src_uri not in live:
+                files.remove(files.get_file_from_path(article.src_uri))
+        self.plan = plan_site(collection, self.settings, today, config.site_name)
+        self.generated = {}
+        for src_uri, (kind, title) in self.plan.pages().items():
+            self.generated[src_uri] = kind
+            files.append(File.generated(config, src_uri, content=_stub(title, kind)))
+        # Our fragments share the theme's loader (so `custom_dir` overrides them
+        # and Material's icons can be included) but, unlike MkDocs' theme
+        # environment, escape every value by default.
+        self.env = Environment(loader=config.theme.get_env().loader, autoescape=True,
+                               auto_reload=False)
+        self.env.globals.update(icons=CHANNEL_ICONS, ranges=format_ranges, weekdays=WEEKDAYS)
+        for uri, name in ASSETS.items():
+            files.append(File.generated(
+                config, uri, abs_src_path=os.path.join(PACKAGE_DIR, "assets", name)
+            ))
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str | None:
+        if self.plan is None or self.env is None:
+            return None
+        src_uri = page.file.src_uri
+        kind = self.generated.get(src_uri)
+        extras = self.plan.articles.get(src_uri)
+        if kind is None and extras is None:
+            return None
+        context = {
+            "kb": self.plan, "t": self.plan.t, "page": page, "config": config,
+            "url": lambda target: _url(target, page, files),
+        }
+        if extras is not None:
+            page.meta.setdefault("description", extras.article.summary)
+            return self.env.get_template("kb/article.html").render(
+                article=extras.article, extras=extras, content=Markup(html), **context
+            )
+        listing = self.plan.listing(src_uri)
+        if listing is not None and listing.questions:
+            page.meta.setdefault("description", listing.term.describe(self.plan.lang))
+        return self.env.get_template(f"kb/{kind}.html").render(listing=listing, **context)
+
+
+def _url(target: str, page: Page, files: Files) -> str:
+    """The URL of `target` (a src_uri) relative to `page`."""
+    file = files.get_file_from_path(target)
+    if file is None:
+        raise PluginError(f"kb: no page {target!r} to link to from {page.file.src_uri}")
+    return get_relative_url(file.url, page.url) or "."
+
+
+def _stub(title: str, kind: str) -> str:
+    """Markdown of a generated page; the plugin replaces its HTML with a template."""
+    hide = ["navigation", "toc"] if kind == "home" else ["toc"]
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nhide: {json.dumps(hide)}\n---\n"
+
+
+def _raw_config(path: str | None) -> dict:
+    """mkdocs.yml as written, to tell options the editor set from theme defaults."""
+    if not path or not os.path.isfile(path):
+        return {}
+    try:
+        raw = yamlio.load_file(path)
+    except (yamlio.YamlError, OSError, UnicodeDecodeError):
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def _configure_material(config: MkDocsConfig, raw: dict) -> None:
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    # Material loads Roboto from Google Fonts unless told otherwise; a shop
+    # in the EU must be able to publish without that request.
+    if "font" not in theme:
+        config.theme["font"] = False
+    features = config.theme["features"]
+    for feature in SEARCH_FEATURES:
+        if feature not in features:
+            features.append(feature)
+
+
+def _configure_search(config: MkDocsConfig, lang: str) -> None:
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is None:
+            continue
+        options = plugin.config
+        if not options.get("lang"):
+            options["lang"] = [lang]
+        # Material's nl translation omits the stemmer, so "pakketten" would not
+        # find "pakket"; put the full lunr pipeline back.
+        if options.get("pipeline") is None and "pipeline" in options:
+            options["pipeline"] = list(SEARCH_PIPELINE)
+
+
+def _blog_index(config: MkDocsConfig) -> str | None:
+    for name in ("material/blog", "blog"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and plugin.config.get("enabled", True):
+            uri = f"{plugin.config.get('blog_dir', 'blog').strip('/')}/index.md"
+            if os.path.isfile(os.path.join(config.docs_dir, uri)):
+                return uri
+    return None
+

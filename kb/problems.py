@@ -1,0 +1,118 @@
+"""Problems found in content or configuration, and the three ways to print them.
+
+Every check in kb reports into a list of `Problem`s instead of raising on the
+first one, so an editor sees everything that is wrong in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file.
+
+    `path` is the file as the editor would type it (relative to the working
+    directory where possible); `line` is 1-based and None when unknown;
+    `field` names the front-matter key or configuration option.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}: {self.severity}: {field}{self.message}"
+
+
+class ContentError(Exception):
+    """Raised when content or configuration has errors; carries all of them."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def closest(value: object, choices: Iterable[str]) -> str | None:
+    """The choice that `value` most likely meant to be, or None."""
+    matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def expected_one_of(value: object, choices: Iterable[str]) -> str:
+    """The standard message for a value outside a fixed set of ids."""
+    choices = list(choices)
+    message = f"expected one of {', '.join(choices)} but found {value!r}"
+    guess = closest(value, choices)
+    if guess:
+        message += f" (did you mean {guess!r}?)"
+    return message
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line or 0, p.field or ""))
+
+
+def summary_line(problems: list[Problem], articles: int) -> str:
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    noun = "article" if articles == 1 else "articles"
+    return (
+        f"{articles} {noun} checked: {errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}."
+    )
+
+
+def format_text(problems: list[Problem]) -> str:
+    return "\n".join(str(p) for p in sort_problems(problems))
+
+
+def format_json(problems: list[Problem], articles: int) -> str:
+    data = {
+        "ok": not has_errors(problems),
+        "articles": articles,
+        "errors": sum(p.is_error for p in problems),
+        "warnings": sum(not p.is_error for p in problems),
+        "problems": [asdict(p) for p in sort_problems(problems)],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: list[Problem]) -> str:
+    """GitHub Actions workflow commands, which show up as file annotations."""
+    lines = []
+    for p in sort_problems(problems):
+        props = [f"file={_escape_property(p.path)}"]
+        if p.line is not None:
+            props.append(f"line={p.line}")
+        if p.field:
+            props.append(f"title={_escape_property(p.field)}")
+        lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(p.message)}")
+    return "\n".join(lines)

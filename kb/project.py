@@ -1,0 +1,114 @@
+"""A kb project on disk: mkdocs.yml, its docs folder and the kb options.
+
+Read without MkDocs so that `kb check` stays fast and works even when the
+rest of mkdocs.yml would not build; the MkDocs plugin gets the same
+`Settings` through `parse_settings`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kb import yamlio
+from kb.articles import Collection, display_path, load_collection
+from kb.problems import Problem
+from kb.settings import Settings, parse_settings
+from kb.site import site_problems
+
+CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+class ProjectError(Exception):
+    """The project itself cannot be read (no mkdocs.yml, no kb plugin...)."""
+
+
+@dataclass
+class Project:
+    config_path: str
+    docs_dir: str
+    site_dir: str
+    settings: Settings
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def root(self) -> str:
+        return os.path.dirname(self.config_path)
+
+
+def find_config(config_file: str | None) -> str:
+    if config_file:
+        if not os.path.isfile(config_file):
+            raise ProjectError(f"{config_file}: no such file.")
+        return os.path.abspath(config_file)
+    for name in CONFIG_NAMES:
+        if os.path.isfile(name):
+            return os.path.abspath(name)
+    raise ProjectError("No mkdocs.yml in this folder; run kb in your help centre's folder, "
+                       "pass --config, or start one with 'kb init'.")
+
+
+def plugin_options(plugins: Any) -> dict[str, Any] | None:
+    """The `kb` entry of mkdocs.yml's `plugins` (a list or a mapping), or None."""
+    entries: list[tuple[str, Any]] = []
+    if isinstance(plugins, dict):
+        entries = list(plugins.items())
+    elif isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, str):
+                entries.append((item, {}))
+            elif isinstance(item, dict):
+                entries += list(item.items())
+    for name, options in entries:
+        if name == "kb":
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def load_project(config_file: str | None = None) -> Project:
+    path = find_config(config_file)
+    shown = display_path(path)
+    try:
+        raw = yamlio.load_file(path)
+    except yamlio.YamlError as exc:
+        raise ProjectError(f"{shown}:{exc.line}: not valid YAML: {exc.message}.") from None
+    except UnicodeDecodeError:
+        raise ProjectError(f"{shown}: not valid UTF-8; save it as UTF-8.") from None
+    if not isinstance(raw, dict):
+        raise ProjectError(f"{shown}: expected a mapping of settings but found {raw!r}.")
+    options = plugin_options(raw.get("plugins"))
+    if options is None:
+        raise ProjectError(f"{shown}: the kb plugin is not enabled; add '- kb' under 'plugins'.")
+    root = os.path.dirname(path)
+    docs_dir = os.path.normpath(os.path.join(root, str(raw.get("docs_dir") or "docs")))
+    site_dir = os.path.normpath(os.path.join(root, str(raw.get("site_dir") or "site")))
+    if not os.path.isdir(docs_dir):
+        raise ProjectError(f"{shown}: docs_dir {display_path(docs_dir)!r} is not a folder.")
+    theme = raw.get("theme")
+    theme_language = theme.get("language") if isinstance(theme, dict) else None
+    settings, problems = parse_settings(options, shown, theme_language)
+    return Project(path, docs_dir, site_dir, settings, problems)
+
+
+def resolve_today(value: str | date | None = None) -> date:
+    """The date that decides what is published: given, $KB_TODAY, or today."""
+    if isinstance(value, date):
+        return value
+    value = value or os.environ.get("KB_TODAY")
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ProjectError(f"expected today's date as YYYY-MM-DD but found {value!r}.") \
+                from None
+    return date.today()
+
+
+def check_project(project: Project, today: date) -> tuple[Collection, list[Problem]]:
+    """Load every article and return all problems: configuration, files, site."""
+    collection = load_collection(project.docs_dir, project.settings, today)
+    problems = project.problems + collection.problems + site_problems(collection,
+                                                                      project.settings, today)
+    return collection, problems

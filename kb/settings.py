@@ -1,0 +1,98 @@
+"""The `kb` plugin options as a plain model, validated without MkDocs.
+
+The MkDocs plugin (config.py) and the CLI both hand the raw option mapping
+to `parse_settings`, so both report the same problems in the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kb.contact import Contact, parse_contact
+from kb.problems import Problem, expected_one_of
+from kb.taxonomy import Taxonomy, default_taxonomy, merge
+
+DEFAULT_REVIEW_EVERY = 180
+DEFAULT_OWNER = "unassigned"
+DEFAULT_PAGES = ("blog",)
+DEFAULT_TOP_QUESTIONS = 8
+REVIEW_POLICIES = ("warn", "fail")
+
+OPTIONS = (
+    "enabled", "language", "review_every", "owner", "review_policy", "pages",
+    "top_questions", "taxonomy", "contact",
+)
+
+
+@dataclass
+class Settings:
+    language: str = "en"
+    review_every: int = DEFAULT_REVIEW_EVERY
+    owner: str = DEFAULT_OWNER
+    review_policy: str = "warn"
+    pages: tuple[str, ...] = DEFAULT_PAGES
+    top_questions: int = DEFAULT_TOP_QUESTIONS
+    taxonomy: Taxonomy = field(default_factory=default_taxonomy)
+    contact: Contact = field(default_factory=Contact)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def parse_settings(options: dict[str, Any] | None, path: str,
+                   theme_language: str | None = None) -> tuple[Settings, list[Problem]]:
+    """Validate the plugin options; `path` names mkdocs.yml in messages."""
+    options = options or {}
+    problems: list[Problem] = []
+    settings = Settings()
+    base = "plugins.kb"
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, message, field=f"{base}.{key}"))
+
+    for key in options:
+        if key not in OPTIONS:
+            bad(key, expected_one_of(key, OPTIONS))
+
+    language = options.get("language") or theme_language or "en"
+    if isinstance(language, str) and 2 <= len(language) <= 8:
+        settings.language = language
+    else:
+        bad("language", f"expected a language code such as 'nl' or 'en' but found {language!r}")
+
+    if "review_every" in options:
+        if _positive_int(options["review_every"]):
+            settings.review_every = options["review_every"]
+        else:
+            bad("review_every", f"expected a whole number of days above 0 but found "
+                                f"{options['review_every']!r}")
+    if "owner" in options:
+        if isinstance(options["owner"], str) and options["owner"].strip():
+            settings.owner = options["owner"].strip()
+        else:
+            bad("owner", f"expected a team or person name but found {options['owner']!r}")
+    if "review_policy" in options:
+        if options["review_policy"] in REVIEW_POLICIES:
+            settings.review_policy = options["review_policy"]
+        else:
+            bad("review_policy", expected_one_of(options["review_policy"], REVIEW_POLICIES))
+    if "pages" in options:
+        pages = options["pages"]
+        if isinstance(pages, str):
+            pages = [pages]
+        if isinstance(pages, list) and all(isinstance(p, str) and p.strip("/ ") for p in pages):
+            settings.pages = tuple(p.strip("/ ") for p in pages)
+        else:
+            bad("pages", f"expected a list of folders below the docs folder but found {pages!r}")
+    if "top_questions" in options:
+        if _positive_int(options["top_questions"]):
+            settings.top_questions = options["top_questions"]
+        else:
+            bad("top_questions", f"expected a whole number above 0 but found "
+                                 f"{options['top_questions']!r}")
+    problems += merge(settings.taxonomy, options.get("taxonomy"), path)
+    settings.contact, contact_problems = parse_contact(options.get("contact"), path)
+    problems += contact_problems
+    return settings, problems

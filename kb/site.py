@@ -1,0 +1,174 @@
+"""What the help-centre site consists of, independent of the renderer.
+
+`plan_site` turns a validated collection into the generated pages (home,
+one per policy area, one per journey stage, contact) and the extra data each
+article page shows. Destinations are src_uris (paths below the docs folder);
+the renderer turns them into URLs. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+from kb.articles import Article, Collection, display_path
+from kb.contact import Channel
+from kb.i18n import Translator
+from kb.problems import WARNING, Problem
+from kb.ranking import rank
+from kb.reviews import review_problems
+from kb.settings import Settings
+from kb.taxonomy import Term
+
+HOME = "index.md"
+CONTACT = "contact.md"
+TOPICS_DIR = "topics"
+STAGES_DIR = "stages"
+MAX_RELATED = 5
+
+
+def topic_uri(policy: str) -> str:
+    return f"{TOPICS_DIR}/{policy}.md"
+
+
+def stage_uri(stage: str) -> str:
+    return f"{STAGES_DIR}/{stage}.md"
+
+
+def is_reserved(src_uri: str) -> bool:
+    return src_uri in (HOME, CONTACT) or src_uri.startswith((TOPICS_DIR + "/", STAGES_DIR + "/"))
+
+
+@dataclass
+class Listing:
+    """A generated page that lists questions (a policy area or a journey stage)."""
+
+    kind: str  # "topic" or "stage"
+    term: Term
+    src_uri: str
+    title: str
+    questions: list[Article]
+
+
+@dataclass
+class ArticleExtras:
+    """What an article page shows around the editor's answer."""
+
+    article: Article
+    topic: Listing
+    stages: list[Listing]
+    related: list[Article]
+
+
+@dataclass
+class SitePlan:
+    lang: str
+    t: Translator
+    today: date
+    home_title: str
+    top: list[Article]
+    topics: list[Listing]
+    stages: list[Listing]
+    channels: list[Channel]
+    articles: dict[str, ArticleExtras] = field(default_factory=dict)  # by src_uri
+
+    def pages(self) -> dict[str, tuple[str, str]]:
+        """Every generated page: src_uri -> (kind, title)."""
+        pages = {HOME: ("home", self.home_title), CONTACT: ("contact", self.t("contact.title"))}
+        for listing in self.topics + self.stages:
+            pages[listing.src_uri] = (listing.kind, listing.title)
+        return pages
+
+    def listing(self, src_uri: str) -> Listing | None:
+        return next((x for x in self.topics + self.stages if x.src_uri == src_uri), None)
+
+
+def site_nav(settings: Settings, blog_uri: str | None = None) -> list[dict]:
+    """A small navigation in MkDocs' `nav` shape: sections, never articles.
+
+    Listing every article would make each page embed thousands of links and
+    the build quadratic in the number of articles.
+    """
+    lang = settings.language
+    t = Translator(lang)
+    tax = settings.taxonomy
+    nav: list[dict] = [
+        {t("home"): HOME},
+        {t("topics"): [{term.title(lang): topic_uri(pid)} for pid, term in tax.policies.items()]},
+        {t("stages.nav"): [{term.ask(lang): stage_uri(sid)} for sid, term in tax.stages.items()]},
+        {t("contact"): CONTACT},
+    ]
+    if blog_uri:
+        nav.append({"Blog": blog_uri})
+    return nav
+
+
+def related_for(article: Article, live: list[Article], by_slug: Mapping[str, Article],
+                order: Mapping[str, int]) -> list[Article]:
+    """Manual `related` first, then the closest questions from the same area and stages."""
+    chosen = [by_slug[s] for s in article.related if s in by_slug and by_slug[s] is not article]
+    seen = {a.slug for a in chosen} | {article.slug}
+    stages = set(article.stages)
+    contexts = set(article.contexts)
+
+    def closeness(other: Article) -> tuple:
+        score = (3 if other.policy == article.policy else 0) + 2 * len(stages & set(other.stages))
+        score += len(contexts & set(other.contexts))
+        return (-score, order.get(other.slug, 0))
+
+    candidates = [a for a in live if a.slug not in seen and
+                  (a.policy == article.policy or stages & set(a.stages))]
+    candidates.sort(key=closeness)
+    return (chosen + candidates)[:MAX_RELATED]
+
+
+def plan_site(collection: Collection, settings: Settings, today: date, site_name: str,
+              counts: Mapping[str, float] | None = None) -> SitePlan:
+    lang = settings.language
+    t = Translator(lang)
+    tax = settings.taxonomy
+    live = rank(collection.live(today), counts)
+    order = {a.slug: i for i, a in enumerate(live)}
+    topics = [Listing("topic", term, topic_uri(pid), term.title(lang),
+                      [a for a in live if a.policy == pid])
+              for pid, term in tax.policies.items()]
+    stages = [Listing("stage", term, stage_uri(sid), term.title(lang),
+                      [a for a in live if sid in a.stages])
+              for sid, term in tax.stages.items()]
+    plan = SitePlan(lang, t, today, site_name, live[: settings.top_questions], topics, stages,
+                    settings.contact.channels)
+    by_slug = {a.slug: a for a in live}
+    topic_of = {x.term.id: x for x in topics}
+    stage_of = {x.term.id: x for x in stages}
+    for article in live:
+        plan.articles[article.src_uri] = ArticleExtras(
+            article, topic_of[article.policy], [stage_of[s] for s in article.stages],
+            related_for(article, live, by_slug, order),
+        )
+    return plan
+
+
+def site_problems(collection: Collection, settings: Settings, today: date) -> list[Problem]:
+    """Problems that only show when looking at the whole site."""
+    problems = []
+    for article in collection.articles:
+        if is_reserved(article.src_uri):
+            problems.append(Problem(article.path, "this path is reserved for a page kb "
+                                    f"generates ({HOME}, {CONTACT}, {TOPICS_DIR}/, "
+                                    f"{STAGES_DIR}/); move the article to another folder", 1))
+    for src_uri in collection.pages:
+        if is_reserved(src_uri):
+            problems.append(Problem(src_uri, "this path is reserved for a page kb generates; "
+                                    "move the page to another folder", 1))
+    live = collection.live(today)
+    for pid, term in settings.taxonomy.policies.items():
+        if not any(a.policy == pid for a in live):
+            problems.append(Problem(display_path(collection.docs_dir), f"policy area {pid!r} "
+                                    f"({term.title(settings.language)}) has no published "
+                                    "article; shoppers will find an empty topic page",
+                                    field="policy", severity=WARNING))
+    reviewable = [a for a in collection.articles if not a.draft and
+                  not (a.expires and a.expires <= today)]
+    problems += review_problems(reviewable, today, settings.review_policy)
+    return problems
