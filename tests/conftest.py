@@ -1,0 +1,85 @@
+"""Shared fixtures: small kb projects written into a temporary folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+TODAY = "2026-11-22"
+
+MINIMAL_ARTICLE = """\
+---
+title: {title}
+summary: {summary}
+policy: {policy}
+stages: [{stage}]
+reviewed: 2026-10-01
+---
+{body}
+"""
+
+
+def article(title: str = "Hoe lang heb ik om iets terug te sturen?",
+            summary: str = "Je hebt 30 dagen na ontvangst.", policy: str = "returns",
+            stage: str = "returns", body: str = "Het hele antwoord.", **extra: object) -> str:
+    """The text of a valid article; `extra` keys are added to the front matter as YAML."""
+    text = MINIMAL_ARTICLE.format(title=title, summary=summary, policy=policy, stage=stage,
+                                  body=body)
+    if extra:
+        lines = yaml.safe_dump(extra, allow_unicode=True, default_flow_style=None,
+                               sort_keys=False)
+        text = text.replace("reviewed: 2026-10-01\n", "reviewed: 2026-10-01\n" + lines, 1)
+    return text
+
+
+class ProjectFactory:
+    """Writes mkdocs.yml and articles; `root` is the project folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.docs = root / "docs"
+
+    def config(self, kb_options: dict | None = None, **settings: object) -> Path:
+        data = {
+            "site_name": "Test Shop Help",
+            "docs_dir": "docs",
+            "theme": {"name": "material", "language": "nl"},
+            "plugins": ["search", {"kb": kb_options or {}}],
+        }
+        data.update(settings)
+        path = self.root / "mkdocs.yml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        return path
+
+    def write(self, src_uri: str, text: str | bytes) -> Path:
+        path = self.docs / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text,
+                            encoding="utf-8")
+        return path
+
+    def one_per_area(self) -> None:
+        """One valid article in each of the six default policy areas."""
+        for policy, stage in [("product", "discovery"), ("order-status", "delivery"),
+                              ("payment", "order"), ("shipping", "delivery"),
+                              ("returns", "returns"), ("privacy", "research")]:
+            self.write(f"{policy}/vraag.md", article(
+                title=f"Een vraag over {policy}?", summary=f"Het korte antwoord over {policy}.",
+                policy=policy, stage=stage))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectFactory:
+    """An empty project folder that is also the working directory; today is fixed."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KB_TODAY", TODAY)
+    factory = ProjectFactory(tmp_path)
+    factory.docs.mkdir()
+    return factory
