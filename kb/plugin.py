@@ -13,7 +13,7 @@ import os
 from datetime import date
 
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -82,7 +82,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             _configure_material(config, raw)
         _configure_search(config, lang)
         if config.nav is None:
-            config.nav = site_nav(self.settings, _blog_index(config))
+            config.nav = _escaped(site_nav(self.settings, _blog_index(config)))
         for uri in ASSETS:
             target = config.extra_javascript if uri.endswith(".js") else config.extra_css
             if uri not in target:
@@ -124,6 +124,28 @@ class KbPlugin(BasePlugin[KbConfig]):
             ))
         return files
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str | None:
+        if self.plan is None:
+            return None
+        src_uri = page.file.src_uri
+        extras = self.plan.articles.get(src_uri)
+        if extras is not None:
+            title, description = extras.article.title, extras.article.summary
+        elif src_uri in self.generated:
+            listing = self.plan.listing(src_uri)
+            title = self.plan.pages()[src_uri][1]
+            description = listing.term.describe(self.plan.lang) if listing else ""
+        else:
+            return None
+        # Material prints page.title and the description as they are, in the
+        # <title>, the header and a meta attribute: hand it escaped text.
+        page.meta["title"] = escape(title)
+        description = page.meta.get("description") or description
+        if description:
+            page.meta["description"] = escape(str(description))
+        return None
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
         if self.plan is None or self.env is None:
@@ -138,13 +160,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             "url": lambda target: _url(target, page, files),
         }
         if extras is not None:
-            page.meta.setdefault("description", extras.article.summary)
             return self.env.get_template("kb/article.html").render(
                 article=extras.article, extras=extras, content=Markup(html), **context
             )
         listing = self.plan.listing(src_uri)
-        if listing is not None and listing.questions:
-            page.meta.setdefault("description", listing.term.describe(self.plan.lang))
         return self.env.get_template(f"kb/{kind}.html").render(listing=listing, **context)
 
 
@@ -159,7 +178,13 @@ def _url(target: str, page: Page, files: Files) -> str:
 def _stub(title: str, kind: str) -> str:
     """Markdown of a generated page; the plugin replaces its HTML with a template."""
     hide = ["navigation", "toc"] if kind == "home" else ["toc"]
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\nhide: {json.dumps(hide)}\n---\n"
+    return f"---\nhide: {json.dumps(hide)}\n---\n"
+
+
+def _escaped(nav: list) -> list:
+    """Nav titles come from labels in mkdocs.yml; Material prints them unescaped."""
+    return [{str(escape(title)): _escaped(target) if isinstance(target, list) else target
+             for title, target in item.items()} for item in nav]
 
 
 def _raw_config(path: str | None) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def article(title: str = "Hoe lang heb ik om iets terug te sturen?",
     text = MINIMAL_ARTICLE.format(title=title, summary=summary, policy=policy, stage=stage,
                                   body=body)
     if extra:
-        lines = yaml.safe_dump(extra, allow_unicode=True, default_flow_style=None,
-                               sort_keys=False)
+        # JSON is valid YAML and keeps every value on one line.
+        lines = "".join(f"{key}: {json.dumps(value, ensure_ascii=False)}\n"
+                        for key, value in extra.items())
         text = text.replace("reviewed: 2026-10-01\n", "reviewed: 2026-10-01\n" + lines, 1)
     return text
 

@@ -1,0 +1,558 @@
+#!/usr/bin/env python
+"""Build-time benchmark: `kb build` versus a plain Material for MkDocs build.
+
+For every size N this script generates, into benchmarks/work/<N>/, two projects
+that share the SAME synthetic Markdown articles:
+
+* ``kb/``        mkdocs.yml with theme material + plugins search and kb (with a
+                 contact configuration); ``kb build`` generates home, topic,
+                 stage and contact pages and decorates every article page.
+* ``baseline/``  the same theme settings with only the search plugin, an
+                 ``index.md`` and a small explicit ``nav:`` (13 entries), just as
+                 kb's own nav lists sections and never every article.
+
+It checks that the kb project passes ``kb check``, then times, alternating and
+repeated, ``kb build``, ``mkdocs build`` of the baseline and ``kb check``.
+Each command runs as a child process started with subprocess.Popen and reaped
+with os.wait4(), which returns the resource usage of exactly that child: its
+ru_maxrss is the peak resident set size of that one build (Linux reports it in
+KiB). Wall time is time.perf_counter() around start and reap. The medians over
+the repeats are reported.
+
+Only the standard library is used (plus the `kb` and `mkdocs` commands that kb
+installs). Run:  python benchmarks/build.py --sizes 100 1000 3000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from importlib import metadata
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORK = os.path.join(HERE, "work")
+
+# --------------------------------------------------------------------------
+# Synthetic content
+# --------------------------------------------------------------------------
+
+# policy id -> (folder, checklist items as in kb.taxonomy.default_taxonomy)
+POLICIES = {
+    "product": ("product", ["ingredients", "materials", "production", "warranty"]),
+    "order-status": ("bestelling", ["track-and-trace", "status-page"]),
+    "payment": ("betalen", ["payment-methods", "payment-conditions", "payment-security"]),
+    "shipping": ("verzenden", ["countries", "carrier", "delivery-time", "packaging",
+                               "surcharges", "out-of-stock", "express"]),
+    "returns": ("retourneren", ["return-period", "refund-conditions", "return-packaging",
+                                "return-costs"]),
+    "privacy": ("privacy", ["personal-data", "payment-data", "no-sharing"]),
+}
+STAGES = ["research", "discovery", "order", "delivery", "returns"]
+CONTEXTS = ["home", "product", "cart", "checkout", "order-status", "returns", "account"]
+OWNERS = ["team-service", "team-logistiek", "team-retour", "team-betalen", "team-product",
+          "team-privacy"]
+
+QUESTIONS = {
+    "product": [
+        "Welke ingrediënten zitten er in {obj}?",
+        "Van welk materiaal is {obj} gemaakt?",
+        "Hoe lang is de garantie op {obj}?",
+        "Waar en hoe wordt {obj} geproduceerd?",
+        "Is {obj} geschikt voor {who}?",
+        "Hoe onderhoud ik {obj} het best?",
+        "Wat doe ik als {obj} {defect}?",
+    ],
+    "order-status": [
+        "Hoe volg ik mijn bestelling met {obj}?",
+        "Wat betekent de status '{status}' bij {obj}?",
+        "Waarom zie ik geen track & trace voor {obj}?",
+        "Hoe lang blijft {obj} op '{status}' staan?",
+        "Kan ik {obj} nog wijzigen als de status '{status}' is?",
+    ],
+    "payment": [
+        "Kan ik {obj} betalen met {method}?",
+        "Waarom mislukt mijn betaling met {method} voor {obj}?",
+        "Is betalen met {method} veilig bij {obj}?",
+        "Wanneer wordt {obj} afgeschreven als ik met {method} betaal?",
+        "Welke voorwaarden gelden voor {method} bij {obj}?",
+    ],
+    "shipping": [
+        "Wat kost het verzenden van {obj} naar {country}?",
+        "Hoe lang duurt de levering van {obj} naar {country}?",
+        "Met welke vervoerder komt {obj} naar {country}?",
+        "Kan ik {obj} met spoed laten bezorgen in {country}?",
+        "Hoe wordt {obj} verpakt voor verzending naar {country}?",
+        "Wat gebeurt er als {obj} niet op voorraad is bij levering in {country}?",
+    ],
+    "returns": [
+        "Hoe lang heb ik om {obj} te retourneren?",
+        "Wie betaalt de retourkosten van {obj} vanuit {country}?",
+        "Hoe verpak ik {obj} als ik het terugstuur?",
+        "Wanneer krijg ik mijn geld terug voor {obj}?",
+        "Kan ik {obj} ruilen als {defect}?",
+    ],
+    "privacy": [
+        "Wat doen jullie met mijn {data} als ik {obj} bestel?",
+        "Hoe lang bewaren jullie mijn {data} na de aankoop van {obj}?",
+        "Delen jullie mijn {data} met {party}?",
+        "Hoe verwijder ik mijn {data} na een bestelling van {obj}?",
+        "Hoe beveiligen jullie mijn {data} bij {obj}?",
+    ],
+}
+FILLERS = {
+    "obj": ["de espressomachine", "de bonenmaler", "de melkopschuimer", "de koffiebonen",
+            "de losse thee", "het theezakje", "de cadeaubon", "het proefpakket",
+            "de filterhouder", "de koffiecapsules", "het abonnement", "de thermoskan",
+            "de cold brew fles", "de moka pot", "de french press", "de ontkalker",
+            "de waterfilter", "de matcha", "de chai mix", "de koffiekopjes",
+            "de theepot", "het barista-pakket", "de weegschaal", "de waterkoker",
+            "de cadeaudoos", "de decafé bonen", "de single origin", "de pads"],
+    "who": ["kinderen", "zwangere vrouwen", "veganisten", "mensen met een notenallergie",
+            "een vaatwasser", "inductie", "dagelijks gebruik", "kantoorgebruik"],
+    "defect": ["lekt", "niet meer aangaat", "beschadigd is aangekomen", "vreemd smaakt",
+               "lawaai maakt", "niet compleet is", "verkeerd is geleverd"],
+    "status": ["In behandeling", "Verzonden", "Klaar voor verzending", "Bij de vervoerder",
+               "Afgeleverd", "Deels verzonden", "Geannuleerd"],
+    "method": ["iDEAL", "Bancontact", "creditcard", "PayPal", "Klarna", "een cadeaubon",
+               "Apple Pay", "overschrijving", "Wero"],
+    "country": ["Nederland", "België", "Duitsland", "Frankrijk", "Luxemburg", "Oostenrijk",
+                "de Waddeneilanden", "Spanje", "Italië"],
+    "data": ["adresgegevens", "betaalgegevens", "e-mailadres", "telefoonnummer",
+             "bestelgeschiedenis", "accountgegevens"],
+    "party": ["adverteerders", "de vervoerder", "de betaalprovider", "marketingbureaus",
+              "andere webwinkels", "sociale media"],
+}
+WORDS = (
+    "je bestelling pakket levering bezorging retour klantenservice account betaling "
+    "webwinkel product garantie termijn werkdagen adres bevestiging e-mail vervoerder "
+    "afhaalpunt brievenbus verpakking doos koffie thee bonen machine onderdeel service "
+    "terugbetaling voorwaarden factuur korting verzendkosten gratis vanaf binnen snel "
+    "altijd meestal soms eerst daarna direct automatisch handmatig eenvoudig veilig "
+    "duidelijk persoonlijk zorgvuldig controleren kiezen ontvangen versturen betalen "
+    "wijzigen annuleren opnemen bekijken invullen volgen ophalen bewaren terugsturen "
+    "ruilen openen sluiten beoordelen aanvragen melden registreren inloggen bevestigen "
+    "vandaag morgen week maand dag uur moment tijd status code nummer link knop pagina "
+    "overzicht menu formulier gegevens privacy toestemming cookie nieuwsbrief winkelwagen"
+).split()
+OPENERS = ["Goed om te weten:", "Let op:", "In de meeste gevallen", "Daarnaast",
+           "Bovendien", "Tip:", "Soms", "Meestal", "Als je twijfelt,", "Na ontvangst"]
+HEADINGS = ["Zo werkt het", "Goed om te weten", "Stap voor stap", "Kosten", "Uitzonderingen",
+            "Wat je nodig hebt", "Veelgestelde vervolgvragen", "Nog vragen?", "Voorwaarden",
+            "Tijdlijn"]
+
+
+def slugify(text: str, max_length: int = 60) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "vraag"
+
+
+def sentence(rng: random.Random, low: int = 7, high: int = 16) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    if rng.random() < 0.3:
+        words.insert(0, rng.choice(OPENERS))
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + rng.choice([".", ".", ".", "!"])
+
+
+def paragraph(rng: random.Random, sentences: int) -> str:
+    return " ".join(sentence(rng) for _ in range(sentences))
+
+
+@dataclass
+class Spec:
+    policy: str
+    slug: str
+    title: str
+    summary: str
+    stages: list[str]
+    contexts: list[str]
+    keywords: list[str]
+    reviewed: date
+    review_every: int
+    owner: str
+    covers: list[str]
+    related: list[str] = field(default_factory=list)
+
+
+def plan_articles(n: int, today: date, seed: int) -> list[Spec]:
+    rng = random.Random(seed)
+    policy_ids = list(POLICIES)
+    titles: set[str] = set()
+    slugs: set[str] = set()
+    specs = []
+    for i in range(n):
+        policy = policy_ids[i % len(policy_ids)]
+        folder, items = POLICIES[policy]
+        for attempt in range(50):
+            template = rng.choice(QUESTIONS[policy])
+            title = re.sub(r"\{(\w+)\}", lambda m: rng.choice(FILLERS[m.group(1)]), template)
+            if attempt > 10:  # the combinations run out: make it specific
+                title = title[:-1] + f" (bestelling vanaf {2020 + i % 7}, variant {i})?"
+            key = re.sub(r"[\s?!.]+", " ", title.casefold()).strip()
+            if key not in titles:
+                break
+        titles.add(key)
+        slug = f"{folder}/{slugify(title)}"
+        while slug in slugs:
+            slug += f"-{i}"
+        slugs.add(slug)
+        primary = STAGES[(i // len(policy_ids)) % len(STAGES)]
+        stages = [primary] + rng.sample([s for s in STAGES if s != primary], rng.randint(0, 1))
+        summary = paragraph(rng, 2)
+        while len(summary) > 200:
+            summary = summary[: summary.rfind(" ", 0, 196)] + "."
+        keywords = sorted({w for w in (rng.choice(WORDS) for _ in range(rng.randint(2, 6)))})
+        specs.append(Spec(
+            policy=policy, slug=slug, title=title, summary=summary, stages=stages,
+            contexts=rng.sample(CONTEXTS, rng.randint(0, 2)), keywords=keywords,
+            reviewed=today - timedelta(days=rng.randint(1, 80)),
+            review_every=rng.choice([90, 180, 365]), owner=rng.choice(OWNERS),
+            covers=rng.sample(items, rng.randint(1, min(2, len(items)))),
+        ))
+    for spec in specs:
+        others = rng.sample(range(n), min(n, 4))
+        spec.related = [specs[j].slug for j in others if specs[j].slug != spec.slug][
+            : rng.randint(1, 3)]
+    return specs
+
+
+def yaml_list(values: list[str]) -> str:
+    return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+
+
+def render_article(spec: Spec, by_slug: dict[str, Spec], rng: random.Random) -> str:
+    front = [
+        "---",
+        f"title: {json.dumps(spec.title, ensure_ascii=False)}",
+        f"summary: {json.dumps(spec.summary, ensure_ascii=False)}",
+        f"policy: {spec.policy}",
+        f"stages: {yaml_list(spec.stages)}",
+        f"contexts: {yaml_list(spec.contexts)}",
+        f"keywords: {yaml_list(spec.keywords)}",
+        f"reviewed: {spec.reviewed.isoformat()}",
+        f"review_every: {spec.review_every}",
+        f"owner: {spec.owner}",
+        f"related: {yaml_list(spec.related)}",
+        f"covers: {yaml_list(spec.covers)}",
+        "---",
+    ]
+    # 150-400 words: an intro, one or two headed sections with a list, filler
+    # paragraphs up to a random target, and a link to the first related question.
+    target = rng.randint(150, 400)
+    parts = [paragraph(rng, rng.randint(2, 4))]
+    headings = rng.sample(HEADINGS, rng.randint(1, 2))
+    for number, heading in enumerate(headings):
+        parts.append(f"## {heading}")
+        parts.append(paragraph(rng, rng.randint(1, 3)))
+        marker = (lambda k: f"{k}.") if number % 2 else (lambda k: "-")
+        items = [f"{marker(k + 1)} {sentence(rng, 4, 10)}" for k in range(rng.randint(3, 5))]
+        if rng.random() < 0.5:
+            items[0] = items[0].replace(" ", " **", 1) + "**"
+        parts.append("\n".join(items))
+    while True:
+        words = sum(len(p.split()) for p in parts)
+        extra = paragraph(rng, rng.randint(2, 3))
+        if words >= target or (words >= 150 and words + len(extra.split()) > 385):
+            break
+        parts.append(extra)
+    if spec.related:
+        other = by_slug[spec.related[0]]
+        here = os.path.dirname(spec.slug)
+        href = os.path.relpath(other.slug + ".md", here).replace(os.sep, "/")
+        parts.append(f"Lees ook: [{other.title}]({href}).")
+    return "\n".join(front) + "\n" + "\n\n".join(parts) + "\n"
+
+
+THEME = """\
+theme:
+  name: material
+  language: nl
+  font: false
+  features:
+    - navigation.top
+    - search.suggest
+    - search.highlight
+"""
+
+KB_PLUGIN = """\
+  - kb:
+      language: nl
+      review_every: 180
+      owner: team-service
+      review_policy: warn
+      top_questions: 8
+      contact:
+        timezone: Europe/Amsterdam
+        closed: [2026-12-25, 2026-12-26, 2027-01-01]
+        channels:
+          - type: chat
+            label: Chat met een medewerker
+            link: https://shop.example/chat
+            hours:
+              mon-fri: "08:30-17:30"
+              sat: "10:00-16:00"
+            response_time: 2 minutes
+          - type: phone
+            number: "030 123 45 67"
+            hours:
+              mon-fri: "09:00-12:00, 13:00-17:00"
+            response_time: 5 minutes
+          - type: email
+            address: klantenservice@shop.example
+            response_time: 1 workday
+            note: Stuur bij een vraag over een bestelling je bestelnummer mee.
+"""
+
+
+def generate(n: int, today: date, seed: int) -> dict[str, str]:
+    """Write both projects for size n; returns their folders."""
+    root = os.path.join(WORK, str(n))
+    kb_dir, base_dir = os.path.join(root, "kb"), os.path.join(root, "baseline")
+    shutil.rmtree(root, ignore_errors=True)
+    specs = plan_articles(n, today, seed)
+    by_slug = {s.slug: s for s in specs}
+    rng = random.Random(seed + 1)
+    for spec in specs:
+        text = render_article(spec, by_slug, rng)
+        for project in (kb_dir, base_dir):
+            path = os.path.join(project, "docs", spec.slug + ".md")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+
+    head = ("site_name: Benchmark Klantenservice\nsite_url: https://help.shop.example/\n"
+            "docs_dir: docs\n")
+    with open(os.path.join(kb_dir, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+        fh.write(head + THEME + "\nplugins:\n  - search\n" + KB_PLUGIN)
+
+    # Baseline: index page + two articles per policy area, in sections (13 nav entries).
+    labels = {"product": "Productinformatie", "order-status": "Bestelling volgen",
+              "payment": "Betalen", "shipping": "Verzending", "returns": "Retourneren",
+              "privacy": "Privacy"}
+    nav = ["nav:", "  - Home: index.md"]
+    for policy, label in labels.items():
+        nav.append(f"  - {label}:")
+        for spec in [s for s in specs if s.policy == policy][:2]:
+            nav.append(f"      - {spec.slug}.md")
+    with open(os.path.join(base_dir, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+        fh.write(head + THEME + "\nplugins:\n  - search\n\n" + "\n".join(nav) + "\n")
+    index = ["# Klantenservice", "", "Waar kunnen we je mee helpen?", ""]
+    index += [f"- [{s.title}]({s.slug}.md)" for s in specs[:8]]
+    with open(os.path.join(base_dir, "docs", "index.md"), "w", encoding="utf-8") as fh:
+        fh.write("\n".join(index) + "\n")
+    return {"kb": kb_dir, "baseline": base_dir}
+
+
+# --------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    returncode: int
+
+
+def run(cmd: list[str], cwd: str, log: str) -> Run:
+    """Run `cmd` as a child and reap it with os.wait4 to get its own peak RSS."""
+    with open(log, "wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped
+    # Linux: ru_maxrss is in KiB (macOS reports bytes).
+    scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
+    return Run(seconds, usage.ru_maxrss * scale, proc.returncode)
+
+
+def count_pages(site_dir: str) -> int:
+    """HTML pages outside assets/, counted the same way as kb.builder._count_pages."""
+    count = 0
+    for root, dirs, files in os.walk(site_dir):
+        dirs[:] = [d for d in dirs if d != "assets"]
+        count += sum(1 for name in files if name.endswith(".html"))
+    return count
+
+
+def tool(name: str) -> str:
+    """The console script next to this interpreter, else the one on PATH."""
+    local = os.path.join(os.path.dirname(sys.executable), name)
+    return local if os.path.exists(local) else (shutil.which(name) or name)
+
+
+def checked(result: Run, what: str, log: str) -> Run:
+    if result.returncode != 0:
+        with open(log, encoding="utf-8", errors="replace") as fh:
+            tail = fh.read()[-3000:]
+        sys.exit(f"{what} failed with exit status {result.returncode}; see {log}:\n{tail}")
+    return result
+
+
+def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dict:
+    print(f"\n== N = {n}: generating projects in {os.path.relpath(WORK)}/{n}/", flush=True)
+    dirs = generate(n, today, seed)
+    env_today = ["--today", today.isoformat()]
+    kb, mkdocs = tool("kb"), tool("mkdocs")
+    commands = {
+        "kb_build": ([kb, "build"] + env_today, dirs["kb"]),
+        "material_build": ([mkdocs, "build", "--strict"], dirs["baseline"]),
+        "kb_check": ([kb, "check"] + env_today, dirs["kb"]),
+    }
+    logs = {name: os.path.join(WORK, str(n), f"{name}.log") for name in commands}
+
+    cmd, cwd = commands["kb_check"]
+    checked(run(cmd, cwd, logs["kb_check"]), "kb check", logs["kb_check"])
+    with open(logs["kb_check"], encoding="utf-8") as fh:
+        print("   kb check:", fh.read().strip().splitlines()[-1], flush=True)
+
+    order = ["kb_build", "material_build", "kb_check"]
+    results: dict[str, list[Run]] = {name: [] for name in commands}
+    for round_ in range(warmup + repeats):
+        # Alternate which build goes first so neither always gets the warmer cache.
+        names = order if round_ % 2 == 0 else [order[1], order[0], order[2]]
+        label = "warm-up" if round_ < warmup else f"repeat {round_ - warmup + 1}/{repeats}"
+        for name in names:
+            cmd, cwd = commands[name]
+            result = checked(run(cmd, cwd, logs[name]), name, logs[name])
+            print(f"   {label:<12} {name:<15} {result.seconds:7.2f} s "
+                  f"{result.peak_mb:7.1f} MB", flush=True)
+            if round_ >= warmup:
+                results[name].append(result)
+
+    def median(name: str, attr: str) -> float:
+        return statistics.median(getattr(r, attr) for r in results[name])
+
+    row = {
+        "n": n,
+        "repeats": repeats,
+        "kb_build_s": median("kb_build", "seconds"),
+        "material_build_s": median("material_build", "seconds"),
+        "kb_check_s": median("kb_check", "seconds"),
+        "kb_peak_mb": median("kb_build", "peak_mb"),
+        "material_peak_mb": median("material_build", "peak_mb"),
+        "kb_check_peak_mb": median("kb_check", "peak_mb"),
+        "kb_pages": count_pages(os.path.join(dirs["kb"], "site")),
+        "material_pages": count_pages(os.path.join(dirs["baseline"], "site")),
+        "runs": {name: [asdict(r) for r in rs] for name, rs in results.items()},
+    }
+    row["ratio"] = row["kb_build_s"] / row["material_build_s"]
+    return row
+
+
+# --------------------------------------------------------------------------
+# Machine and report
+# --------------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
+        if names:
+            cpu = names[0]
+    except OSError:
+        pass
+    ram = None
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    ram = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "ram_gib": ram,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "mkdocs-material": version("mkdocs-material"),
+        "markdown": version("markdown"),
+        "pymdown-extensions": version("pymdown-extensions"),
+        "kb": version("kb-helpcentre"),
+    }
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| N | kb build s | plain Material s | ratio kb/Material | kb check s "
+        "| kb peak MB | Material peak MB | pages built (kb / Material) | repeats |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['n']:,} | {r['kb_build_s']:.2f} | {r['material_build_s']:.2f} "
+            f"| {r['ratio']:.2f} | {r['kb_check_s']:.2f} | {r['kb_peak_mb']:.0f} "
+            f"| {r['material_peak_mb']:.0f} | {r['kb_pages']:,} / {r['material_pages']:,} "
+            f"| {r['repeats']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000],
+                        help="numbers of articles (default: 100 1000)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="timed runs of each command per size; the median is reported "
+                             "(default: 3)")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed rounds before the timed ones (default: 1)")
+    parser.add_argument("--seed", type=int, default=2026, help="random seed for the content")
+    parser.add_argument("--today", default=None,
+                        help="date passed to kb as --today (default: today)")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE "
+                                                       "('-' for standard output)")
+    args = parser.parse_args(argv)
+    if args.repeats < 1 or args.warmup < 0:
+        parser.error("--repeats must be at least 1 and --warmup at least 0")
+    today = date.fromisoformat(args.today) if args.today else date.today()
+
+    info = machine()
+    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    rows = [bench_size(n, args.repeats, args.warmup, today, args.seed) for n in args.sizes]
+    print()
+    print(table(rows))
+    if args.json:
+        payload = json.dumps({"machine": info, "command": " ".join(sys.argv),
+                              "today": today.isoformat(), "results": rows}, indent=2)
+        if args.json == "-":
+            print(payload)
+        else:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                fh.write(payload + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

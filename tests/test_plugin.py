@@ -1,0 +1,290 @@
+"""The MkDocs plugin, tested by building small fixture projects with plain MkDocs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from conftest import ProjectFactory, article
+
+CONTACT = {
+    "timezone": "Europe/Amsterdam",
+    "closed": ["2026-12-25", "2026-01-01"],
+    "channels": [
+        {"type": "chat", "link": "https://shop.example/chat",
+         "hours": {"mon-fri": "08:30-17:30", "sat": "10:00-16:00"}, "response_time": "2 minutes"},
+        {"type": "phone", "number": "030 123 45 67", "hours": {"mon-fri": "09:00-17:00"},
+         "response_time": "5 minutes"},
+        {"type": "email", "address": "service@shop.example", "response_time": "1 workday"},
+    ],
+}
+
+
+def run_build(project: ProjectFactory) -> Path:
+    config = load_config(str(project.root / "mkdocs.yml"))
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return project.root / "site"
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def all_html(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): p.read_text(encoding="utf-8")
+            for p in site.rglob("*.html")}
+
+
+def primary_nav(html: str) -> str:
+    start = html.index('md-nav--primary')
+    return html[start: html.index('class="md-content"', start)]
+
+
+@pytest.fixture
+def shop(project: ProjectFactory) -> ProjectFactory:
+    project.config({"contact": CONTACT})
+    project.one_per_area()
+    project.write("returns/termijn.md", article(
+        related=["returns/kosten"], contexts=["returns"], covers=["return-period"]))
+    project.write("returns/kosten.md", article(
+        title="Wie betaalt de retourkosten?", summary="Retourneren is gratis in Nederland.",
+        body="## Zo werkt het\n\nStuur het pakket terug met het label."))
+    return project
+
+
+def test_generated_pages_exist(shop: ProjectFactory) -> None:
+    site = run_build(shop)
+    for path in ["index.html", "contact/index.html", "returns/termijn/index.html"]:
+        assert (site / path).is_file(), path
+    for area in ["product", "order-status", "payment", "shipping", "returns", "privacy"]:
+        assert (site / "topics" / area / "index.html").is_file()
+    for stage in ["research", "discovery", "order", "delivery", "returns"]:
+        assert (site / "stages" / stage / "index.html").is_file()
+
+
+def test_home_has_search_top_questions_tiles_stages_and_contact(shop: ProjectFactory) -> None:
+    home = read(run_build(shop), "index.html")
+    assert 'role="search"' in home and 'name="q"' in home
+    assert "Meest gestelde vragen" in home
+    assert "Hoe lang heb ik om iets terug te sturen?" in home
+    assert home.count('class="kb-tile"') == 6
+    assert 'href="topics/returns/"' in home
+    assert "Ik wil bestellen" in home and "Waar blijft mijn pakket?" in home
+    assert "Niet gevonden wat je zocht?" in home
+    assert 'href="tel:0301234567"' in home
+
+
+def test_listing_pages_list_questions_with_short_answers(shop: ProjectFactory) -> None:
+    page = read(run_build(shop), "topics/returns/index.html")
+    assert "<h1>Retourneren en terugbetalen</h1>" in page
+    assert page.count('<details class="kb-question">') == 3
+    assert "Retourneren is gratis in Nederland." in page
+    assert 'href="../../returns/kosten/"' in page
+    # Alphabetical by title until a popularity source says otherwise.
+    assert page.index("Een vraag over returns?") < page.index("Hoe lang heb ik") \
+        < page.index("Wie betaalt de retourkosten?")
+
+
+def test_article_page_has_short_answer_review_date_related_and_fallback(
+        shop: ProjectFactory) -> None:
+    page = read(run_build(shop), "returns/termijn/index.html")
+    assert page.count("<h1") == 1
+    answer = page.index('class="kb-answer"')
+    assert page.index("Je hebt 30 dagen na ontvangst.", answer) < page.index("Het hele antwoord.")
+    assert "Laatst gecontroleerd op 1 oktober 2026" in page
+    assert '<time datetime="2026-10-01">' in page
+    related = page[page.index('class="kb-related"'):]
+    # The manual `related` comes first, then the rest of the area.
+    assert related.index("Wie betaalt de retourkosten?") < related.index("Een vraag over returns?")
+    assert "Niet gevonden wat je zocht?" in page
+    assert '<meta name="description" content="Je hebt 30 dagen na ontvangst.">' in page
+
+
+def test_contact_page_shows_hours_closed_dates_and_response_times(shop: ProjectFactory) -> None:
+    page = read(run_build(shop), "contact/index.html")
+    assert "<h1>Contact met de klantenservice</h1>" in page
+    assert "<th scope=\"row\">zaterdag</th><td>10:00–16:00</td>" in page
+    assert "<th scope=\"row\">zondag</th><td>gesloten</td>" in page
+    assert "Reactie meestal binnen 2 minuten" in page
+    assert "Wachttijd meestal minder dan 5 minuten" in page
+    assert "Reactie meestal binnen 1 werkdag" in page
+    assert "vrijdag 25 december 2026" in page
+    assert "2026-01-01" not in page  # past closed dates are not shown
+    assert 'href="mailto:service@shop.example"' in page
+
+
+def test_nav_is_small_and_never_lists_articles(shop: ProjectFactory) -> None:
+    site = run_build(shop)
+    nav = primary_nav(read(site, "returns/termijn/index.html"))
+    assert "topics/returns/" in nav and "stages/order/" in nav and "contact/" in nav
+    assert "returns/kosten" not in nav and "Wie betaalt" not in nav
+    before = nav.count("md-nav__link")
+    for n in range(10):
+        shop.write(f"extra/vraag-{n}.md", article(title=f"Extra vraag {n}?"))
+    after = primary_nav(read(run_build(shop), "returns/termijn/index.html")).count("md-nav__link")
+    assert after == before
+
+
+def test_unpublished_articles_are_left_out_everywhere(shop: ProjectFactory) -> None:
+    shop.write("returns/concept.md", article(title="Geheim concept?", draft=True))
+    shop.write("returns/straks.md", article(title="Nieuwe regel straks?", publish="2027-01-01"))
+    shop.write("returns/oud.md", article(title="Verlopen actie?", expires="2026-11-01"))
+    site = run_build(shop)
+    for slug in ["concept", "straks", "oud"]:
+        assert not (site / "returns" / slug).exists()
+    everything = "".join(all_html(site).values()) + read(site, "search/search_index.json")
+    for title in ["Geheim concept", "Nieuwe regel straks", "Verlopen actie"]:
+        assert title not in everything
+
+
+def test_publish_date_reached_makes_the_article_appear(shop: ProjectFactory,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    shop.write("returns/straks.md", article(title="Nieuwe regel straks?", publish="2027-01-01"))
+    monkeypatch.setenv("KB_TODAY", "2027-01-01")
+    site = run_build(shop)
+    assert (site / "returns/straks/index.html").is_file()
+    assert "Nieuwe regel straks?" in read(site, "topics/returns/index.html")
+
+
+def test_search_is_dutch_with_the_stemmer_and_suggestions(shop: ProjectFactory) -> None:
+    site = run_build(shop)
+    index = json.loads(read(site, "search/search_index.json"))
+    assert index["config"]["lang"] == ["nl"]
+    assert "stemmer" in index["config"]["pipeline"]
+    home = read(site, "index.html")
+    assert "search.suggest" in home and "search.highlight" in home
+    assert 'lang="nl"' in home
+
+
+def test_boilerplate_blocks_are_kept_out_of_the_search_index(shop: ProjectFactory) -> None:
+    index = read(run_build(shop), "search/search_index.json")
+    assert "Hoe lang heb ik om iets terug te sturen?" in index
+    assert "Niet gevonden wat je zocht" not in index
+    assert "Laatst gecontroleerd" not in index
+
+
+def test_no_request_to_third_parties(shop: ProjectFactory) -> None:
+    for path, html in all_html(run_build(shop)).items():
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, path
+        # Nothing the browser loads by itself (scripts, styles, images, frames)
+        # may come from another host; plain links are clicks, not requests.
+        loads = re.findall(r'<(?:script|link|img|iframe|source|video|audio)\b[^>]*', html)
+        for tag in loads:
+            assert not re.search(r'(?:src|href|srcset)="(?:https?:)?//', tag), (path, tag)
+
+
+def test_configured_font_is_respected(project: ProjectFactory) -> None:
+    project.config({}, theme={"name": "material", "language": "nl", "font": {"text": "Inter"}})
+    project.one_per_area()
+    assert "fonts.googleapis.com" in read(run_build(project), "index.html")
+
+
+def test_content_is_escaped_everywhere(project: ProjectFactory) -> None:
+    project.config({})
+    project.one_per_area()
+    nasty = '<img src=x onerror=alert(1)> "Wat" & \'zo\'?'
+    project.write("returns/nasty.md", article(
+        title=nasty, summary='Gratis & snel, "echt" waar </ script',
+        keywords=["<b>"]))
+    site = run_build(project)
+    for path, html in all_html(site).items():
+        assert "<img src=x" not in html, path
+        assert '"echt" waar' not in html, path  # never raw inside an attribute
+    page = read(site, "returns/nasty/index.html")
+    assert "<title>&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'content="Gratis &amp; snel, &#34;echt&#34; waar &lt;/ script"' in page
+    listing = read(site, "topics/returns/index.html")
+    assert "&lt;img src=x onerror=alert(1)&gt; &#34;Wat&#34; &amp; &#39;zo&#39;?" in listing
+    assert "Gratis &amp; snel, &#34;echt&#34; waar &lt;/ script" in listing
+
+
+def test_taxonomy_extension_adds_a_topic_page_and_nav_entry(project: ProjectFactory) -> None:
+    project.config({"taxonomy": {"policies": {
+        "account": {"label": {"nl": "Mijn account", "en": "My account"},
+                    "items": {"login": "Inloggen"}},
+        "returns": {"label": {"nl": "Retour en ruilen"}},
+    }}})
+    project.one_per_area()
+    project.write("account/wachtwoord.md", article(
+        title="Ik ben mijn wachtwoord vergeten?", policy="account", covers=["login"]))
+    site = run_build(project)
+    page = read(site, "topics/account/index.html")
+    assert "<h1>Mijn account</h1>" in page and "Ik ben mijn wachtwoord vergeten?" in page
+    home = read(site, "index.html")
+    assert "Retour en ruilen" in home and "Retourneren en terugbetalen" not in home
+    assert "topics/account/" in primary_nav(home)
+
+
+def test_pages_are_built_but_not_treated_as_articles(project: ProjectFactory) -> None:
+    project.config({})
+    project.one_per_area()
+    project.write("blog/nieuws.md", "# Nieuws\n\nGeen front matter nodig.\n")
+    project.write("over-ons.md", "---\narticle: false\n---\n# Over ons\n\nWie we zijn.\n")
+    site = run_build(project)
+    assert "Geen front matter nodig." in read(site, "blog/nieuws/index.html")
+    about = read(site, "over-ons/index.html")
+    assert "Wie we zijn." in about and "kb-answer" not in about
+
+
+def test_english_site_uses_english_strings(project: ProjectFactory) -> None:
+    project.config({"language": "en"})
+    project.one_per_area()
+    site = run_build(project)
+    home = read(site, "index.html")
+    assert "How can we help?" in home and "I want to order" in home
+    assert 'lang="en"' in home
+    article_page = read(site, "returns/vraag/index.html")
+    assert "Last reviewed on 1 October 2026" in article_page
+    assert "Didn&#39;t find what you were looking for?" in article_page
+
+
+def test_templates_can_be_overridden_from_custom_dir(project: ProjectFactory) -> None:
+    project.config({}, theme={"name": "material", "language": "nl", "custom_dir": "overrides"})
+    project.one_per_area()
+    override = project.root / "overrides" / "kb" / "partials" / "fallback.html"
+    override.parent.mkdir(parents=True)
+    override.write_text('<aside class="shop-help">Bel {{ config.site_name }}</aside>',
+                        encoding="utf-8")
+    page = read(run_build(project), "returns/vraag/index.html")
+    assert '<aside class="shop-help">Bel Test Shop Help</aside>' in page
+    assert "Niet gevonden wat je zocht?" not in page
+
+
+def test_plain_mkdocs_build_stops_on_content_errors(project: ProjectFactory,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    project.config({})
+    project.one_per_area()
+    project.write("returns/kapot.md", article(policy="retour"))
+    project.write("returns/leeg.md", "")
+    with pytest.raises((PluginError, Abort)):
+        run_build(project)
+    message = caplog.text
+    assert "did you mean 'returns'?" in message
+    assert "the file is empty" in message
+    assert not (project.root / "site" / "index.html").exists()
+
+
+def test_invalid_option_stops_the_build_with_the_option_named(
+        project: ProjectFactory, caplog: pytest.LogCaptureFixture) -> None:
+    project.config({"contact": {"channels": [{"type": "fax", "number": "1"}]}})
+    project.one_per_area()
+    with pytest.raises((PluginError, Abort)):
+        run_build(project)
+    assert "plugins.kb.contact.channels[0].type" in caplog.text
+    assert "but found 'fax'" in caplog.text
+
+
+def test_user_nav_is_respected(project: ProjectFactory) -> None:
+    project.config({}, nav=[{"Start": "index.md"}, {"Contact": "contact.md"}])
+    project.one_per_area()
+    nav = primary_nav(read(run_build(project), "index.html"))
+    assert "Start" in nav and "topics/" not in nav
