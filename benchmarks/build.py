@@ -16,8 +16,11 @@ repeated, ``kb build``, ``mkdocs build`` of the baseline and ``kb check``.
 Each command runs as a child process started with subprocess.Popen and reaped
 with os.wait4(), which returns the resource usage of exactly that child: its
 ru_maxrss is the peak resident set size of that one build (Linux reports it in
-KiB). Wall time is time.perf_counter() around start and reap. The medians over
-the repeats are reported.
+KiB) and ru_utime + ru_stime its CPU time. (RUSAGE_CHILDREN of this process
+would only give the maximum over all builds so far.) Wall time is
+time.perf_counter() around start and reap. The medians over the repeats are
+reported; CPU time is shown too because it is far less disturbed by other work
+on the machine than wall time is.
 
 Only the standard library is used (plus the `kb` and `mkdocs` commands that kb
 installs). Run:  python benchmarks/build.py --sizes 100 1000 3000
@@ -368,13 +371,16 @@ def generate(n: int, today: date, seed: int) -> dict[str, str]:
 
 @dataclass
 class Run:
-    seconds: float
-    peak_mb: float
+    seconds: float  # wall time
+    cpu_seconds: float  # user + system CPU time of the child
+    peak_mb: float  # peak resident set size of the child
     returncode: int
+    load: float  # 1-minute load average just before the run (other work on the machine)
 
 
 def run(cmd: list[str], cwd: str, log: str) -> Run:
     """Run `cmd` as a child and reap it with os.wait4 to get its own peak RSS."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with open(log, "wb") as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
@@ -383,7 +389,8 @@ def run(cmd: list[str], cwd: str, log: str) -> Run:
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped
     # Linux: ru_maxrss is in KiB (macOS reports bytes).
     scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
-    return Run(seconds, usage.ru_maxrss * scale, proc.returncode)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale,
+               proc.returncode, load)
 
 
 def count_pages(site_dir: str) -> int:
@@ -435,8 +442,9 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
         for name in names:
             cmd, cwd = commands[name]
             result = checked(run(cmd, cwd, logs[name]), name, logs[name])
-            print(f"   {label:<12} {name:<15} {result.seconds:7.2f} s "
-                  f"{result.peak_mb:7.1f} MB", flush=True)
+            print(f"   {label:<12} {name:<15} {result.seconds:7.2f} s wall "
+                  f"{result.cpu_seconds:7.2f} s CPU {result.peak_mb:7.1f} MB "
+                  f"(load before {result.load:.2f})", flush=True)
             if round_ >= warmup:
                 results[name].append(result)
 
@@ -449,6 +457,10 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
         "kb_build_s": median("kb_build", "seconds"),
         "material_build_s": median("material_build", "seconds"),
         "kb_check_s": median("kb_check", "seconds"),
+        "kb_build_cpu_s": median("kb_build", "cpu_seconds"),
+        "material_build_cpu_s": median("material_build", "cpu_seconds"),
+        "kb_build_min_s": min(r.seconds for r in results["kb_build"]),
+        "material_build_min_s": min(r.seconds for r in results["material_build"]),
         "kb_peak_mb": median("kb_build", "peak_mb"),
         "material_peak_mb": median("material_build", "peak_mb"),
         "kb_check_peak_mb": median("kb_check", "peak_mb"),
@@ -457,6 +469,7 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
         "runs": {name: [asdict(r) for r in rs] for name, rs in results.items()},
     }
     row["ratio"] = row["kb_build_s"] / row["material_build_s"]
+    row["cpu_ratio"] = row["kb_build_cpu_s"] / row["material_build_cpu_s"]
     return row
 
 
@@ -506,15 +519,17 @@ def machine() -> dict:
 def table(rows: list[dict]) -> str:
     lines = [
         "| N | kb build s | plain Material s | ratio kb/Material | kb check s "
-        "| kb peak MB | Material peak MB | pages built (kb / Material) | repeats |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| kb peak MB | Material peak MB | pages built (kb / Material) "
+        "| kb CPU s | Material CPU s | CPU ratio | repeats |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['n']:,} | {r['kb_build_s']:.2f} | {r['material_build_s']:.2f} "
             f"| {r['ratio']:.2f} | {r['kb_check_s']:.2f} | {r['kb_peak_mb']:.0f} "
             f"| {r['material_peak_mb']:.0f} | {r['kb_pages']:,} / {r['material_pages']:,} "
-            f"| {r['repeats']} |"
+            f"| {r['kb_build_cpu_s']:.2f} | {r['material_build_cpu_s']:.2f} "
+            f"| {r['cpu_ratio']:.2f} | {r['repeats']} |"
         )
     return "\n".join(lines)
 
@@ -544,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(rows))
     if args.json:
-        payload = json.dumps({"machine": info, "command": " ".join(sys.argv),
+        payload = json.dumps({"machine": info, "command": "python " + " ".join(sys.argv),
                               "today": today.isoformat(), "results": rows}, indent=2)
         if args.json == "-":
             print(payload)

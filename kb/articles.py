@@ -123,7 +123,7 @@ def display_path(path: str) -> str:
 
 
 def _normal_title(title: str) -> str:
-    return re.sub(r"[\s?!.]+", " ", title.casefold()).strip()
+    return re.sub(r"[\W_]+", " ", title.casefold()).strip()
 
 
 def iter_markdown(docs_dir: str) -> list[str]:
@@ -246,11 +246,13 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
             error(f"unknown front-matter key{hint} (known keys: {', '.join(FIELDS)})",
                   lines.get(key), key, WARNING)
     for key in REQUIRED:
-        if key not in data or data[key] is None:
-            if key == "summary" and draft is True:
-                error("missing; a draft may go without, but it cannot be published without "
-                      "a short answer", 1, key, WARNING)
-                continue
+        empty_summary = key == "summary" and not str(data.get(key) or "").strip()
+        if empty_summary and draft is True:
+            # Drafts are where unfinished answers live; publishing needs the summary.
+            error("missing; a draft may go without, but it cannot be published without "
+                  "a short answer", lines.get(key, 1), key, WARNING)
+            data.pop(key, None)
+        elif key not in data or data[key] is None:
             fail(key, "missing required field")
 
     def text(key: str) -> str:
@@ -326,7 +328,9 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
     items = list(tax.policies[policy].items) if policy else []
     covers = id_list("covers", items) if policy else []
     keywords = word_list("keywords")
-    related = word_list("related")
+    # Editors sometimes write the file name; the slug is what links resolve to.
+    related = [slug_for(r.strip("/")) if r.endswith(".md") else r.strip("/")
+               for r in word_list("related")]
     reviewed = when("reviewed")
     publish = when("publish")
     expires = when("expires")
@@ -387,7 +391,7 @@ def _check_related(collection: Collection, today: date) -> list[Problem]:
     for article in collection.articles:
         for slug in article.related:
             line = article.line("related")
-            target = by_slug.get(slug.strip("/").removesuffix(".md"))
+            target = by_slug.get(slug)
             if target is None and slug in collection.broken:
                 continue  # that file's own errors are reported already
             if target is None:

@@ -60,6 +60,7 @@ def build_site(config_file: str, *, strict: bool = True, today: date | None = No
     work = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}.building-", dir=parent)
     try:
         config.site_dir = work
+        config.plugins.on_startup(command="build", dirty=False)
         plugin = config.plugins.get("kb")
         if plugin is not None:
             plugin.preload(collection, today)
@@ -123,4 +124,3 @@ def setup_logging(verbose: bool, echo) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    logger.propagate = False

@@ -92,7 +92,9 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.settings is None:
             return None
-        collection, today = self.preloaded
+        # MkDocs reuses plugin instances across builds in one process: use a
+        # preloaded collection once only.
+        (collection, today), self.preloaded = self.preloaded, (None, None)
         today = today or resolve_today()
         if collection is None:
             collection = load_collection(config.docs_dir, self.settings, today)
@@ -178,7 +180,9 @@ def _url(target: str, page: Page, files: Files) -> str:
 def _stub(title: str, kind: str) -> str:
     """Markdown of a generated page; the plugin replaces its HTML with a template."""
     hide = ["navigation", "toc"] if kind == "home" else ["toc"]
-    return f"---\nhide: {json.dumps(hide)}\n---\n"
+    # The home page repeats what other pages say; keep it out of the search index.
+    search = "\nsearch:\n  exclude: true" if kind == "home" else ""
+    return f"---\nhide: {json.dumps(hide)}{search}\n---\n"
 
 
 def _escaped(nav: list) -> list:

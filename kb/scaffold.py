@@ -72,6 +72,8 @@ def render_article(new: NewArticle, settings: Settings, today: date) -> str:
         "related: []",
         "covers: []",
         f"draft: {'true' if new.draft else 'false'}",
+        "publish:",
+        "expires:",
         "---",
         "",
     ]

@@ -56,6 +56,9 @@ def parse_settings(options: dict[str, Any] | None, path: str,
         if key not in OPTIONS:
             bad(key, expected_one_of(key, OPTIONS))
 
+    if not isinstance(options.get("enabled", True), bool):
+        bad("enabled", f"expected true or false but found {options['enabled']!r}")
+
     language = options.get("language") or theme_language or "en"
     if isinstance(language, str) and 2 <= len(language) <= 8:
         settings.language = language

@@ -11,7 +11,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import ProjectFactory, article
+from tests.conftest import ProjectFactory, article
 
 CONTACT = {
     "timezone": "Europe/Amsterdam",

@@ -1,0 +1,77 @@
+"""A real browser on the built demo site: Debian's Chromium driven by Playwright.
+
+Playwright never downloads a browser here; the tests use /usr/bin/chromium and
+skip, saying why, when it is not installed (`apt-get install -y chromium`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from datetime import date
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kb.builder import build_site
+    from kb.project import check_project, load_project
+
+    project = load_project(str(ROOT / "mkdocs.yml"))
+    collection, problems = check_project(project, TODAY)
+    assert not [p for p in problems if p.is_error]
+    site = tmp_path_factory.mktemp("demo") / "site"
+    build_site(project.config_path, today=TODAY, collection=collection, site_dir=str(site))
+    return site
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(demo_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Debian's Chromium at {CHROMIUM} "
+                    "(apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
