@@ -376,21 +376,73 @@ class Run:
     peak_mb: float  # peak resident set size of the child
     returncode: int
     load: float  # 1-minute load average just before the run (other work on the machine)
+    busy_cores: float  # CPU use of other processes just before the run, in cores
+    others_during: float = float("nan")  # same, averaged over the run itself
+
+
+def _cpu_ticks() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all CPUs from /proc/stat, or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            values = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return sum(values) - idle, sum(values)
+
+
+def busy_cores(interval: float = 0.5) -> float:
+    """How many cores other processes keep busy (this script sleeps meanwhile)."""
+    first = _cpu_ticks()
+    time.sleep(interval)
+    second = _cpu_ticks()
+    if first is None or second is None or second[1] == first[1]:
+        return float("nan")
+    share = (second[0] - first[0]) / (second[1] - first[1])
+    return share * (os.cpu_count() or 1)
+
+
+IDLE = {"threshold": 0.0, "timeout": 0.0}  # set from the command line
+
+
+def wait_for_idle() -> float:
+    """Wait (up to IDLE['timeout'] s) until other work uses < IDLE['threshold'] cores."""
+    busy = busy_cores()
+    if IDLE["threshold"] <= 0:
+        return busy
+    deadline = time.monotonic() + IDLE["timeout"]
+    warned = False
+    while busy >= IDLE["threshold"] and time.monotonic() < deadline:
+        if not warned:
+            print(f"   (other processes use {busy:.2f} cores; waiting for a quieter "
+                  f"machine, at most {IDLE['timeout']:.0f} s)", flush=True)
+            warned = True
+        time.sleep(2)
+        busy = busy_cores()
+    return busy
 
 
 def run(cmd: list[str], cwd: str, log: str) -> Run:
     """Run `cmd` as a child and reap it with os.wait4 to get its own peak RSS."""
+    busy = wait_for_idle()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with open(log, "wb") as out:
+        ticks = _cpu_ticks()
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
+        ticks_after = _cpu_ticks()
     proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped
     # Linux: ru_maxrss is in KiB (macOS reports bytes).
     scale = 1 / (1024 * 1024) if sys.platform == "darwin" else 1 / 1024
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * scale,
-               proc.returncode, load)
+    cpu = usage.ru_utime + usage.ru_stime
+    others = float("nan")
+    if ticks and ticks_after and seconds > 0:
+        # All CPU time spent on the machine during the run, minus the child's own.
+        all_busy = (ticks_after[0] - ticks[0]) / os.sysconf("SC_CLK_TCK")
+        others = max(0.0, all_busy - cpu) / seconds
+    return Run(seconds, cpu, usage.ru_maxrss * scale, proc.returncode, load, busy, others)
 
 
 def count_pages(site_dir: str) -> int:
@@ -444,7 +496,8 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
             result = checked(run(cmd, cwd, logs[name]), name, logs[name])
             print(f"   {label:<12} {name:<15} {result.seconds:7.2f} s wall "
                   f"{result.cpu_seconds:7.2f} s CPU {result.peak_mb:7.1f} MB "
-                  f"(load before {result.load:.2f})", flush=True)
+                  f"(other processes: {result.busy_cores:.2f} cores before, "
+                  f"{result.others_during:.2f} during)", flush=True)
             if round_ >= warmup:
                 results[name].append(result)
 
@@ -546,12 +599,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the content")
     parser.add_argument("--today", default=None,
                         help="date passed to kb as --today (default: today)")
+    parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
+                        help="before each timed command, wait until other processes use "
+                             "less than this many cores (default: 0.3; 0 disables waiting)")
+    parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
+                        help="give up waiting for an idle machine after this long "
+                             "(default: 300)")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE "
                                                        "('-' for standard output)")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.warmup < 0:
         parser.error("--repeats must be at least 1 and --warmup at least 0")
     today = date.fromisoformat(args.today) if args.today else date.today()
+    IDLE.update(threshold=args.idle_threshold, timeout=args.idle_timeout)
 
     info = machine()
     print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from kb.problems import Problem, closest, expected_one_of
-from kb.taxonomy import LANGUAGES, Labels, pick
+from kb.taxonomy import LABEL_EXPECTED, Labels, parse_labels, pick
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TYPES = ("chat", "phone", "email", "whatsapp", "form", "store")
@@ -78,7 +78,8 @@ class Channel:
         if self.link:
             return self.link
         if self.type == "phone" and self.number:
-            return "tel:" + re.sub(r"[^\d+]", "", self.number)
+            # "+31 (0)20 ..." is written for people; the (0) is not dialled.
+            return "tel:" + re.sub(r"[^\d+]", "", self.number.replace("(0)", ""))
         if self.type == "email" and self.address:
             return "mailto:" + self.address
         if self.type == "whatsapp" and self.number and self.number.strip().startswith("+"):
@@ -178,16 +179,6 @@ def _dates(value: Any, where: str, path: str, problems: list[Problem]) -> list[d
     return sorted(set(result))
 
 
-def _labels(value: Any) -> Labels | None:
-    if isinstance(value, str) and value.strip():
-        return {lang: value for lang in LANGUAGES}
-    if isinstance(value, dict) and value and all(
-        isinstance(v, str) and v.strip() for v in value.values()
-    ):
-        return {str(k): v for k, v in value.items()}
-    return None
-
-
 def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
     """Read the `contact:` option; returns the model and every problem found."""
     problems: list[Problem] = []
@@ -243,10 +234,10 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
                       label=dict(DEFAULT_LABELS[kind]), timezone=contact.timezone)
     for key in ("label", "note"):
         if key in spec:
-            labels = _labels(spec[key])
+            labels = parse_labels(spec[key])
             if labels is None:
-                problems.append(Problem(path, f"expected a text or a mapping of language to "
-                                              f"text but found {spec[key]!r}", field=f"{where}.{key}"))
+                problems.append(Problem(path, f"{LABEL_EXPECTED} but found {spec[key]!r}",
+                                        field=f"{where}.{key}"))
             else:
                 getattr(channel, key).update(labels)
     for key in ("link", "number", "address"):

@@ -65,12 +65,12 @@ def parse_settings(options: dict[str, Any] | None, path: str,
     else:
         bad("language", f"expected a language code such as 'nl' or 'en' but found {language!r}")
 
-    if "review_every" in options:
-        if _positive_int(options["review_every"]):
-            settings.review_every = options["review_every"]
-        else:
-            bad("review_every", f"expected a whole number of days above 0 but found "
-                                f"{options['review_every']!r}")
+    for key, unit in (("review_every", "whole number of days"), ("top_questions", "whole number")):
+        if key in options:
+            if _positive_int(options[key]):
+                setattr(settings, key, options[key])
+            else:
+                bad(key, f"expected a {unit} above 0 but found {options[key]!r}")
     if "owner" in options:
         if isinstance(options["owner"], str) and options["owner"].strip():
             settings.owner = options["owner"].strip()
@@ -89,12 +89,6 @@ def parse_settings(options: dict[str, Any] | None, path: str,
             settings.pages = tuple(p.strip("/ ") for p in pages)
         else:
             bad("pages", f"expected a list of folders below the docs folder but found {pages!r}")
-    if "top_questions" in options:
-        if _positive_int(options["top_questions"]):
-            settings.top_questions = options["top_questions"]
-        else:
-            bad("top_questions", f"expected a whole number above 0 but found "
-                                 f"{options['top_questions']!r}")
     problems += merge(settings.taxonomy, options.get("taxonomy"), path)
     settings.contact, contact_problems = parse_contact(options.get("contact"), path)
     problems += contact_problems

@@ -184,19 +184,25 @@ def default_taxonomy() -> Taxonomy:
 _TERM_KEYS = ("label", "description", "prompt", "icon", "items")
 
 
-def _labels(value: Any, where: str, problems: list[Problem], path: str) -> Labels | None:
-    """A label is a string (all languages) or a mapping language -> string."""
+def parse_labels(value: Any) -> Labels | None:
+    """A label is a text (for all languages) or a mapping of language to text."""
     if isinstance(value, str) and value.strip():
         return {lang: value for lang in LANGUAGES}
     if isinstance(value, dict) and value and all(
         isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
     ):
         return dict(value)
-    problems.append(Problem(
-        path, f"expected a text or a mapping of language to text but found {value!r}",
-        field=where,
-    ))
     return None
+
+
+LABEL_EXPECTED = "expected a text or a mapping of language to text"
+
+
+def _labels(value: Any, where: str, problems: list[Problem], path: str) -> Labels | None:
+    labels = parse_labels(value)
+    if labels is None:
+        problems.append(Problem(path, f"{LABEL_EXPECTED} but found {value!r}", field=where))
+    return labels
 
 
 def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
@@ -236,14 +242,19 @@ def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
             if not isinstance(spec, dict):
                 problems.append(Problem(path, f"expected a mapping but found {spec!r}", field=where))
                 continue
-            if existing is None and "label" not in spec:
-                problems.append(Problem(path, "a new id needs a label", field=f"{where}.label"))
+            for key in spec:
+                if key not in _TERM_KEYS:
+                    problems.append(Problem(path, expected_one_of(key, _TERM_KEYS),
+                                            field=f"{where}.{key}"))
+            if existing is None and parse_labels(spec.get("label")) is None:
+                found = f"found {spec['label']!r}" if "label" in spec else "found none"
+                problems.append(Problem(path, f"a new id needs a label: {LABEL_EXPECTED} but "
+                                              f"{found}", field=f"{where}.label"))
                 continue
             term = existing or Term(term_id, {})
             for key, value in spec.items():
                 if key not in _TERM_KEYS:
-                    problems.append(Problem(path, expected_one_of(key, _TERM_KEYS),
-                                            field=f"{where}.{key}"))
+                    continue
                 elif key == "icon":
                     if isinstance(value, str) and value:
                         term.icon = value

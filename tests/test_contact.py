@@ -394,3 +394,10 @@ def test_translator_durations():
     assert Translator("en").duration(Duration(1, "workdays")) == "1 working day"
     assert Translator("en").duration(Duration(4, "hours")) == "4 hours"
     assert Translator("nl").duration(Duration(1, "minutes")) == "1 minuut"
+
+
+def test_phone_link_drops_the_national_zero_written_in_brackets():
+    contact, problems = parse_contact(
+        {"channels": [{"type": "phone", "number": "+31 (0)20 123 45 67"}]}, "mkdocs.yml")
+    assert problems == []
+    assert contact.channels[0].href == "tel:+31201234567"

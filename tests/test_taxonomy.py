@@ -185,7 +185,24 @@ def test_new_id_without_a_label_is_an_error():
     (problem,) = merge(tax, {"policies": {"account": {"description": "Inloggen"}}},
                        "mkdocs.yml")
     assert problem.field == "plugins.kb.taxonomy.policies.account.label"
-    assert problem.message == "a new id needs a label"
+    assert problem.message == ("a new id needs a label: expected a text or a mapping of "
+                               "language to text but found none")
+    assert "account" not in tax.policies
+
+
+def test_new_id_with_a_misspelt_label_names_the_key_and_is_not_added():
+    tax = default_taxonomy()
+    problems = merge(tax, {"policies": {"account": {"lable": "Account"}}}, "mkdocs.yml")
+    assert [p.field for p in problems] == ["plugins.kb.taxonomy.policies.account.lable",
+                                           "plugins.kb.taxonomy.policies.account.label"]
+    assert "did you mean 'label'?" in problems[0].message
+    assert "account" not in tax.policies
+
+
+def test_new_id_with_a_bad_label_is_not_added():
+    tax = default_taxonomy()
+    (problem,) = merge(tax, {"policies": {"account": {"label": 5}}}, "mkdocs.yml")
+    assert problem.message.endswith("but found 5")
     assert "account" not in tax.policies
 
 
