@@ -384,7 +384,7 @@ def _cpu_ticks() -> tuple[int, int] | None:
     """(busy, total) jiffies of all CPUs from /proc/stat, or None off Linux."""
     try:
         with open("/proc/stat", encoding="ascii") as fh:
-            values = [int(v) for v in fh.readline().split()[1:]]
+            values = [int(v) for v in fh.readline().split()[1:9]]  # guest is in user
     except (OSError, ValueError):
         return None
     idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
@@ -501,28 +501,44 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
             if round_ >= warmup:
                 results[name].append(result)
 
-    def median(name: str, attr: str) -> float:
-        return statistics.median(getattr(r, attr) for r in results[name])
-
     row = {
         "n": n,
         "repeats": repeats,
+        "kb_pages": count_pages(os.path.join(dirs["kb"], "site")),
+        "material_pages": count_pages(os.path.join(dirs["baseline"], "site")),
+        "runs": {name: [asdict(r) for r in rs] for name, rs in results.items()},
+    }
+    return summarize(row)
+
+
+def summarize(row: dict) -> dict:
+    """Add medians and ratios to a row from its raw `runs` (also for --table-from)."""
+    runs = row["runs"]
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(r[key] for r in runs[name])
+
+    kb_runs, mat_runs = runs["kb_build"], runs["material_build"]
+    row.update({
         "kb_build_s": median("kb_build", "seconds"),
         "material_build_s": median("material_build", "seconds"),
         "kb_check_s": median("kb_check", "seconds"),
         "kb_build_cpu_s": median("kb_build", "cpu_seconds"),
         "material_build_cpu_s": median("material_build", "cpu_seconds"),
-        "kb_build_min_s": min(r.seconds for r in results["kb_build"]),
-        "material_build_min_s": min(r.seconds for r in results["material_build"]),
+        "kb_build_range_s": [min(r["seconds"] for r in kb_runs),
+                             max(r["seconds"] for r in kb_runs)],
+        "material_build_range_s": [min(r["seconds"] for r in mat_runs),
+                                   max(r["seconds"] for r in mat_runs)],
         "kb_peak_mb": median("kb_build", "peak_mb"),
         "material_peak_mb": median("material_build", "peak_mb"),
         "kb_check_peak_mb": median("kb_check", "peak_mb"),
-        "kb_pages": count_pages(os.path.join(dirs["kb"], "site")),
-        "material_pages": count_pages(os.path.join(dirs["baseline"], "site")),
-        "runs": {name: [asdict(r) for r in rs] for name, rs in results.items()},
-    }
+    })
     row["ratio"] = row["kb_build_s"] / row["material_build_s"]
     row["cpu_ratio"] = row["kb_build_cpu_s"] / row["material_build_cpu_s"]
+    # Each round runs both builds back to back; the median of the per-round
+    # ratios is less sensitive to the machine speeding up or slowing down.
+    row["paired_ratio"] = statistics.median(
+        k["seconds"] / m["seconds"] for k, m in zip(kb_runs, mat_runs))
     return row
 
 
@@ -573,14 +589,15 @@ def table(rows: list[dict]) -> str:
     lines = [
         "| N | kb build s | plain Material s | ratio kb/Material | kb check s "
         "| kb peak MB | Material peak MB | pages built (kb / Material) "
-        "| kb CPU s | Material CPU s | CPU ratio | repeats |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| paired ratio | kb CPU s | Material CPU s | CPU ratio | repeats |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['n']:,} | {r['kb_build_s']:.2f} | {r['material_build_s']:.2f} "
             f"| {r['ratio']:.2f} | {r['kb_check_s']:.2f} | {r['kb_peak_mb']:.0f} "
             f"| {r['material_peak_mb']:.0f} | {r['kb_pages']:,} / {r['material_pages']:,} "
+            f"| {r['paired_ratio']:.2f} "
             f"| {r['kb_build_cpu_s']:.2f} | {r['material_build_cpu_s']:.2f} "
             f"| {r['cpu_ratio']:.2f} | {r['repeats']} |"
         )
@@ -605,11 +622,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
                         help="give up waiting for an idle machine after this long "
                              "(default: 300)")
+    parser.add_argument("--table-from", metavar="FILE",
+                        help="only print the table of an earlier --json FILE")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE "
                                                        "('-' for standard output)")
     args = parser.parse_args(argv)
     if args.repeats < 1 or args.warmup < 0:
         parser.error("--repeats must be at least 1 and --warmup at least 0")
+    if args.table_from:
+        with open(args.table_from, encoding="utf-8") as fh:
+            saved = json.load(fh)
+        print(table([summarize(row) for row in saved["results"]]))
+        return 0
     today = date.fromisoformat(args.today) if args.today else date.today()
     IDLE.update(threshold=args.idle_threshold, timeout=args.idle_timeout)
 

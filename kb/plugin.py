@@ -28,7 +28,7 @@ from kb.contact import WEEKDAYS, format_ranges
 from kb.problems import format_text, has_errors
 from kb.project import resolve_today
 from kb.settings import Settings, parse_settings
-from kb.site import SitePlan, plan_site, site_nav, site_problems
+from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -54,6 +54,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.plan: SitePlan | None = None
         self.env: Environment | None = None
         self.generated: dict[str, str] = {}  # src_uri -> kind
+        self.fallbacks: dict[str, Markup] = {}  # rendered contact block by contact URL
+        self.files: Files | None = None
         self.preloaded: tuple[Collection | None, date | None] = (None, None)
 
     def preload(self, collection: Collection | None, today: date | None) -> None:
@@ -115,6 +117,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 files.remove(files.get_file_from_path(article.src_uri))
         self.plan = plan_site(collection, self.settings, today, config.site_name)
         self.generated = {}
+        self.fallbacks = {}
+        self.files = files
         for src_uri, (kind, title) in self.plan.pages().items():
             self.generated[src_uri] = kind
             files.append(File.generated(config, src_uri, content=_stub(title, kind)))
@@ -152,25 +156,67 @@ class KbPlugin(BasePlugin[KbConfig]):
             page.meta["description"] = escape(str(description))
         return None
 
+    # Pages are rendered in two steps. on_page_content keeps what shoppers
+    # search for (question, short answer, answer; a listing's title and
+    # intro); Material's search indexes that. Breadcrumbs, question lists,
+    # related questions and the contact block are added in on_page_context,
+    # after indexing: they are kept out of the index without the search
+    # plugin having to parse them on every page.
+    BODY_TEMPLATES = {"article": "kb/answer.html", "topic": "kb/listing-intro.html",
+                      "stage": "kb/listing-intro.html", "contact": "kb/contact.html"}
+    PAGE_TEMPLATES = {"article": "kb/article.html", "topic": "kb/topic.html",
+                      "stage": "kb/stage.html", "home": "kb/home.html"}
+
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
                         files: Files) -> str | None:
+        kind = self._kind(page)
+        if kind is None:
+            return None
+        template = self.BODY_TEMPLATES.get(kind)
+        if template is None:
+            return ""
+        return self._render(template, page, config, files, content=Markup(html))
+
+    @event_priority(-100)  # after the search plugin has indexed the page
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig,
+                        nav) -> dict | None:
+        kind = self._kind(page)
+        template = self.PAGE_TEMPLATES.get(kind) if kind else None
+        if template is None:
+            return None
+        files = self.files
+        page.content = self._render(template, page, config, files,
+                                    body=Markup(page.content or ""),
+                                    fallback=self._fallback(page, config, files))
+        return context
+
+    def _kind(self, page: Page) -> str | None:
         if self.plan is None or self.env is None:
             return None
         src_uri = page.file.src_uri
-        kind = self.generated.get(src_uri)
+        if src_uri in self.plan.articles:
+            return "article"
+        return self.generated.get(src_uri)
+
+    def _render(self, template: str, page: Page, config: MkDocsConfig, files: Files,
+                **values: object) -> str:
+        assert self.plan is not None and self.env is not None
+        src_uri = page.file.src_uri
         extras = self.plan.articles.get(src_uri)
-        if kind is None and extras is None:
-            return None
-        context = {
-            "kb": self.plan, "t": self.plan.t, "page": page, "config": config,
-            "url": lambda target: _url(target, page, files),
-        }
-        if extras is not None:
-            return self.env.get_template("kb/article.html").render(
-                article=extras.article, extras=extras, content=Markup(html), **context
-            )
-        listing = self.plan.listing(src_uri)
-        return self.env.get_template(f"kb/{kind}.html").render(listing=listing, **context)
+        return self.env.get_template(template).render(
+            kb=self.plan, t=self.plan.t, page=page, config=config,
+            url=lambda target: _url(target, page, files),
+            article=extras.article if extras else None, extras=extras,
+            listing=self.plan.listing(src_uri), **values,
+        )
+
+    def _fallback(self, page: Page, config: MkDocsConfig, files: Files) -> Markup:
+        """The contact block; the same on every page but for its link to the contact page."""
+        key = _url(CONTACT, page, files)
+        if key not in self.fallbacks:
+            self.fallbacks[key] = Markup(self._render("kb/partials/fallback.html", page,
+                                                      config, files))
+        return self.fallbacks[key]
 
 
 def _url(target: str, page: Page, files: Files) -> str:

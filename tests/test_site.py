@@ -1,0 +1,79 @@
+"""The renderer-neutral site plan: listings, navigation and related questions."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from kb.articles import Article
+from kb.settings import Settings
+from kb.site import MAX_RELATED, RelatedIndex, site_nav
+
+POLICIES = ["product", "order-status", "payment", "shipping", "returns", "privacy"]
+STAGES = ["research", "discovery", "order", "delivery", "returns"]
+CONTEXTS = ["home", "product", "cart", "checkout", "order-status", "returns", "account"]
+
+
+def make(slug: str, policy: str, stages: list[str], contexts: list[str] | None = None,
+         related: list[str] | None = None) -> Article:
+    return Article(slug=slug, src_uri=f"{slug}.md", path=f"docs/{slug}.md", title=slug,
+                   summary="s", policy=policy, stages=stages, reviewed=date(2026, 1, 1),
+                   review_every=180, owner="team", contexts=contexts or [],
+                   related=related or [])
+
+
+def brute_force(article: Article, live: list[Article]) -> list[Article]:
+    """The definition: manual first, then by closeness, then by popularity (list order)."""
+    by_slug = {a.slug: a for a in live}
+    chosen = [by_slug[s] for s in article.related if s in by_slug and by_slug[s] is not article]
+    seen = {a.slug for a in chosen} | {article.slug}
+
+    def score(other: Article) -> int:
+        return (3 * (other.policy == article.policy)
+                + 2 * len(set(article.stages) & set(other.stages))
+                + len(set(article.contexts) & set(other.contexts)))
+
+    rest = [a for a in live if a.slug not in seen and
+            (a.policy == article.policy or set(a.stages) & set(article.stages))]
+    rest.sort(key=lambda a: -score(a))  # stable: keeps popularity order among equals
+    return (chosen + rest)[:MAX_RELATED]
+
+
+def test_manual_related_come_first_then_same_area_and_stage() -> None:
+    a = make("a", "returns", ["returns"], related=["d"])
+    b = make("b", "returns", ["returns"])
+    c = make("c", "returns", ["order"])
+    d = make("d", "payment", ["order"])
+    e = make("e", "privacy", ["research"])
+    related = RelatedIndex([a, b, c, d, e]).related(a)
+    assert [x.slug for x in related] == ["d", "b", "c"]
+
+
+def test_related_never_includes_the_article_itself_or_unrelated_ones() -> None:
+    a = make("a", "returns", ["returns"], related=["a"])
+    b = make("b", "privacy", ["research"])
+    assert RelatedIndex([a, b]).related(a) == []
+
+
+def test_related_index_matches_the_definition_on_random_help_centres() -> None:
+    rng = random.Random(7)
+    for _ in range(20):
+        live = []
+        for n in range(rng.randint(1, 60)):
+            live.append(make(f"q{n}", rng.choice(POLICIES),
+                             rng.sample(STAGES, rng.randint(1, 2)),
+                             rng.sample(CONTEXTS, rng.randint(0, 2))))
+        for article in live:
+            article.related = [a.slug for a in rng.sample(live, rng.randint(0, min(3, len(live))))]
+        index = RelatedIndex(live)
+        for article in live:
+            assert index.related(article) == brute_force(article, live), article.slug
+
+
+def test_nav_lists_sections_not_articles() -> None:
+    nav = site_nav(Settings(language="nl"), "blog/index.md")
+    assert nav[0] == {"Home": "index.md"}
+    assert list(nav[1]) == ["Onderwerpen"] and len(nav[1]["Onderwerpen"]) == 6
+    assert {"Ik wil bestellen": "stages/order.md"} in nav[2]["Jouw situatie"]
+    assert nav[3] == {"Contact": "contact.md"}
+    assert nav[4] == {"Blog": "blog/index.md"}
