@@ -119,9 +119,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.generated = {}
         self.fallbacks = {}
         self.files = files
-        for src_uri, (kind, title) in self.plan.pages().items():
+        for src_uri, (kind, _title) in self.plan.pages().items():
             self.generated[src_uri] = kind
-            files.append(File.generated(config, src_uri, content=_stub(title, kind)))
+            files.append(File.generated(config, src_uri, content=_stub(kind)))
         # Our fragments share the theme's loader (so `custom_dir` overrides them
         # and Material's icons can be included) but, unlike MkDocs' theme
         # environment, escape every value by default.
@@ -227,8 +227,9 @@ def _url(target: str, page: Page, files: Files) -> str:
     return get_relative_url(file.url, page.url) or "."
 
 
-def _stub(title: str, kind: str) -> str:
-    """Markdown of a generated page; the plugin replaces its HTML with a template."""
+def _stub(kind: str) -> str:
+    """Markdown of a generated page: only page settings; the HTML comes from templates
+    and the title is set in on_page_markdown."""
     hide = ["navigation", "toc"] if kind == "home" else ["toc"]
     # The home page repeats what other pages say; keep it out of the search index.
     search = "\nsearch:\n  exclude: true" if kind == "home" else ""
