@@ -39,10 +39,12 @@ import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from importlib import metadata
+
+from kb.articles import normal_title, slugify
+from kb.builder import count_pages
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
@@ -156,18 +158,6 @@ HEADINGS = ["Zo werkt het", "Goed om te weten", "Stap voor stap", "Kosten", "Uit
             "Tijdlijn"]
 
 
-def slugify(text: str, max_length: int = 60) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", folded.lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    return slug or "vraag"
-
-
 def sentence(rng: random.Random, low: int = 7, high: int = 16) -> str:
     words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
     if rng.random() < 0.3:
@@ -210,7 +200,7 @@ def plan_articles(n: int, today: date, seed: int) -> list[Spec]:
             title = re.sub(r"\{(\w+)\}", lambda m: rng.choice(FILLERS[m.group(1)]), template)
             if attempt > 10:  # the combinations run out: make it specific
                 title = title[:-1] + f" (bestelling vanaf {2020 + i % 7}, variant {i})?"
-            key = re.sub(r"[\s?!.]+", " ", title.casefold()).strip()
+            key = normal_title(title)
             if key not in titles:
                 break
         titles.add(key)
@@ -443,15 +433,6 @@ def run(cmd: list[str], cwd: str, log: str) -> Run:
         all_busy = (ticks_after[0] - ticks[0]) / os.sysconf("SC_CLK_TCK")
         others = max(0.0, all_busy - cpu) / seconds
     return Run(seconds, cpu, usage.ru_maxrss * scale, proc.returncode, load, busy, others)
-
-
-def count_pages(site_dir: str) -> int:
-    """HTML pages outside assets/, counted the same way as kb.builder._count_pages."""
-    count = 0
-    for root, dirs, files in os.walk(site_dir):
-        dirs[:] = [d for d in dirs if d != "assets"]
-        count += sum(1 for name in files if name.endswith(".html"))
-    return count
 
 
 def tool(name: str) -> str:

@@ -122,7 +122,8 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def _normal_title(title: str) -> str:
+def normal_title(title: str) -> str:
+    """The form in which two titles count as the same question."""
     return re.sub(r"[\W_]+", " ", title.casefold()).strip()
 
 
@@ -219,7 +220,7 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
     data = parsed.data
     lines = {key: line + 1 for key, line in parsed.lines.items()}
     for key, line in parsed.duplicates:
-        error(f"is set twice; the last value wins, remove the other one", line + 1, key)
+        error("is set twice; the last value wins, remove the other one", line + 1, key)
     marker = data.get("article", True)
     if marker is False:
         return None
@@ -374,7 +375,7 @@ def _check_unique(collection: Collection) -> list[Problem]:
                                     f"address, rename one file", 1, "slug"))
         else:
             slugs[key] = article
-        norm = _normal_title(article.title)
+        norm = normal_title(article.title)
         if norm in titles:
             problems.append(Problem(article.path, f"same question as {titles[norm].path} "
                                     f"({article.title!r}); merge them or rephrase one",

@@ -33,7 +33,8 @@ class BuildResult:
     seconds: float
 
 
-def _count_pages(site_dir: str) -> int:
+def count_pages(site_dir: str) -> int:
+    """HTML pages in a built site, leaving out theme assets."""
     count = 0
     for root, dirs, files in os.walk(site_dir):
         dirs[:] = [d for d in dirs if d != "assets"]
@@ -74,7 +75,7 @@ def build_site(config_file: str, *, strict: bool = True, today: date | None = No
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return BuildResult(final, _count_pages(final), time.perf_counter() - started)
+    return BuildResult(final, count_pages(final), time.perf_counter() - started)
 
 
 def _swap(new: str, final: str) -> None:

@@ -6,7 +6,7 @@ any template to change wording.
 
 from __future__ import annotations
 
-from datetime import date
+import datetime
 
 from kb.contact import Duration, format_ranges, group_days
 
@@ -126,7 +126,7 @@ class Translator:
     def plural(self, key: str, n: int, **values: object) -> str:
         return self(f"{key}.{'one' if n == 1 else 'other'}", n=n, **values)
 
-    def date(self, value: date) -> str:
+    def date(self, value: datetime.date) -> str:
         month = MONTH_NAMES[self.lang][value.month - 1]
         return f"{value.day} {month} {value.year}"
 
