@@ -26,7 +26,10 @@ def search(page, query: str) -> list[str]:
     page.keyboard.press("Backspace")
     # Wait until the worker is ready and the previous answer is gone.
     page.wait_for_function(f"{META} && !/initial|\\d|Geen/i.test({META}.textContent)")
-    page.keyboard.type(query)
+    # Fill the whole query, then one key press: Material searches on keyup, so it
+    # sees only the full query, never a half-typed one.
+    page.fill(SEARCH_INPUT, query)
+    page.keyboard.press("End")
     return results(page)
 
 
