@@ -349,9 +349,8 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
     owner = data.get("owner", settings.owner)
     if not isinstance(owner, str) or not owner.strip():
         fail("owner", f"expected a team or person name but found {owner!r}")
-    for key in ("draft",):
-        if not isinstance(data.get(key, False), bool):
-            fail(key, f"expected true or false but found {data[key]!r}")
+    if not isinstance(draft, bool):
+        fail("draft", f"expected true or false but found {draft!r}")
     if broken or reviewed is None or policy is None or not title:
         return False
     return Article(

@@ -50,7 +50,6 @@ class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.settings: Settings | None = None
-        self.collection: Collection | None = None
         self.plan: SitePlan | None = None
         self.env: Environment | None = None
         self.generated: dict[str, str] = {}  # src_uri -> kind
@@ -109,7 +108,6 @@ class KbPlugin(BasePlugin[KbConfig]):
             # information: they must not fail `mkdocs build --strict`.
             for problem in problems:
                 (log.error if problem.is_error else log.info)(str(problem))
-        self.collection = collection
 
         live = {a.src_uri for a in collection.live(today)}
         for article in collection.articles:
