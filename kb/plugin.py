@@ -52,7 +52,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.settings: Settings | None = None
         self.plan: SitePlan | None = None
         self.env: Environment | None = None
-        self.generated: dict[str, str] = {}  # src_uri -> kind
+        self.generated: dict[str, tuple[str, str]] = {}  # src_uri -> (kind, title)
         self.fallbacks: dict[str, Markup] = {}  # rendered contact block by contact URL
         self.files: Files | None = None
         self.preloaded: tuple[Collection | None, date | None] = (None, None)
@@ -114,11 +114,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             if article.src_uri not in live:
                 files.remove(files.get_file_from_path(article.src_uri))
         self.plan = plan_site(collection, self.settings, today, config.site_name)
-        self.generated = {}
+        self.generated = self.plan.pages()
         self.fallbacks = {}
         self.files = files
-        for src_uri, (kind, _title) in self.plan.pages().items():
-            self.generated[src_uri] = kind
+        for src_uri, (kind, _title) in self.generated.items():
             files.append(File.generated(config, src_uri, content=_stub(kind)))
         # Our fragments share the theme's loader (so `custom_dir` overrides them
         # and Material's icons can be included) but, unlike MkDocs' theme
@@ -134,18 +133,18 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
-        if self.plan is None:
+        kind = self._kind(page)
+        if kind is None:
             return None
+        assert self.plan is not None
         src_uri = page.file.src_uri
-        extras = self.plan.articles.get(src_uri)
-        if extras is not None:
-            title, description = extras.article.title, extras.article.summary
-        elif src_uri in self.generated:
-            listing = self.plan.listing(src_uri)
-            title = self.plan.pages()[src_uri][1]
-            description = listing.term.describe(self.plan.lang) if listing else ""
+        if kind == "article":
+            article = self.plan.articles[src_uri].article
+            title, description = article.title, article.summary
         else:
-            return None
+            listing = self.plan.listing(src_uri)
+            title = self.generated[src_uri][1]
+            description = listing.term.describe(self.plan.lang) if listing else ""
         # Material prints page.title and the description as they are, in the
         # <title>, the header and a meta attribute: hand it escaped text.
         page.meta["title"] = escape(title)
@@ -194,7 +193,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         src_uri = page.file.src_uri
         if src_uri in self.plan.articles:
             return "article"
-        return self.generated.get(src_uri)
+        generated = self.generated.get(src_uri)
+        return generated[0] if generated else None
 
     def _render(self, template: str, page: Page, config: MkDocsConfig, files: Files,
                 **values: object) -> str:
