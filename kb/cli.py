@@ -18,6 +18,7 @@ from kb.problems import (
 )
 from kb.project import Project, ProjectError, check_project, find_config, load_project, \
     resolve_today
+from kb.search import GOOD_COVERAGE
 from kb.scaffold import STARTER_LANGUAGES, NewArticle, ScaffoldError, article_folder, \
     create_article, init_project
 
@@ -219,6 +220,133 @@ def serve_command(dev_addr: str | None, open_browser: bool, today: str | None,
                    open_browser=open_browser)
     except BuildError as exc:
         raise _fail(str(exc)) from None
+
+
+def _answer_index(project: Project, today: date):
+    from kb.search import AnswerIndex
+
+    answers = AnswerIndex(project.docs_dir, project.settings, project.cache_dir)
+    refresh = answers.refresh(today)
+    if refresh.in_memory:
+        click.echo(f"Note: {refresh.reason}; the index was built in memory for this run.",
+                   err=True)
+    if refresh.broken:
+        click.echo(f"Note: {len(refresh.broken)} file(s) with errors left out "
+                   f"({', '.join(refresh.broken[:3])}{', ...' if len(refresh.broken) > 3 else ''}"
+                   "); run 'kb check'.", err=True)
+    return answers
+
+
+def _channel_lines(project: Project, t) -> list[str]:
+    lines = []
+    lang = project.settings.language
+    for ch in project.settings.contact.channels:
+        parts = [ch.title(lang)]
+        if ch.display:
+            parts.append(ch.display)
+        elif ch.href:
+            parts.append(ch.href)
+        if ch.hours is not None:
+            parts.append(t.hours(ch.hours))
+        if ch.response_time:
+            key = "response.phone" if ch.type == "phone" else "response"
+            parts.append(t(key, duration=t.duration(ch.response_time)))
+        lines.append("  - " + " · ".join(parts))
+    return lines
+
+
+@cli.command("ask")
+@click.argument("question")
+@click.option("-k", "--limit", type=click.IntRange(1, 50), default=3, show_default=True,
+              help="How many answers to show at most.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="text for people; json prints a list of {slug, title, summary, url, score}.")
+@today_option
+@config_option
+def ask_command(question: str, limit: int, output: str, today: str | None,
+                config_file: str | None) -> None:
+    """Answer QUESTION from the help centre, the way a shopper would type it: the best
+    matching articles with their short answer and address. The index is kept in the
+    cache folder and brought up to date first, so edits show at once."""
+    import json
+
+    from kb.i18n import Translator
+    from kb.search import url_for
+
+    if not question.strip():
+        raise click.BadParameter("expected a question but found nothing", param_hint="QUESTION")
+    project = _project(config_file)
+    day = _today(today)
+    with _answer_index(project, day).searcher(day) as searcher:
+        answer = searcher.ask(question, limit)
+    good = [h for h in answer.hits if answer.good and h.coverage >= GOOD_COVERAGE]
+    results = [{"slug": h.slug, "title": h.title, "summary": h.summary,
+                "url": url_for(h.src_uri, project.site_url, project.directory_urls),
+                "score": h.score} for h in good]
+    if output == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    t = Translator(project.settings.language)
+    for number, result in enumerate(results, 1):
+        click.echo(f"{number}. {result['title']}")
+        click.echo(f"   {result['summary']}")
+        click.echo(f"   {result['url']}  (score {result['score']:.2f})")
+    if results:
+        return
+    click.echo(t("ask.none"))
+    if answer.suggestion:
+        click.echo(t("ask.suggest", suggestion=answer.suggestion))
+    if answer.hits:
+        click.echo(t("ask.maybe"))
+        for hit in answer.hits[:limit]:
+            click.echo(f"  - {hit.title}  {url_for(hit.src_uri, project.site_url, project.directory_urls)}")
+    channels = _channel_lines(project, t)
+    if channels:
+        click.echo(t("ask.contact"))
+        click.echo("\n".join(channels))
+
+
+@cli.command("eval")
+@click.argument("questions_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True,
+              help="text for people; json prints {n, hit_at_1, hit_at_3, mrr, misses}.")
+@click.option("--min-hit-at-1", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
+              help="Exit 1 when hit@1 is below SHARE (0..1), to guard answer quality in CI.")
+@click.option("--min-hit-at-3", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
+              help="Exit 1 when hit@3 is below SHARE (0..1).")
+@today_option
+@config_option
+def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
+                 min_hit_at_3: float | None, today: str | None, config_file: str | None) -> None:
+    """Measure how well `kb ask` answers a set of shopper questions. FILE.csv has the
+    columns question and expected (the answering article's slug; several separated by
+    '|'). Prints hit@1, hit@3, MRR and every question whose answer did not come first."""
+    from kb.evaluate import DEPTH, EvalError, evaluate, format_json
+    from kb.evaluate import format_text as format_report
+    from kb.evaluate import read_cases
+
+    project = _project(config_file)
+    day = _today(today)
+    if not os.path.isfile(questions_file):
+        raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
+    collection, _ = check_project(project, day)
+    slugs = collection.by_slug()
+    shown = display_path(os.path.abspath(questions_file))
+    try:
+        cases = read_cases(questions_file, shown, slugs, lambda s: slugs[s].is_live(day))
+    except EvalError as exc:
+        click.echo(format_text(exc.problems), err=True)
+        raise _fail(f"{shown} cannot be evaluated; fix the problems above") from None
+    with _answer_index(project, day).searcher(day) as searcher:
+        report = evaluate(cases, lambda q: [(h.slug, h.title)
+                                            for h in searcher.ask(q, DEPTH).hits])
+    click.echo(format_json(report) if output == "json" else format_report(report, shown))
+    if (min_hit_at_1 is not None and report.hit_at_1 < min_hit_at_1) or \
+            (min_hit_at_3 is not None and report.hit_at_3 < min_hit_at_3):
+        click.echo("Answer quality is below the minimum set.", err=True)
+        sys.exit(1)
 
 
 def main() -> None:

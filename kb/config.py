@@ -46,6 +46,17 @@ class KbConfig(base.Config):
     """Contact channels: `timezone`, shared `closed` dates and `channels`, each with
     `type`, `label`, `link`/`number`/`address`, `hours`, `closed`, `response_time`."""
 
+    synonyms = c.Type(list, default=[])
+    """The site's own synonym groups, added to the curated lists kb ships for the
+    site language: `[[bonenpas, spaarkaart, stempelkaart], "decaf, cafeinevrij"]`.
+    Used by `kb ask` and by the site search."""
+
+    builtin_synonyms = c.Type(bool, default=True)
+    """Use the curated web-shop synonym lists that ship with kb (`nl`, `en`)."""
+
+    cache_dir = c.Type(str, default=defaults.DEFAULT_CACHE_DIR)
+    """Folder, relative to mkdocs.yml, for the `kb ask` index; keep it out of git."""
+
     def as_options(self) -> dict:
         """The options as the user wrote them, for `kb.settings.parse_settings`."""
         return {key: value for key, value in self.items() if value is not None}

@@ -52,6 +52,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "duration.days.other": "{n} dagen",
         "duration.workdays.one": "1 werkdag",
         "duration.workdays.other": "{n} werkdagen",
+        "ask.none": "Hier hebben we (nog) geen goed antwoord op.",
+        "ask.suggest": "Bedoelde je: {suggestion}?",
+        "ask.maybe": "Misschien helpt een van deze vragen:",
+        "ask.contact": "Onze klantenservice helpt je graag verder:",
     },
     "en": {
         "home": "Home",
@@ -94,6 +98,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "duration.days.other": "{n} days",
         "duration.workdays.one": "1 working day",
         "duration.workdays.other": "{n} working days",
+        "ask.none": "We don't have a good answer to that (yet).",
+        "ask.suggest": "Did you mean: {suggestion}?",
+        "ask.maybe": "One of these questions might help:",
+        "ask.contact": "Our customer service team is happy to help:",
     },
 }
 

@@ -32,10 +32,16 @@ class Project:
     site_dir: str
     settings: Settings
     problems: list[Problem] = field(default_factory=list)
+    site_url: str | None = None
+    directory_urls: bool = True
 
     @property
     def root(self) -> str:
         return os.path.dirname(self.config_path)
+
+    @property
+    def cache_dir(self) -> str:
+        return os.path.join(self.root, self.settings.cache_dir)
 
 
 def find_config(config_file: str | None) -> str:
@@ -89,7 +95,10 @@ def load_project(config_file: str | None = None) -> Project:
     theme = raw.get("theme")
     theme_language = theme.get("language") if isinstance(theme, dict) else None
     settings, problems = parse_settings(options, shown, theme_language)
-    return Project(path, docs_dir, site_dir, settings, problems)
+    site_url = raw.get("site_url")
+    return Project(path, docs_dir, site_dir, settings, problems,
+                   site_url if isinstance(site_url, str) and site_url.strip() else None,
+                   raw.get("use_directory_urls", True) is not False)
 
 
 def resolve_today(value: str | date | None = None) -> date:

@@ -11,17 +11,19 @@ from typing import Any
 
 from kb.contact import Contact, parse_contact
 from kb.problems import Problem, expected_one_of
+from kb.synonyms import Group, parse_option
 from kb.taxonomy import Taxonomy, default_taxonomy, merge
 
 DEFAULT_REVIEW_EVERY = 180
 DEFAULT_OWNER = "unassigned"
 DEFAULT_PAGES = ("blog",)
 DEFAULT_TOP_QUESTIONS = 8
+DEFAULT_CACHE_DIR = ".kb-cache"
 REVIEW_POLICIES = ("warn", "fail")
 
 OPTIONS = (
     "enabled", "language", "review_every", "owner", "review_policy", "pages",
-    "top_questions", "taxonomy", "contact",
+    "top_questions", "taxonomy", "contact", "synonyms", "builtin_synonyms", "cache_dir",
 )
 
 
@@ -35,6 +37,9 @@ class Settings:
     top_questions: int = DEFAULT_TOP_QUESTIONS
     taxonomy: Taxonomy = field(default_factory=default_taxonomy)
     contact: Contact = field(default_factory=Contact)
+    synonyms: list[Group] = field(default_factory=list)  # the site's own groups
+    builtin_synonyms: bool = True
+    cache_dir: str = DEFAULT_CACHE_DIR  # relative to mkdocs.yml
 
 
 def _positive_int(value: Any) -> bool:
@@ -89,6 +94,19 @@ def parse_settings(options: dict[str, Any] | None, path: str,
             settings.pages = tuple(p.strip("/ ") for p in pages)
         else:
             bad("pages", f"expected a list of folders below the docs folder but found {pages!r}")
+    settings.synonyms, synonym_problems = parse_option(options.get("synonyms"), path)
+    problems += synonym_problems
+    if "builtin_synonyms" in options:
+        if isinstance(options["builtin_synonyms"], bool):
+            settings.builtin_synonyms = options["builtin_synonyms"]
+        else:
+            bad("builtin_synonyms", f"expected true or false but found "
+                                    f"{options['builtin_synonyms']!r}")
+    if "cache_dir" in options:
+        if isinstance(options["cache_dir"], str) and options["cache_dir"].strip():
+            settings.cache_dir = options["cache_dir"].strip()
+        else:
+            bad("cache_dir", f"expected a folder name but found {options['cache_dir']!r}")
     problems += merge(settings.taxonomy, options.get("taxonomy"), path)
     settings.contact, contact_problems = parse_contact(options.get("contact"), path)
     problems += contact_problems

@@ -1,0 +1,666 @@
+"""Answers to shoppers' questions: the Whoosh index behind `kb ask` and `kb eval`.
+
+The only module that imports Whoosh (the maintained `whoosh-reloaded` fork).
+No MkDocs import: it works on any docs folder.
+
+Text is analysed here, in plain Python, into terms (accent-folded, stop words
+dropped, stemmed with Whoosh's Snowball stemmers) and handed to Whoosh already
+analysed, so indexing, querying, related questions and duplicate detection all
+see the same terms. A question is turned into *concepts*, one per meaningful
+word, each with weighted variants: the word's own term, other forms of it found
+in the content (`betaald` -> `betalen`), synonyms, spelling corrections for
+words the content does not know and the parts of unknown compounds. Concepts
+are summed; the variants of one concept only count once (DisjunctionMax), so a
+synonym never scores twice.
+
+The index lives in a cache folder and is brought up to date before every
+question: files whose size or modification time changed are read again, new
+ones added, removed ones dropped. A cache that cannot be read is rebuilt.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from whoosh import fields as wf
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh import scoring
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.filedb.filestore import RamStorage
+from whoosh.lang import has_stemmer, stemmer_for_language, stopwords_for_language
+
+from kb import __version__
+from kb.articles import Article, iter_markdown, read_article, slug_for
+from kb.settings import Settings
+from kb.synonyms import Phrase, Thesaurus, builtin_groups
+
+INDEX_FORMAT = 1
+INDEX_FOLDER = "ask-index"
+MANIFEST = "kb-manifest.json"
+MAX_CONCEPTS = 32  # a pasted e-mail is cut to its most telling words
+MAX_CORRECTED = 8  # unknown words looked up for spelling, per question
+
+# Relative weight of each field and of each kind of variant of a concept.
+FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
+SAME = 1.0
+FORM = 0.85  # another form of the word found in the content
+SYNONYM = 0.7
+COMPOUND = 0.8
+KNOWN_COMPOUND = 0.6  # the parts of a compound the content also has whole
+ALL = "+"  # marks a variant whose terms must all occur, in any order and field
+SPELLING = (0.75, 0.55)  # corrections at edit distance 1, 2
+GOOD_COVERAGE = 0.3  # share of the question's information the best answer must match
+# Each step of question analysis can be switched off to measure what it brings.
+FEATURES = frozenset({"forms", "synonyms", "spelling", "compounds"})
+
+# Words that carry no question in a help-centre message, on top of Whoosh's stop lists.
+EXTRA_STOP_WORDS = {
+    "nl": """hallo hoi hey hi beste goedemorgen goedemiddag goedenavond goeiedag dag
+        graag alstublieft alsjeblieft aub svp bedankt dank dankjewel dankuwel alvast
+        groet groeten mvg vriendelijke even eigenlijk gewoon echt jullie jij jou
+        jouw u uw ik mij me mijn we wij ons onze zij hun kun kunt kan mag moet
+        wil wilt zou zouden ga gaat gaan heb hebt heeft had ben bent is zijn was
+        waren word wordt worden er nou oke ok okay he hè pls plz vraagje
+        iemand weet weten zeggen vertellen""",
+    "en": """hello hi hey dear please pls thanks thank regards cheers kind ok okay
+        would could can may might must need want wanted know tell let get got im ive
+        dont cant question""",
+}
+
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}]*\}|\[\[[^\]]*\]\]",
+                          re.S)
+_ATTR_LIST = re.compile(r"\{\s*[:.#][^}]*\}")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_TAG = re.compile(r"<[^>]+>")
+_ENTITY = re.compile(r"&#?\w+;")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: `Cafeïne` -> `cafeine`."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def clean(text: str) -> str:
+    """Text without markup, template placeholders, links' targets and addresses."""
+    text = _PLACEHOLDER.sub(" ", text)
+    text = _ATTR_LIST.sub(" ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    return _ENTITY.sub(" ", text)
+
+
+def _noise(word: str) -> bool:
+    """Order numbers, postcodes, tracking codes: digits that answer no question."""
+    if not any(c.isdigit() for c in word):
+        return False
+    return len(word) > 4 or not word.isdigit()
+
+
+def base_language(language: str) -> str:
+    return language.split("-")[0].split("_")[0].lower()
+
+
+class Analyzer:
+    """Words -> terms for one language; stems are cached."""
+
+    def __init__(self, language: str):
+        self.language = base_language(language)
+        self.stop_words = frozenset(fold(w) for w in stopwords_for_language(self.language)) \
+            | frozenset(EXTRA_STOP_WORDS.get(self.language, "").split())
+        self._stem = (stemmer_for_language(self.language) if has_stemmer(self.language)
+                      else (lambda w: w))
+        self._cache: dict[str, str] = {}
+
+    def words(self, text: str) -> list[str]:
+        """Folded words, noise dropped, stop words kept."""
+        return [w for w in _WORD.findall(fold(clean(text))) if not _noise(w)]
+
+    def stem(self, word: str) -> str:
+        term = self._cache.get(word)
+        if term is None:
+            term = self._stem(word) or word
+            if len(self._cache) < 200_000:
+                self._cache[word] = term
+        return term
+
+    def meaningful(self, words: Iterable[str]) -> list[str]:
+        return [w for w in words if w not in self.stop_words and (len(w) > 1 or w.isdigit())]
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of `text`."""
+        return [self.stem(w) for w in self.meaningful(self.words(text))]
+
+    def forms(self, word: str) -> list[str]:
+        """Candidate terms for other forms of `word` (participles, diminutives,
+        conjugations) that the stemmer does not join; the caller keeps those
+        the content knows."""
+        if self.language != "nl" or len(word) < 4:
+            return []
+        bases = []
+        for ending in ("etjes", "etje"):  # bonnetje -> bon
+            if word.endswith(ending) and len(word) > len(ending) + 3:
+                stem = word[: -len(ending)]
+                if stem[-1] == stem[-2]:
+                    bases.append(stem[:-1])
+        for ending in ("tjes", "tje", "jes", "je", "pje", "pjes", "ske", "skes"):
+            if word.endswith(ending) and len(word) > len(ending) + 2:
+                bases.append(word[: -len(ending)])
+        if word.endswith(("d", "t")) and len(word) > 4:
+            bare = word[:-1]
+            bases.append(bare)
+            if bare.startswith("ge") and len(bare) > 4:
+                bases.append(bare[2:])
+        candidates = []
+        for base in bases + [word]:
+            stems = [base]
+            if len(base) > 3 and base[-2] == base[-3] and base[-2] in "aeou":
+                stems.append(base[:-2] + base[-1])  # betaal -> betal(en)
+            if len(base) > 2 and base[-1] not in "aeiou" and base[-2] in "aeiou":
+                stems.append(base + base[-1])  # bestel -> bestell(en)
+            for stem in stems:
+                candidates += [stem, stem + "en", stem + "ing"]
+            # Conjugations and participles of the base: bezorg -> bezorgd, bezorgt,
+            # gebezorgd.
+            for ending in ("d", "t", "de", "te"):
+                candidates += [base + ending, "ge" + base + ending]
+        own = self.stem(word)
+        return list(dict.fromkeys(t for t in (self.stem(c) for c in candidates) if t != own))
+
+
+@lru_cache(maxsize=8)
+def analyzer_for(language: str) -> Analyzer:
+    return Analyzer(language)
+
+
+def thesaurus_for(settings: Settings) -> Thesaurus:
+    """The synonym groups a site uses: kb's curated lists and the site's own."""
+    analyzer = analyzer_for(settings.language)
+    builtin = builtin_groups(analyzer.language) if settings.builtin_synonyms else ()
+    return Thesaurus.build([*builtin, *settings.synonyms], analyzer.terms)
+
+
+# --- The documents ---------------------------------------------------------------
+
+def _schema() -> wf.Schema:
+    terms = SpaceSeparatedTokenizer()
+    return wf.Schema(
+        slug=wf.ID(stored=True, unique=True),
+        src_uri=wf.STORED(),
+        title_text=wf.STORED(),
+        summary_text=wf.STORED(),
+        policy=wf.ID(stored=True),
+        title=wf.TEXT(analyzer=terms),
+        keywords=wf.TEXT(analyzer=terms),
+        summary=wf.TEXT(analyzer=terms),
+        body=wf.TEXT(analyzer=terms),
+        spelling=wf.KEYWORD(lowercase=False, scorable=False),
+        publish=wf.NUMERIC(int, bits=32, stored=True),
+        expires=wf.NUMERIC(int, bits=32, stored=True),
+        draft=wf.BOOLEAN(stored=True),
+    )
+
+
+def _day(value: date | None, default: int) -> int:
+    return int(value.strftime("%Y%m%d")) if value else default
+
+
+def article_document(article: Article, analyzer: Analyzer) -> dict:
+    """The fields Whoosh stores and indexes for one article."""
+    keywords = " ".join(article.keywords)
+    texts = (article.title, keywords, article.summary, article.body)
+    spelling = {w for text in texts for w in analyzer.words(text)
+                if len(w) > 2 and not w.isdigit()}
+    return {
+        "slug": article.slug, "src_uri": article.src_uri, "title_text": article.title,
+        "summary_text": article.summary, "policy": article.policy,
+        "title": " ".join(analyzer.terms(article.title)),
+        "keywords": " ".join(analyzer.terms(keywords)),
+        "summary": " ".join(analyzer.terms(article.summary)),
+        "body": " ".join(analyzer.terms(article.body)),
+        "spelling": " ".join(sorted(spelling)),
+        "publish": _day(article.publish, 0), "expires": _day(article.expires, 99991231),
+        "draft": article.draft,
+    }
+
+
+class DocumentBM25F(scoring.BM25F):
+    """BM25F whose IDF counts articles, not fields: `koffie` in a title is as common
+    as `koffie` anywhere, so a generic word in one title does not outweigh the
+    words that tell the question apart."""
+
+    def idf(self, searcher, fieldname, text):
+        if fieldname not in FIELD_WEIGHTS:
+            return super().idf(searcher, fieldname, text)
+        df = max(searcher.doc_frequency(name, text) for name in FIELD_WEIGHTS)
+        return math.log(searcher.doc_count_all() / (df + 1)) + 1
+
+
+# --- The cache -------------------------------------------------------------------
+
+@dataclass
+class Refresh:
+    """What bringing the index up to date did."""
+
+    rebuilt: bool = False
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    broken: list[str] = field(default_factory=list)  # paths of files with errors
+    in_memory: bool = False  # the cache folder could not be written
+    reason: str = ""
+
+
+def _signature(settings: Settings) -> str:
+    tax = settings.taxonomy
+    parts = [INDEX_FORMAT, __version__, base_language(settings.language), sorted(settings.pages),
+             {pid: sorted(term.items) for pid, term in tax.policies.items()},
+             sorted(tax.stages), sorted(tax.contexts)]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _scan(docs_dir: str, pages: Sequence[str]) -> dict[str, list[int]]:
+    found = {}
+    for src_uri in iter_markdown(docs_dir):
+        if any(src_uri == p or src_uri.startswith(p + "/") for p in pages):
+            continue
+        try:
+            st = os.stat(os.path.join(docs_dir, src_uri))
+        except OSError:
+            continue
+        found[src_uri] = [st.st_mtime_ns, st.st_size]
+    return found
+
+
+class AnswerIndex:
+    """The Whoosh index of one docs folder, kept in `cache_dir`."""
+
+    def __init__(self, docs_dir: str, settings: Settings, cache_dir: str | None):
+        self.docs_dir = docs_dir
+        self.settings = settings
+        self.analyzer = analyzer_for(settings.language)
+        self.folder = os.path.join(cache_dir, INDEX_FOLDER) if cache_dir else None
+        self.signature = _signature(settings)
+        self.index: windex.Index | None = None
+        self.files: dict[str, dict] = {}
+
+    # Reading and writing the manifest: which file state each document reflects.
+    def _manifest_path(self) -> str:
+        return os.path.join(self.folder, MANIFEST)
+
+    def _load(self) -> str | None:
+        """Open the cached index; the reason it cannot be used, or None."""
+        if not os.path.isdir(self.folder):
+            return "no index yet"
+        try:
+            with open(self._manifest_path(), encoding="utf-8") as fh:
+                manifest = json.load(fh)
+        except (OSError, ValueError):
+            return "the cache folder holds no kb index"
+        if not isinstance(manifest, dict) or manifest.get("signature") != self.signature \
+                or not isinstance(manifest.get("files"), dict):
+            return "the index was made by another kb version or with other settings"
+        try:
+            self.index = windex.open_dir(self.folder)
+            with self.index.searcher() as searcher:
+                searcher.doc_count()
+        except Exception:  # Whoosh raises many kinds on damaged files
+            self.index = None
+            return "the index files are damaged"
+        self.files = manifest["files"]
+        return None
+
+    def _save(self) -> None:
+        if self.folder is None:
+            return
+        temp = self._manifest_path() + ".tmp"
+        with open(temp, "w", encoding="utf-8") as fh:
+            json.dump({"signature": self.signature, "files": self.files}, fh)
+        os.replace(temp, self._manifest_path())
+
+    def _create(self) -> None:
+        if self.folder is not None:
+            if os.path.isdir(self.folder) and not os.path.islink(self.folder):
+                shutil.rmtree(self.folder)
+            elif os.path.lexists(self.folder):
+                os.remove(self.folder)
+            os.makedirs(self.folder)
+            self.index = windex.create_in(self.folder, _schema())
+        else:
+            self.index = RamStorage().create_index(_schema())
+        self.files = {}
+
+    def refresh(self, today: date) -> Refresh:
+        """Bring the index up to date with the docs folder."""
+        result = Refresh()
+        if self.index is None:
+            reason = self._load() if self.folder else "no cache folder"
+            if reason:
+                result.rebuilt, result.reason = True, reason
+                try:
+                    self._create()
+                except OSError as exc:
+                    result.in_memory = True
+                    result.reason = f"the cache folder cannot be written ({exc.strerror})"
+                    self.folder = None
+                    self._create()
+        current = _scan(self.docs_dir, self.settings.pages)
+        changed = [s for s, stat in current.items()
+                   if self.files.get(s, {}).get("stat") != stat]
+        gone = [s for s in self.files if s not in current]
+        for src_uri, entry in self.files.items():
+            if entry.get("broken") and src_uri in current and src_uri not in changed:
+                result.broken.append(entry["broken"])
+        if not changed and not gone:
+            return result
+        writer = self.index.writer(timeout=30.0)
+        try:
+            for src_uri in gone:
+                writer.delete_by_term("slug", slug_for(src_uri))
+                del self.files[src_uri]
+                result.removed += 1
+            for src_uri in changed:
+                known = src_uri in self.files
+                path = os.path.join(self.docs_dir, src_uri)
+                problems: list = []
+                article = read_article(path, src_uri, self.settings, today, problems)
+                entry: dict = {"stat": current[src_uri]}
+                if isinstance(article, Article):
+                    writer.update_document(**article_document(article, self.analyzer))
+                    result.updated += known
+                    result.added += not known
+                else:
+                    writer.delete_by_term("slug", slug_for(src_uri))
+                    if article is False:
+                        entry["broken"] = problems[0].path if problems else src_uri
+                        result.broken.append(entry["broken"])
+                self.files[src_uri] = entry
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._save()
+        return result
+
+    def searcher(self, today: date, features: frozenset[str] = FEATURES) -> Searcher:
+        return Searcher(self.index, self.analyzer, thesaurus_for(self.settings), today,
+                        features)
+
+
+def memory_index(articles: Iterable[Article], settings: Settings) -> AnswerIndex:
+    """An index held in memory, for tests and one-off runs."""
+    ai = AnswerIndex("", settings, None)
+    ai._create()
+    writer = ai.index.writer()
+    for article in articles:
+        writer.add_document(**article_document(article, ai.analyzer))
+    writer.commit()
+    return ai
+
+
+# --- Questions -------------------------------------------------------------------
+
+@dataclass
+class Concept:
+    """One thing the question asks about, with the terms that express it."""
+
+    word: str
+    variants: dict[Phrase, float]
+    known: bool = True
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    summary: str
+    src_uri: str
+    score: float
+    coverage: float
+
+
+@dataclass
+class Answer:
+    question: str
+    hits: list[Hit]
+    good: bool
+    suggestion: str | None = None  # the question with its spelling corrected
+    unknown: list[str] = field(default_factory=list)
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+class Searcher:
+    """Questions against one index, on one day, with one set of synonyms."""
+
+    def __init__(self, index: windex.Index, analyzer: Analyzer, thesaurus: Thesaurus,
+                 today: date, features: frozenset[str] = FEATURES):
+        self.features = features
+        self.index = index
+        self.analyzer = analyzer
+        self.thesaurus = thesaurus
+        self.today = _day(today, 0)
+        self.searcher = index.searcher(weighting=DocumentBM25F(B=0.6, K1=1.2))
+        self.reader = self.searcher.reader()
+        self.total = max(self.searcher.doc_count(), 1)
+        self._df: dict[str, int] = {}
+        self.filter = wq.And([
+            wq.Term("draft", False),
+            wq.NumericRange("publish", None, self.today),
+            wq.NumericRange("expires", self.today + 1, None),
+        ])
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def df(self, term: str) -> int:
+        """In how many articles `term` occurs in any field."""
+        if term not in self._df:
+            self._df[term] = max((self.reader.doc_frequency(f, term) for f in FIELD_WEIGHTS),
+                                 default=0)
+        return self._df[term]
+
+    def known(self, phrase: Phrase) -> bool:
+        return all(self.df(t) for t in phrase if t != ALL)
+
+    def idf(self, phrase: Phrase) -> float:
+        df = min((self.df(t) for t in phrase if t != ALL), default=0)
+        return math.log(1 + self.total / (df or 0.5))
+
+    def _add_synonyms(self, variants: dict[Phrase, float], phrase: Phrase, weight: float) -> None:
+        if "synonyms" not in self.features:
+            return
+        for other in self.thesaurus.alternatives(phrase):
+            if self.known(other) and variants.get(other, 0) < weight * SYNONYM:
+                variants[other] = weight * SYNONYM
+
+    def _corrections(self, word: str) -> list[tuple[str, int]]:
+        """Known words within one or two typing mistakes of `word`, best first."""
+        if len(word) < 4 or word.isdigit() or "spelling" not in self.features:
+            return []
+        maxdist = 1 if len(word) < 7 else 2
+        found = list(self.reader.terms_within("spelling", word, maxdist, prefix=1))
+        if not found and len(word) >= 5:
+            found = list(self.reader.terms_within("spelling", word, maxdist, prefix=0))
+        ranked = sorted(found, key=lambda w: (-_similarity(word, w),
+                                              -self.reader.doc_frequency("spelling", w), w))
+        return [(w, 1 if _similarity(word, w) >= 1 - 1.5 / max(len(word), len(w)) else 2)
+                for w in ranked[:3]]
+
+    def _compound(self, word: str) -> list[str] | None:
+        """The terms of the parts of a compound (`retourlabel` -> retour, label)."""
+        best: list[str] | None = None
+        if "compounds" not in self.features:
+            return None
+        stops = self.analyzer.stop_words
+        for cut in range(4, len(word) - 3):
+            head, tail = word[:cut], word[cut:]
+            heads = [head] + ([head[:-1]] if head.endswith("s") and len(head) > 4 else [])
+            for h in heads:
+                if h in stops or tail in stops:
+                    continue
+                parts = [self.analyzer.stem(h), self.analyzer.stem(tail)]
+                if all(self.df(p) for p in parts):
+                    if best is None or min(len(h), len(tail)) > min(map(len, best)):
+                        best = [h, tail]
+        return [self.analyzer.stem(p) for p in best] if best else None
+
+    def concepts(self, question: str) -> tuple[list[Concept], str | None]:
+        """The question's concepts, and the question with its spelling corrected when
+        words in it are unknown."""
+        analyzer = self.analyzer
+        words = analyzer.meaningful(analyzer.words(question))
+        concepts: dict[str, Concept] = {}
+        corrected = {}
+        lookups = 0
+        for word in words:
+            if word in concepts:
+                continue
+            term = analyzer.stem(word)
+            variants: dict[Phrase, float] = {}
+            if self.df(term):
+                variants[(term,)] = SAME
+            for form in analyzer.forms(word) if "forms" in self.features else ():
+                if self.df(form) and (form,) not in variants:
+                    variants[(form,)] = FORM
+            for phrase, weight in [((term,), SAME), *variants.items()]:
+                self._add_synonyms(variants, phrase, weight)
+            if variants and len(word) >= 8:
+                # A known compound also matches its parts apart: verzendkosten ->
+                # "wat kost de verzending".
+                parts = self._compound(word)
+                if parts and (term,) in variants:
+                    variants.setdefault((ALL, *parts), COMPOUND * KNOWN_COMPOUND)
+            if not variants and lookups < MAX_CORRECTED:
+                lookups += 1
+                fixes = self._corrections(word)
+                parts = None if fixes and fixes[0][1] == 1 else self._compound(word)
+                if parts:
+                    # An unknown compound: its parts together, or each on its own.
+                    variants[(ALL, *parts)] = COMPOUND
+                    for part in parts:
+                        variants.setdefault((part,), COMPOUND / 2)
+                        self._add_synonyms(variants, (part,), COMPOUND / 2)
+                    fixes = []
+                for fix, distance in fixes:
+                    weight = SPELLING[distance - 1]
+                    fixed = analyzer.stem(fix)
+                    if self.df(fixed) and variants.get((fixed,), 0) < weight:
+                        variants[(fixed,)] = weight
+                        self._add_synonyms(variants, (fixed,), weight)
+                    corrected.setdefault(word, fix)
+            concepts[word] = Concept(word, variants or {(term,): SAME}, bool(variants))
+        # Phrases of several words that a synonym group knows: "geld terug" -> refund.
+        terms = [analyzer.stem(w) for w in words]
+        matches = self.thesaurus.matches(terms) if "synonyms" in self.features else []
+        for start, end, phrase, others in matches:
+            if end - start < 2:
+                continue
+            key = " ".join(words[start:end])
+            variants = {phrase: SAME} if self.known(phrase) else {}
+            for other in others:
+                if self.known(other):
+                    variants.setdefault(other, SYNONYM)
+            if variants:
+                concepts[key] = Concept(key, variants)
+        chosen = list(concepts.values())
+        if len(chosen) > MAX_CONCEPTS:
+            chosen = sorted(chosen, key=lambda c: -max(map(self.idf, c.variants)))[:MAX_CONCEPTS]
+        suggestion = None
+        if corrected:
+            suggestion = " ".join(corrected.get(w, w) for w in analyzer.words(question))
+        return chosen, suggestion
+
+    def _query(self, concepts: list[Concept]) -> wq.Query:
+        parts = []
+        for concept in concepts:
+            by_field: dict[str, list[wq.Query]] = {name: [] for name in FIELD_WEIGHTS}
+            together = []
+            for variant, weight in concept.variants.items():
+                if variant[0] == ALL:
+                    together.append(wq.And([
+                        wq.Or([wq.Term(name, term, boost=boost * weight)
+                               for name, boost in FIELD_WEIGHTS.items()])
+                        for term in variant[1:]]))
+                    continue
+                for name, boost in FIELD_WEIGHTS.items():
+                    by_field[name].append(
+                        wq.Term(name, variant[0], boost=boost * weight) if len(variant) == 1
+                        else wq.Phrase(name, list(variant), boost=boost * weight))
+            # Per field only the best variant counts, so a synonym never scores twice;
+            # the fields add up, as in BM25F.
+            fields = wq.Or([qs[0] if len(qs) == 1 else wq.DisjunctionMax(qs)
+                            for qs in by_field.values() if qs])
+            parts.append(wq.DisjunctionMax([fields, *together]) if together else fields)
+        return wq.Or(parts)
+
+    def ask(self, question: str, limit: int = 5) -> Answer:
+        concepts, suggestion = self.concepts(question)
+        unknown = [c.word for c in concepts if not c.known]
+        if not any(c.known for c in concepts):
+            return Answer(question, [], False, suggestion, unknown)
+        results = self.searcher.search(self._query(concepts), limit=limit, filter=self.filter,
+                                       terms=True)
+        weights = [max(map(self.idf, c.variants)) if c.known else math.log(1 + 2 * self.total)
+                   for c in concepts]
+        total = sum(weights) or 1.0
+        hits = []
+        for hit in results:
+            matched = {t.decode() if isinstance(t, bytes) else t
+                       for _, t in hit.matched_terms()}
+            covered = sum(w for c, w in zip(concepts, weights)
+                          if any(all(t in matched for t in p if t != ALL)
+                                 for p in c.variants))
+            hits.append(Hit(hit["slug"], hit["title_text"], hit["summary_text"], hit["src_uri"],
+                            round(hit.score, 3), round(covered / total, 3)))
+        good = bool(hits) and hits[0].coverage >= GOOD_COVERAGE
+        return Answer(question, hits, good, suggestion if not good else None, unknown)
+
+
+def url_for(src_uri: str, site_url: str | None, directory_urls: bool = True) -> str:
+    """The address of an article's page, as MkDocs builds it."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if directory_urls:
+        path = "" if stem in ("index", "README") else (
+            stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+    else:
+        path = stem + ".html"
+    if site_url:
+        return site_url.rstrip("/") + "/" + path
+    return path
+
+
+def term_lists(articles: Iterable[Article], language: str,
+               parts: Callable[[Article], Iterable[tuple[str, int]]]) -> list[list[str]]:
+    """Analysed terms of each article, the texts `parts` picks repeated by weight."""
+    analyzer = analyzer_for(language)
+    result = []
+    for article in articles:
+        terms = []
+        for text, weight in parts(article):
+            terms += analyzer.terms(text) * weight
+        result.append(terms)
+    return result
