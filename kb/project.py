@@ -16,6 +16,7 @@ from kb import yamlio
 from kb.articles import Collection, display_path, load_collection
 from kb.problems import Problem
 from kb.settings import Settings, parse_settings
+from kb.similarity import duplicate_problems
 from kb.site import site_problems
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
@@ -120,4 +121,5 @@ def check_project(project: Project, today: date) -> tuple[Collection, list[Probl
     collection = load_collection(project.docs_dir, project.settings, today)
     problems = project.problems + collection.problems + site_problems(collection,
                                                                       project.settings, today)
+    problems += duplicate_problems(collection.articles, project.settings)
     return collection, problems

@@ -21,6 +21,7 @@ from kb.problems import WARNING, Problem
 from kb.ranking import rank
 from kb.reviews import review_problems
 from kb.settings import Settings
+from kb.similarity import neighbours, vectors
 from kb.taxonomy import Term
 
 HOME = "index.md"
@@ -107,23 +108,39 @@ def site_nav(settings: Settings, blog_uri: str | None = None) -> list[dict]:
 
 
 Signature = tuple[str, frozenset, frozenset]  # policy, stages, contexts
+# What sharing a place in the help centre adds to two articles' text similarity (0..1).
+SAME_AREA = 0.15
+SHARED_STAGE = 0.05
+SHARED_CONTEXT = 0.02
 
 
 def _signature(article: Article) -> Signature:
     return (article.policy, frozenset(article.stages), frozenset(article.contexts))
 
 
-class RelatedIndex:
-    """"People who asked this also ask": manual `related` first, then the closest
-    questions, those sharing the policy area and most stages and contexts, most
-    popular first among equals.
+def structural_closeness(same_policy: bool, stages: int, contexts: int) -> float:
+    return SAME_AREA * same_policy + SHARED_STAGE * min(2, stages) \
+        + SHARED_CONTEXT * min(2, contexts)
 
-    Closeness depends only on an article's area, stages and contexts, so
-    articles are grouped by that signature and each signature's ranking is
-    computed once: near-linear in the number of articles instead of quadratic.
+
+def closeness(a: Article, b: Article, text: float) -> float:
+    """How related b is to a: text similarity (0..1) plus a shared place."""
+    return text + structural_closeness(a.policy == b.policy, len(set(a.stages) & set(b.stages)),
+                                       len(set(a.contexts) & set(b.contexts)))
+
+
+class RelatedIndex:
+    """"People who asked this also ask": manual `related` first, then the questions
+    closest in what they say and where they sit (same policy area, shared stages
+    and contexts), most popular first among equals.
+
+    Candidates come from two cheap sources, so the cost stays near-linear in the
+    number of articles: each article's nearest neighbours by text (see
+    `kb.similarity`) and the best articles of its own signature (area, stages,
+    contexts), computed once per signature.
     """
 
-    def __init__(self, live: list[Article]):
+    def __init__(self, live: list[Article], language: str = "en"):
         self.order = {a.slug: i for i, a in enumerate(live)}
         self.by_slug = {a.slug: a for a in live}
         self.groups: dict[Signature, list[Article]] = {}
@@ -132,17 +149,23 @@ class RelatedIndex:
         longest = max((len(a.related) for a in live), default=0)
         self.depth = MAX_RELATED + 1 + longest  # enough after dropping self and manual
         self.ranked: dict[Signature, list[Article]] = {}
+        self.text: dict[str, list[tuple[Article, float]]] = {}
+        if len(live) > 1:
+            found = neighbours(vectors(live, language))
+            self.text = {a.slug: [(live[j], score) for j, score in found[i]]
+                         for i, a in enumerate(live)}
 
     def _ranking(self, sig: Signature) -> list[Article]:
         if sig not in self.ranked:
             policy, stages, contexts = sig
-            by_score: dict[int, list[list[Article]]] = {}
+            by_score: dict[float, list[list[Article]]] = {}
             for (other_policy, other_stages, other_contexts), members in self.groups.items():
                 same_policy = other_policy == policy
                 shared = len(stages & other_stages)
                 if not same_policy and not shared:
                     continue
-                score = 3 * same_policy + 2 * shared + len(contexts & other_contexts)
+                score = structural_closeness(same_policy, shared,
+                                             len(contexts & other_contexts))
                 by_score.setdefault(score, []).append(members)
             ranking: list[Article] = []
             for score in sorted(by_score, reverse=True):
@@ -157,8 +180,13 @@ class RelatedIndex:
         chosen = [self.by_slug[s] for s in article.related
                   if s in self.by_slug and self.by_slug[s] is not article]
         seen = {a.slug for a in chosen} | {article.slug}
-        rest = (a for a in self._ranking(_signature(article)) if a.slug not in seen)
-        return (chosen + list(islice(rest, MAX_RELATED)))[:MAX_RELATED]
+        text = {b.slug: score for b, score in self.text.get(article.slug, ())}
+        candidates = {b.slug: b for b in self._ranking(_signature(article))}
+        candidates.update((b.slug, b) for b, _ in self.text.get(article.slug, ()))
+        ranked = sorted((b for slug, b in candidates.items() if slug not in seen),
+                        key=lambda b: (-closeness(article, b, text.get(b.slug, 0.0)),
+                                       self.order[b.slug]))
+        return (chosen + ranked)[:MAX_RELATED]
 
 
 def plan_site(collection: Collection, settings: Settings, today: date, site_name: str,
@@ -175,7 +203,7 @@ def plan_site(collection: Collection, settings: Settings, today: date, site_name
               for sid, term in tax.stages.items()]
     plan = SitePlan(lang, t, today, site_name, live[: settings.top_questions], topics, stages,
                     settings.contact.channels)
-    related = RelatedIndex(live)
+    related = RelatedIndex(live, settings.language)
     topic_of = {x.term.id: x for x in topics}
     stage_of = {x.term.id: x for x in stages}
     for article in live:
