@@ -28,6 +28,7 @@ from kb.contact import WEEKDAYS, format_ranges
 from kb.problems import format_text, has_errors
 from kb.project import resolve_today
 from kb.settings import Settings, parse_settings
+from kb.search import analyzer_for, site_terms, thesaurus_for
 from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -36,6 +37,10 @@ PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
 ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
 SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
+# A hidden field in the site's search index with the words shoppers use for an
+# article (keywords, synonyms): below a title match, far above a body match.
+SEARCH_FIELD = "kb"
+SEARCH_FIELD_BOOST = 100
 SEARCH_FEATURES = ("search.suggest", "search.highlight")
 CHANNEL_ICONS = {
     "chat": "material/chat-outline", "phone": "material/phone-outline",
@@ -187,6 +192,31 @@ class KbPlugin(BasePlugin[KbConfig]):
                                     fallback=self._fallback(page, config, files))
         return context
 
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.plan is None or self.settings is None or self.files is None:
+            return
+        path = os.path.join(config.site_dir, "search", "search_index.json")
+        if not os.path.isfile(path):
+            return
+        with open(path, encoding="utf-8") as fh:
+            index = json.load(fh)
+        if SEARCH_FIELD not in index.get("config", {}).get("fields", {}):
+            return  # a search plugin that does not index extra fields
+        analyzer = analyzer_for(self.settings.language)
+        thesaurus = thesaurus_for(self.settings)
+        terms = {}
+        for src_uri, extras in self.plan.articles.items():
+            file = self.files.get_file_from_path(src_uri)
+            words = site_terms(extras.article, analyzer, thesaurus)
+            if file is not None and words:
+                terms[file.url] = " ".join(words)
+        for doc in index.get("docs", []):
+            if doc.get("location") in terms:
+                doc[SEARCH_FIELD] = terms[doc["location"]]
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(index, fh, ensure_ascii=False, separators=(",", ":"))
+
     def _kind(self, page: Page) -> str | None:
         if self.plan is None or self.env is None:
             return None
@@ -275,6 +305,8 @@ def _configure_search(config: MkDocsConfig, lang: str) -> None:
         # find "pakket"; put the full lunr pipeline back.
         if options.get("pipeline") is None and "pipeline" in options:
             options["pipeline"] = list(SEARCH_PIPELINE)
+        if isinstance(options.get("fields"), dict):
+            options["fields"].setdefault(SEARCH_FIELD, {"boost": SEARCH_FIELD_BOOST})
 
 
 def _blog_index(config: MkDocsConfig) -> str | None:

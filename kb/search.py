@@ -195,6 +195,27 @@ def thesaurus_for(settings: Settings) -> Thesaurus:
     return Thesaurus.build([*builtin, *settings.synonyms], analyzer.terms)
 
 
+MAX_SITE_TERMS = 40
+
+
+def site_terms(article: Article, analyzer: Analyzer, thesaurus: Thesaurus) -> list[str]:
+    """Words a shopper may type for this article that its question does not contain:
+    its keywords and the synonyms of what its question and keywords say. The site's
+    search indexes them as a hidden, boosted field."""
+    own = set(analyzer.terms(article.title))
+    found: list[str] = []
+    for word in article.keywords:
+        if not set(analyzer.terms(word)) <= own:
+            found.append(word)
+    for text in (article.title, *article.keywords):
+        for _, _, phrase, _ in thesaurus.matches(analyzer.terms(text)):
+            for number in sorted(thesaurus.index[phrase]):
+                for word in thesaurus.words[number]:
+                    if not set(analyzer.terms(word)) <= own:
+                        found.append(word)
+    return list(dict.fromkeys(w.casefold() for w in found))[:MAX_SITE_TERMS]
+
+
 # --- The documents ---------------------------------------------------------------
 
 def _schema() -> wf.Schema:

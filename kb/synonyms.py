@@ -93,6 +93,7 @@ class Thesaurus:
     """Synonym groups as analysed phrases, for matching in a stream of terms."""
 
     phrases: list[list[Phrase]] = field(default_factory=list)  # per group
+    words: list[list[str]] = field(default_factory=list)  # per group, as written
     index: dict[Phrase, set[int]] = field(default_factory=dict)
     longest: int = 1
 
@@ -109,6 +110,7 @@ class Thesaurus:
             number = len(thesaurus.phrases)
             seen[key] = number
             thesaurus.phrases.append(phrases)
+            thesaurus.words.append(list(group))
             for phrase in phrases:
                 thesaurus.index.setdefault(phrase, set()).add(number)
                 thesaurus.longest = max(thesaurus.longest, len(phrase))

@@ -8,13 +8,19 @@
      stemmer on, "retourneren" would find nothing (the index holds
      "retourner") and "pakketten" would not find "pakket". Each plain word is
      therefore sent twice: as typed (prefix match) and with a boost of 1,
-     which Material leaves without "*", so lunr stems it like the index. */
+     which Material leaves without "*", so lunr stems it like the index.
+     Longer words are sent a third time allowing one typing mistake ("~1",
+     stemmed first, so "retoerneren" meets "retourneren"), with a low boost
+     so that exact words still rank first. */
   var SEARCH_QUERY = 2; // Material's worker message type for a query
   var WORD = /^[\p{L}\p{N}]+$/u;
+  var TYPO_MIN = 6; // shorter words have too many neighbours one letter away
 
   function withStems(query) {
     return query.split(/(\s+)/).map(function (part) {
-      return WORD.test(part) ? part + " " + part + "^1" : part;
+      if (!WORD.test(part)) return part;
+      var variants = part + " " + part + "^1";
+      return part.length >= TYPO_MIN ? variants + " " + part + "~1^0.2" : variants;
     }).join("");
   }
 
