@@ -51,6 +51,7 @@ INDEX_FOLDER = "ask-index"
 MANIFEST = "kb-manifest.json"
 MAX_CONCEPTS = 32  # a pasted e-mail is cut to its most telling words
 MAX_CORRECTED = 8  # unknown words looked up for spelling, per question
+MAX_SUGGESTED = 20  # longer questions get no "did you mean" rewrite
 
 # Relative weight of each field and of each kind of variant of a concept.
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
@@ -61,6 +62,8 @@ COMPOUND = 0.8
 KNOWN_COMPOUND = 0.6  # the parts of a compound the content also has whole
 ALL = "+"  # marks a variant whose terms must all occur, in any order and field
 SPELLING = (0.75, 0.55)  # corrections at edit distance 1, 2
+CANDIDATES = 20  # best matches re-ranked by how much of the question they cover
+COVERAGE_BASE = 0.5  # score = BM25F x (COVERAGE_BASE + coverage)
 GOOD_COVERAGE = 0.3  # share of the question's information the best answer must match
 # Each step of question analysis can be switched off to measure what it brings.
 FEATURES = frozenset({"forms", "synonyms", "spelling", "compounds"})
@@ -575,7 +578,8 @@ class Searcher:
                 parts = self._compound(word)
                 if parts and (term,) in variants:
                     variants.setdefault((ALL, *parts), COMPOUND * KNOWN_COMPOUND)
-            if not variants and lookups < MAX_CORRECTED:
+            # Synonym phrases alone may not occur together: look further, too.
+            if not any(len(v) == 1 for v in variants) and lookups < MAX_CORRECTED:
                 lookups += 1
                 fixes = self._corrections(word)
                 parts = None if fixes and fixes[0][1] == 1 else self._compound(word)
@@ -607,11 +611,14 @@ class Searcher:
                     variants.setdefault(other, SYNONYM)
             if variants:
                 concepts[key] = Concept(key, variants)
+                for word in words[start:end]:  # the phrase explains its words
+                    if word in concepts and not concepts[word].known:
+                        del concepts[word]
         chosen = list(concepts.values())
         if len(chosen) > MAX_CONCEPTS:
             chosen = sorted(chosen, key=lambda c: -max(map(self.idf, c.variants)))[:MAX_CONCEPTS]
         suggestion = None
-        if corrected:
+        if corrected and len(words) <= MAX_SUGGESTED:
             suggestion = " ".join(corrected.get(w, w) for w in analyzer.words(question))
         return chosen, suggestion
 
@@ -643,8 +650,8 @@ class Searcher:
         unknown = [c.word for c in concepts if not c.known]
         if not any(c.known for c in concepts):
             return Answer(question, [], False, suggestion, unknown)
-        results = self.searcher.search(self._query(concepts), limit=limit, filter=self.filter,
-                                       terms=True)
+        results = self.searcher.search(self._query(concepts), limit=max(limit, CANDIDATES),
+                                       filter=self.filter, terms=True)
         weights = [max(map(self.idf, c.variants)) if c.known else math.log(1 + 2 * self.total)
                    for c in concepts]
         total = sum(weights) or 1.0
@@ -655,8 +662,14 @@ class Searcher:
             covered = sum(w for c, w in zip(concepts, weights)
                           if any(all(t in matched for t in p if t != ALL)
                                  for p in c.variants))
+            coverage = covered / total
             hits.append(Hit(hit["slug"], hit["title_text"], hit["summary_text"], hit["src_uri"],
-                            round(hit.score, 3), round(covered / total, 3)))
+                            round(hit.score * (COVERAGE_BASE + coverage), 3),
+                            round(coverage, 3)))
+        # BM25 rewards an article for saying one of the question's words often; the
+        # answer is more likely the one that matches more of what was asked.
+        hits.sort(key=lambda h: -h.score)
+        hits = hits[:limit]
         good = bool(hits) and hits[0].coverage >= GOOD_COVERAGE
         return Answer(question, hits, good, suggestion if not good else None, unknown)
 
