@@ -36,10 +36,9 @@ from functools import lru_cache
 from whoosh import fields as wf
 from whoosh import index as windex
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
-from whoosh.lang import has_stemmer, stemmer_for_language, stopwords_for_language
+from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
 from kb import __version__
 from kb.articles import Article, iter_markdown, read_article, slug_for
@@ -52,10 +51,12 @@ MANIFEST = "kb-manifest.json"
 MAX_CONCEPTS = 32  # a pasted e-mail is cut to its most telling words
 MAX_CORRECTED = 8  # unknown words looked up for spelling, per question
 MAX_SUGGESTED = 20  # longer questions get no "did you mean" rewrite
+MAX_LOOKUP = 48  # longer "words" (a pasted token) get no spelling or compound lookup
 
 # Relative weight of each field and of each kind of variant of a concept.
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
 SAME = 1.0
+B, K1 = 0.6, 1.2  # BM25: length normalisation, term-frequency saturation
 FORM = 0.85  # another form of the word found in the content
 SYNONYM = 0.7
 COMPOUND = 0.8
@@ -92,10 +93,15 @@ _ENTITY = re.compile(r"&#?\w+;")
 _WORD = re.compile(r"[^\W_]+")
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lowercase without accents: `Cafeïne` -> `cafeine`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def clean(text: str) -> str:
@@ -110,7 +116,7 @@ def clean(text: str) -> str:
 
 def _noise(word: str) -> bool:
     """Order numbers, postcodes, tracking codes: digits that answer no question."""
-    if not any(c.isdigit() for c in word):
+    if word.isalpha() or not any(c.isdigit() for c in word):
         return False
     return len(word) > 4 or not word.isdigit()
 
@@ -124,7 +130,9 @@ class Analyzer:
 
     def __init__(self, language: str):
         self.language = base_language(language)
-        self.stop_words = frozenset(fold(w) for w in stopwords_for_language(self.language)) \
+        # Whoosh has no stop list for some languages a site may use (pl, ja...).
+        stop_list = stopwords_for_language(self.language) if has_stopwords(self.language) else ()
+        self.stop_words = frozenset(fold(w) for w in stop_list) \
             | frozenset(EXTRA_STOP_WORDS.get(self.language, "").split())
         self._stem = (stemmer_for_language(self.language) if has_stemmer(self.language)
                       else (lambda w: w))
@@ -261,18 +269,6 @@ def article_document(article: Article, analyzer: Analyzer) -> dict:
         "publish": _day(article.publish, 0), "expires": _day(article.expires, 99991231),
         "draft": article.draft,
     }
-
-
-class DocumentBM25F(scoring.BM25F):
-    """BM25F whose IDF counts articles, not fields: `koffie` in a title is as common
-    as `koffie` anywhere, so a generic word in one title does not outweigh the
-    words that tell the question apart."""
-
-    def idf(self, searcher, fieldname, text):
-        if fieldname not in FIELD_WEIGHTS:
-            return super().idf(searcher, fieldname, text)
-        df = max(searcher.doc_frequency(name, text) for name in FIELD_WEIGHTS)
-        return math.log(searcher.doc_count_all() / (df + 1)) + 1
 
 
 # --- The cache -------------------------------------------------------------------
@@ -481,15 +477,20 @@ class Searcher:
         self.analyzer = analyzer
         self.thesaurus = thesaurus
         self.today = _day(today, 0)
-        self.searcher = index.searcher(weighting=DocumentBM25F(B=0.6, K1=1.2))
+        self.searcher = index.searcher()
         self.reader = self.searcher.reader()
         self.total = max(self.searcher.doc_count(), 1)
+        self.all_docs = max(self.searcher.doc_count_all(), 1)
         self._df: dict[str, int] = {}
         self.filter = wq.And([
             wq.Term("draft", False),
             wq.NumericRange("publish", None, self.today),
             wq.NumericRange("expires", self.today + 1, None),
         ])
+        self.allowed = set(self.searcher.docs_for_query(self.filter))
+        self.average = {f: self.searcher.avg_field_length(f) or 1.0 for f in FIELD_WEIGHTS}
+        self._lengths: dict[tuple[int, str], int] = {}
+        self._scores: dict[tuple[str, str], dict[int, float]] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -523,7 +524,7 @@ class Searcher:
 
     def _corrections(self, word: str) -> list[tuple[str, int]]:
         """Known words within one or two typing mistakes of `word`, best first."""
-        if len(word) < 4 or word.isdigit() or "spelling" not in self.features:
+        if not 4 <= len(word) <= MAX_LOOKUP or word.isdigit() or "spelling" not in self.features:
             return []
         maxdist = 1 if len(word) < 7 else 2
         found = list(self.reader.terms_within("spelling", word, maxdist, prefix=1))
@@ -537,7 +538,7 @@ class Searcher:
     def _compound(self, word: str) -> list[str] | None:
         """The terms of the parts of a compound (`retourlabel` -> retour, label)."""
         best: list[str] | None = None
-        if "compounds" not in self.features:
+        if "compounds" not in self.features or len(word) > MAX_LOOKUP:
             return None
         stops = self.analyzer.stop_words
         for cut in range(4, len(word) - 3):
@@ -622,53 +623,99 @@ class Searcher:
             suggestion = " ".join(corrected.get(w, w) for w in analyzer.words(question))
         return chosen, suggestion
 
-    def _query(self, concepts: list[Concept]) -> wq.Query:
-        parts = []
-        for concept in concepts:
-            by_field: dict[str, list[wq.Query]] = {name: [] for name in FIELD_WEIGHTS}
-            together = []
-            for variant, weight in concept.variants.items():
-                if variant[0] == ALL:
-                    together.append(wq.And([
-                        wq.Or([wq.Term(name, term, boost=boost * weight)
-                               for name, boost in FIELD_WEIGHTS.items()])
-                        for term in variant[1:]]))
-                    continue
+    # Scoring is done here, on Whoosh's postings, rather than by Whoosh's query
+    # matchers: a question becomes hundreds of term lookups (concepts x variants x
+    # fields), and walking them as a tree of matchers costs about fifty times more.
+
+    def _term_scores(self, name: str, term: str) -> dict[int, float]:
+        """BM25 of `term` in field `name` for every published article that has it.
+        The rarity (IDF) counts articles, not fields: `koffie` in a title is as
+        common as `koffie` anywhere."""
+        key = (name, term)
+        found = self._scores.get(key)
+        if found is not None:
+            return found
+        found = {}
+        if (name, term) in self.reader:
+            idf = math.log(self.all_docs / (self.df(term) + 1)) + 1
+            average = self.average[name]
+            postings = self.reader.postings(name, term)
+            while postings.is_active():
+                doc = postings.id()
+                if doc in self.allowed:
+                    tf = postings.weight()
+                    length = self._lengths.get((doc, name))
+                    if length is None:
+                        length = self._lengths[(doc, name)] = \
+                            self.reader.doc_field_length(doc, name, 1)
+                    found[doc] = idf * tf * (K1 + 1) / (
+                        tf + K1 * (1 - B + B * length / average))
+                postings.next()
+        self._scores[key] = found
+        return found
+
+    def _concept_scores(self, concept: Concept) -> dict[int, float]:
+        """Per article: for each field the best single-word variant, the fields
+        added up; or a variant of several words (a phrase, a compound's parts)
+        when all its words occur and that scores more. A synonym never scores twice."""
+        best: dict[str, dict[int, float]] = {name: {} for name in FIELD_WEIGHTS}
+        together: dict[int, float] = {}
+        for variant, weight in concept.variants.items():
+            terms = variant[1:] if variant[0] == ALL else variant
+            if len(terms) == 1:
                 for name, boost in FIELD_WEIGHTS.items():
-                    by_field[name].append(
-                        wq.Term(name, variant[0], boost=boost * weight) if len(variant) == 1
-                        else wq.Phrase(name, list(variant), boost=boost * weight))
-            # Per field only the best variant counts, so a synonym never scores twice;
-            # the fields add up, as in BM25F.
-            fields = wq.Or([qs[0] if len(qs) == 1 else wq.DisjunctionMax(qs)
-                            for qs in by_field.values() if qs])
-            parts.append(wq.DisjunctionMax([fields, *together]) if together else fields)
-        return wq.Or(parts)
+                    field_best = best[name]
+                    for doc, score in self._term_scores(name, terms[0]).items():
+                        score *= boost * weight
+                        if score > field_best.get(doc, 0.0):
+                            field_best[doc] = score
+                continue
+            sums: list[dict[int, float]] = []
+            for term in terms:
+                total: dict[int, float] = {}
+                for name, boost in FIELD_WEIGHTS.items():
+                    for doc, score in self._term_scores(name, term).items():
+                        total[doc] = total.get(doc, 0.0) + score * boost * weight
+                sums.append(total)
+            for doc in set.intersection(*(set(x) for x in sums)):
+                score = sum(x[doc] for x in sums)
+                if score > together.get(doc, 0.0):
+                    together[doc] = score
+        scores: dict[int, float] = {}
+        for field_best in best.values():
+            for doc, score in field_best.items():
+                scores[doc] = scores.get(doc, 0.0) + score
+        for doc, score in together.items():
+            if score > scores.get(doc, 0.0):
+                scores[doc] = score
+        return scores
 
     def ask(self, question: str, limit: int = 5) -> Answer:
         concepts, suggestion = self.concepts(question)
         unknown = [c.word for c in concepts if not c.known]
         if not any(c.known for c in concepts):
             return Answer(question, [], False, suggestion, unknown)
-        results = self.searcher.search(self._query(concepts), limit=max(limit, CANDIDATES),
-                                       filter=self.filter, terms=True)
         weights = [max(map(self.idf, c.variants)) if c.known else math.log(1 + 2 * self.total)
                    for c in concepts]
-        total = sum(weights) or 1.0
+        total_weight = sum(weights) or 1.0
+        per_concept = [self._concept_scores(c) for c in concepts]
+        totals: dict[int, float] = {}
+        for scores in per_concept:
+            for doc, score in scores.items():
+                totals[doc] = totals.get(doc, 0.0) + score
+        candidates = sorted(totals, key=lambda d: (-totals[d], d))[:max(limit, CANDIDATES)]
         hits = []
-        for hit in results:
-            matched = {t.decode() if isinstance(t, bytes) else t
-                       for _, t in hit.matched_terms()}
-            covered = sum(w for c, w in zip(concepts, weights)
-                          if any(all(t in matched for t in p if t != ALL)
-                                 for p in c.variants))
-            coverage = covered / total
-            hits.append(Hit(hit["slug"], hit["title_text"], hit["summary_text"], hit["src_uri"],
-                            round(hit.score * (COVERAGE_BASE + coverage), 3),
+        for doc in candidates:
+            covered = sum(w for scores, w in zip(per_concept, weights) if doc in scores)
+            coverage = covered / total_weight
+            stored = self.searcher.stored_fields(doc)
+            hits.append(Hit(stored["slug"], stored["title_text"], stored["summary_text"],
+                            stored["src_uri"],
+                            round(totals[doc] * (COVERAGE_BASE + coverage), 3),
                             round(coverage, 3)))
         # BM25 rewards an article for saying one of the question's words often; the
         # answer is more likely the one that matches more of what was asked.
-        hits.sort(key=lambda h: -h.score)
+        hits.sort(key=lambda h: -h.score)  # stable: ties keep the BM25F order
         hits = hits[:limit]
         good = bool(hits) and hits[0].coverage >= GOOD_COVERAGE
         return Answer(question, hits, good, suggestion if not good else None, unknown)

@@ -21,8 +21,10 @@ from kb.search import analyzer_for, thesaurus_for
 from kb.settings import Settings
 
 TOP_TERMS = 24  # terms kept per article
-COMMON = 0.2  # a term in more than this share of articles finds no candidates
+COMMON = 0.05  # a term in more than this share of articles finds no candidates
 NEIGHBOURS = 12  # text neighbours kept per article
+SEEDS = 8  # an article's most telling terms that find its candidates
+MIN_POSTINGS = 25  # in small help centres a term this many share is not too common
 DUPLICATE = 0.7  # cosine of question + short answer from which two articles ask the same
 
 Vector = dict[str, float]
@@ -67,24 +69,33 @@ def vectors(articles: Sequence[Article], language: str,
 
 def neighbours(vecs: Sequence[Vector], k: int = NEIGHBOURS,
                common: float = COMMON) -> list[list[tuple[int, float]]]:
-    """For each vector the `k` most similar others as (position, cosine), best first."""
+    """For each vector the `k` most similar others as (position, cosine), best first.
+
+    Candidates are found through a vector's SEEDS most telling terms, skipping
+    terms shared by too many articles; the best candidates by that partial score
+    then get their exact cosine."""
     postings: dict[str, list[tuple[int, float]]] = {}
     for i, vec in enumerate(vecs):
         for term, weight in vec.items():
             postings.setdefault(term, []).append((i, weight))
-    limit = max(2, int(common * len(vecs)))
+    limit = max(MIN_POSTINGS, int(common * len(vecs)))
     result = []
     for i, vec in enumerate(vecs):
-        scores: dict[int, float] = {}
-        for term, weight in vec.items():
-            posting = postings[term]
-            if len(posting) > limit:
-                continue
-            for j, other in posting:
-                if j != i:
-                    scores[j] = scores.get(j, 0.0) + weight * other
-        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
-        result.append(best)
+        seeds = sorted((t for t in vec if len(postings[t]) <= limit), key=lambda t: -vec[t])
+        partial: dict[int, float] = {}
+        for term in seeds[:SEEDS]:
+            weight = vec[term]
+            for j, other in postings[term]:
+                partial[j] = partial.get(j, 0.0) + weight * other
+        partial.pop(i, None)
+        best = sorted(partial, key=lambda j: -partial[j])[: 3 * k]
+        scores = []
+        for j in best:
+            other = vecs[j]
+            small, large = (vec, other) if len(vec) <= len(other) else (other, vec)
+            scores.append((j, sum(w * large.get(t, 0.0) for t, w in small.items())))
+        scores.sort(key=lambda kv: (-kv[1], kv[0]))
+        result.append(scores[:k])
     return result
 
 
@@ -113,7 +124,7 @@ def near_duplicates(articles: Sequence[Article], settings: Settings,
     vecs = vectors(articles, settings.language, _question_text, top=None,
                    same=synonym_map(settings))
     pairs = []
-    for i, found in enumerate(neighbours(vecs, k=5, common=0.5)):
+    for i, found in enumerate(neighbours(vecs, k=5)):
         for j, score in found:
             if j > i and score >= threshold and _overlap(articles[i], articles[j]):
                 pairs.append((articles[i], articles[j], score))

@@ -435,3 +435,340 @@ def test_version():
     result = kb("--version")
     assert result.exit_code == 0
     assert result.output.startswith("kb, version ")
+
+
+# --- kb ask -------------------------------------------------------------------------
+
+ASK_ARTICLES = {
+    "retourneren/termijn.md": article(
+        title="Hoe kan ik mijn bestelling retourneren?",
+        summary="Je kunt binnen 30 dagen gratis retourneren via je account.",
+        body="Meld de retour aan in je account en stuur de doos naar ons magazijn."),
+    "bezorging/wanneer.md": article(
+        title="Wanneer wordt mijn pakket bezorgd?", policy="shipping", stage="delivery",
+        summary="We bezorgen binnen twee werkdagen.", body="Je pakket komt met PostNL."),
+    "betalen/methoden.md": article(
+        title="Welke betaalmethoden kan ik gebruiken?", policy="payment", stage="order",
+        summary="iDEAL, creditcard of achteraf via Klarna.", body="Je betaalt veilig."),
+    "account/wachtwoord.md": article(
+        title="Ik ben mijn wachtwoord vergeten", policy="privacy", stage="order",
+        summary="Vraag een nieuw wachtwoord aan op de inlogpagina."),
+    "product/bonen.md": article(
+        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
+        summary="Uit Ethiopië en Colombia.", body="We branden ze zelf."),
+    "bestelling/status.md": article(
+        title="Wat betekent de status van mijn bestelling?", policy="order-status",
+        stage="delivery", summary="Verzonden betekent dat je pakket onderweg is."),
+}
+CONTACT = {"channels": [
+    {"type": "email", "address": "help@shop.example", "response_time": "1 workday"},
+    {"type": "phone", "number": "020 123 45 67", "hours": {"mon-fri": "09:00-17:00"}},
+]}
+SITE_URL = "https://help.shop.example/"
+
+
+@pytest.fixture
+def shop(project):
+    """A small Dutch help centre with a site_url and two contact channels."""
+    project.config({"contact": CONTACT}, site_url=SITE_URL)
+    for src_uri, text in ASK_ARTICLES.items():
+        project.write(src_uri, text)
+    return project
+
+
+def bump(path: Path, text: str) -> None:
+    """Rewrite an article so that both its size and its modification time change."""
+    before = path.stat()
+    assert len(text.encode()) != before.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 5_000_000_000))
+
+
+def test_ask_lists_title_summary_and_url(shop):
+    result = kb("ask", "Hoe kan ik mijn bestelling retourneren?")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1. Hoe kan ik mijn bestelling retourneren?"
+    assert lines[1] == "   Je kunt binnen 30 dagen gratis retourneren via je account."
+    assert re.fullmatch(r"   https://help\.shop\.example/retourneren/termijn/  \(score \d+\.\d\d\)",
+                        lines[2])
+    assert "Hier hebben we" not in result.output
+
+
+def test_ask_with_synonyms_and_typos(shop):
+    for question, slug in [("terugsturen", "retourneren/termijn"),
+                           ("waar is mijn zending", "bezorging/wanneer"),
+                           ("wachtwoort vergeten", "account/wachtwoord")]:
+        result = kb("ask", question, "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)[0]["slug"] == slug, question
+
+
+def test_ask_urls_without_site_url_and_without_directory_urls(shop):
+    shop.config({"contact": CONTACT})
+    result = kb("ask", "wachtwoord vergeten", "--format", "json", "-k", "1")
+    assert json.loads(result.stdout)[0]["url"] == "account/wachtwoord/"
+    shop.config({"contact": CONTACT}, site_url=SITE_URL, use_directory_urls=False)
+    result = kb("ask", "wachtwoord vergeten", "--format", "json", "-k", "1")
+    assert json.loads(result.stdout)[0]["url"] == SITE_URL + "account/wachtwoord.html"
+
+
+def test_ask_format_json(shop):
+    result = kb("ask", "Wanneer wordt mijn pakket bezorgd?", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and 1 <= len(data) <= 3
+    for item in data:
+        assert set(item) == {"slug", "title", "summary", "url", "score"}
+        assert isinstance(item["score"], (int, float)) and item["score"] > 0
+    assert data[0] == {
+        "slug": "bezorging/wanneer", "title": "Wanneer wordt mijn pakket bezorgd?",
+        "summary": "We bezorgen binnen twee werkdagen.",
+        "url": SITE_URL + "bezorging/wanneer/", "score": data[0]["score"]}
+
+
+def test_ask_limit(shop):
+    question = "mijn pakket en bestelling"
+    assert len(json.loads(kb("ask", question, "--format", "json", "-k", "5").stdout)) > 1
+    result = kb("ask", question, "--format", "json", "-k", "1")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 1
+    text = kb("ask", question, "-k", "1").stdout
+    assert text.startswith("1. ") and "\n2. " not in text
+
+
+@pytest.mark.parametrize("limit", ["0", "51", "x"])
+def test_ask_with_a_bad_limit_is_a_usage_error(shop, limit):
+    assert_usage_error(kb("ask", "retour", "-k", limit), "--limit")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\t\n"])
+def test_ask_an_empty_question_is_a_usage_error(shop, question):
+    assert_usage_error(kb("ask", question), "expected a question but found nothing")
+    assert not (shop.root / ".kb-cache").exists()
+
+
+def test_ask_without_a_good_answer_says_so_and_lists_the_contact_channels(shop):
+    result = kb("ask", "retoerneren xyzzy blubber")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Hier hebben we (nog) geen goed antwoord op."
+    assert lines[1] == "Bedoelde je: retourneren xyzzy blubber?"
+    assert "Misschien helpt een van deze vragen:" in lines
+    assert (f"  - Hoe kan ik mijn bestelling retourneren?  {SITE_URL}retourneren/termijn/"
+            in lines)
+    assert "Onze klantenservice helpt je graag verder:" in lines
+    assert "  - E-mail · help@shop.example · Reactie meestal binnen 1 werkdag" in lines
+    assert any(line.startswith("  - Telefoon · 020 123 45 67 · ") for line in lines)
+    assert not any(re.match(r"\d\. ", line) for line in lines)
+    result = kb("ask", "retoerneren xyzzy blubber", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == []
+
+
+def test_ask_nonsense_gets_no_answer_and_no_suggestion(shop):
+    result = kb("ask", "hallo, graag, bedankt")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Hier hebben we (nog) geen goed antwoord op.\n")
+    assert "Bedoelde je" not in result.stdout
+    assert "Misschien helpt" not in result.stdout
+    assert "help@shop.example" in result.stdout
+
+
+def test_ask_without_contact_channels_lists_none(project):
+    project.config()
+    project.write("a/vraag.md", article())
+    result = kb("ask", "xyzzy")
+    assert result.exit_code == 0
+    assert result.stdout == "Hier hebben we (nog) geen goed antwoord op.\n"
+
+
+def test_ask_in_english(project):
+    project.config({"language": "en"})
+    project.write("a/returns.md", article(title="How do I return my order?",
+                                          summary="Within 30 days, free of charge."))
+    result = kb("ask", "send my parcel back for a refund xyzzy qwerty plugh")
+    assert result.exit_code == 0
+    assert "We don't have a good answer to that (yet)." in result.stdout
+    result = kb("ask", "returning an order", "--format", "json")
+    assert json.loads(result.stdout)[0]["slug"] == "a/returns"
+
+
+def test_ask_sees_an_edit_at_once(shop):
+    result = kb("ask", "guatemala", "--format", "json")
+    assert json.loads(result.stdout) == []
+    bump(shop.docs / "product/bonen.md", article(
+        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
+        summary="Uit Ethiopië, Colombia en sinds kort Guatemala."))
+    result = kb("ask", "guatemala", "--format", "json")
+    assert [item["slug"] for item in json.loads(result.stdout)] == ["product/bonen"]
+    assert json.loads(result.stdout)[0]["summary"].endswith("Guatemala.")
+    (shop.docs / "product/bonen.md").unlink()
+    assert json.loads(kb("ask", "guatemala", "--format", "json").stdout) == []
+
+
+def test_ask_sees_a_new_article_and_leaves_out_drafts_and_scheduled_ones(shop):
+    kb("ask", "cadeaubon")
+    shop.write("acties/concept.md", article(title="Kan ik met een cadeaubon betalen?",
+                                            summary="Ja.", draft=True))
+    shop.write("acties/kerst.md", article(title="Verkopen jullie een kerstpakket?",
+                                          summary="Vanaf december.", publish="2026-12-01"))
+    assert json.loads(kb("ask", "cadeaubon", "--format", "json").stdout) == []
+    assert json.loads(kb("ask", "kerstpakket", "--format", "json").stdout) == []
+    result = kb("ask", "kerstpakket", "--format", "json", "--today", "2026-12-01")
+    assert [item["slug"] for item in json.loads(result.stdout)] == ["acties/kerst"]
+
+
+def test_ask_keeps_its_index_in_the_cache_folder(shop):
+    assert kb("ask", "retourneren").exit_code == 0
+    folder = shop.root / ".kb-cache" / "ask-index"
+    assert (folder / "kb-manifest.json").is_file()
+    manifest = json.loads((folder / "kb-manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == set(ASK_ARTICLES)
+
+
+def test_ask_honours_the_cache_dir_option(shop):
+    shop.config({"contact": CONTACT, "cache_dir": "tmp/antwoorden"}, site_url=SITE_URL)
+    result = kb("ask", "retourneren")
+    assert result.exit_code == 0, result.output
+    assert (shop.root / "tmp/antwoorden/ask-index/kb-manifest.json").is_file()
+    assert not (shop.root / ".kb-cache").exists()
+
+
+def test_ask_with_an_unwritable_cache_answers_from_memory(shop):
+    (shop.root / "blocked").write_text("a file, not a folder", encoding="utf-8")
+    shop.config({"contact": CONTACT, "cache_dir": "blocked"}, site_url=SITE_URL)
+    result = kb("ask", "retourneren", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["slug"] == "retourneren/termijn"
+    assert "Note: the cache folder cannot be written" in result.stderr
+    assert "in memory" in result.stderr
+
+
+def test_ask_reports_broken_files_and_answers_from_the_rest(shop):
+    shop.write("kapot.md", "---\ntitle: Kapot\n---\nGeen policy.\n")
+    result = kb("ask", "retourneren", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["slug"] == "retourneren/termijn"
+    assert ("Note: 1 file(s) with errors left out (docs/kapot.md); run 'kb check'."
+            in result.stderr)
+
+
+def test_ask_a_very_long_question(shop):
+    question = ("Hallo, ik wil mijn bestelling 100234 retourneren want de doos is kapot. "
+                * 150)[:10_000]
+    result = kb("ask", question)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1. Hoe kan ik mijn bestelling retourneren?")
+    result = kb("ask", "x" * 10_000)
+    assert result.exit_code == 0, result.output
+    assert "Hier hebben we (nog) geen goed antwoord op." in result.stdout
+
+
+def test_ask_without_mkdocs_yml_is_a_usage_error(project):
+    assert_usage_error(kb("ask", "retour"), "No mkdocs.yml")
+
+
+# --- kb eval -------------------------------------------------------------------------
+
+EVAL_CSV = ("question,expected\n"
+            "hoe kan ik iets terugsturen,retourneren/termijn\n"
+            "wanneer komt mijn pakket,bezorging/wanneer\n"
+            "wachtwoort vergeten,account/wachtwoord|betalen/methoden\n"
+            "wat betekent verzonden,betalen/methoden\n")
+
+
+def test_eval_text_lists_misses_and_ends_with_the_figures(shop):
+    (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
+    result = kb("eval", "vragen.csv")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Misses (1): expected answer not first"
+    assert lines[1] == "  vragen.csv:5: 'wat betekent verzonden'"
+    assert lines[2].startswith("      expected betalen/methoden (")
+    assert "first: bestelling/status (Wat betekent de status van mijn bestelling?)" in lines[2]
+    assert re.fullmatch(r"4 questions: hit@1 0\.750, hit@3 (0\.750|1\.000), MRR 0\.\d{3}",
+                        lines[-1])
+
+
+def test_eval_format_json(shop):
+    (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
+    result = kb("eval", "vragen.csv", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
+    assert data["n"] == 4
+    assert data["hit_at_1"] == 0.75
+    for key in ("hit_at_1", "hit_at_3", "mrr"):
+        assert 0 <= data[key] <= 1
+    assert data["hit_at_1"] <= data["hit_at_3"]
+    assert [(m["line"], m["expected"], m["first"]) for m in data["misses"]] == [
+        (5, ["betalen/methoden"], "bestelling/status")]
+
+
+def test_eval_refuses_a_file_that_is_not_utf8(shop):
+    (shop.root / "vragen.csv").write_bytes("question,expected\ncafé,product/bonen\n"
+                                           .encode("cp1252"))
+    result = kb("eval", "vragen.csv")
+    assert result.exit_code == 1
+    assert ("vragen.csv:2: error: is not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+            in result.stderr)
+    assert "vragen.csv cannot be evaluated; fix the problems above." in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_eval_refuses_a_file_without_the_columns(shop):
+    (shop.root / "vragen.csv").write_text("vraag;antwoord\nretour;retourneren/termijn\n",
+                                          encoding="utf-8")
+    result = kb("eval", "vragen.csv")
+    assert result.exit_code == 1
+    assert ("vragen.csv:1: error: expected the columns question, expected but found "
+            "'vraag;antwoord' (missing: question, expected)") in result.stderr
+    assert "vragen.csv cannot be evaluated" in result.stderr
+
+
+def test_eval_refuses_unknown_slugs_naming_the_closest(shop):
+    (shop.root / "vragen.csv").write_text("question,expected\nretour,retourneren/termjin\n",
+                                          encoding="utf-8")
+    result = kb("eval", "vragen.csv")
+    assert result.exit_code == 1
+    assert ("vragen.csv:2: error: expected: no article has the slug 'retourneren/termjin' "
+            "(did you mean 'retourneren/termijn'?)") in result.stderr
+
+
+def test_eval_missing_file_is_a_usage_error(shop):
+    assert_usage_error(kb("eval", "bestaat-niet.csv"), "bestaat-niet.csv: no such file")
+
+
+def test_eval_minimum_quality(shop):
+    (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
+    result = kb("eval", "vragen.csv", "--min-hit-at-1", "1.0")
+    assert result.exit_code == 1
+    assert "Answer quality is below the minimum set." in result.stderr
+    assert "4 questions: hit@1 0.750" in result.stdout  # the report is still printed
+    assert kb("eval", "vragen.csv", "--min-hit-at-1", "0.75").exit_code == 0
+    assert kb("eval", "vragen.csv", "--min-hit-at-3", "0.7").exit_code == 0
+    assert_usage_error(kb("eval", "vragen.csv", "--min-hit-at-1", "75"), "--min-hit-at-1")
+
+
+def test_eval_on_the_demo_meets_the_quality_bar(tmp_path, monkeypatch):
+    """A regression guard on the demo help centre (mkdocs.yml and content/ at the root)."""
+    root = Path(__file__).resolve().parent.parent
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    # The same project with its index cached outside the repository.
+    config["docs_dir"] = str(root / "content")
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "kb" in plugin:
+            plugin["kb"]["cache_dir"] = str(tmp_path / "cache")
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                         encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = kb("eval", str(root / "benchmarks/eval/demo-nl.csv"), "--format", "json",
+                "--today", "2026-11-22", "--min-hit-at-1", "0.75", "--min-hit-at-3", "0.88")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["n"] >= 250
+    assert data["hit_at_1"] >= 0.75
+    assert data["hit_at_3"] >= 0.88
+    assert data["mrr"] >= data["hit_at_1"]
+    assert (tmp_path / "cache/ask-index/kb-manifest.json").is_file()

@@ -57,8 +57,9 @@ def test_dutch_search_finds_other_word_forms(page, base_url: str, demo_site: Pat
     index = (demo_site / "search" / "search_index.json").read_text(encoding="utf-8").lower()
     page.goto(base_url)
     # A word form that appears nowhere in the text can only be found by stemming.
+    # ("retourneer" no longer qualifies: the synonyms field holds "retourneerkosten".)
     for query, found in [("bezorgingen", "bezorg"), ("zendingen", "pakket"),
-                         ("retourneer", "retour")]:
+                         ("retourneringen", "retour")]:
         assert query not in index
         titles = search(page, query)
         assert any(found in t.lower() for t in titles), (query, titles)

@@ -1,0 +1,249 @@
+"""Measured answer quality: the question file and the hit@k / MRR report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kb.evaluate import DEPTH, Case, EvalError, evaluate, format_json, format_text, read_cases
+
+SLUGS = {
+    "retourneren/termijn": "live",
+    "retourneren/kosten": "live",
+    "bezorging/levertijd": "live",
+    "acties/kerst": "draft",
+}
+
+
+def live(slug: str) -> bool:
+    return SLUGS[slug] == "live"
+
+
+def write(tmp_path: Path, content: str | bytes, name: str = "vragen.csv") -> str:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return str(path)
+
+
+def read(tmp_path: Path, content: str | bytes) -> list[Case]:
+    return read_cases(write(tmp_path, content), "vragen.csv", SLUGS, live)
+
+
+def problems(tmp_path: Path, content: str | bytes) -> list:
+    with pytest.raises(EvalError) as info:
+        read(tmp_path, content)
+    error = info.value
+    assert str(error) == "; ".join(p.message for p in error.problems)
+    assert all(p.path == "vragen.csv" and p.is_error for p in error.problems)
+    return error.problems
+
+
+# --- Reading the question file -----------------------------------------------------
+
+
+def test_read_cases(tmp_path):
+    cases = read(tmp_path, "question,expected\n"
+                           "hoe lang mag ik iets terugsturen,retourneren/termijn\n"
+                           "\n"
+                           "\"wat kost   retour, en wie betaalt\",/retourneren/kosten/\n"
+                           "wanneer komt het,bezorging/levertijd.md\n")
+    assert cases == [
+        Case(2, "hoe lang mag ik iets terugsturen", ["retourneren/termijn"]),
+        Case(4, "wat kost retour, en wie betaalt", ["retourneren/kosten"]),
+        Case(5, "wanneer komt het", ["bezorging/levertijd"]),
+    ]
+
+
+def test_several_expected_answers_are_separated_by_a_bar(tmp_path):
+    cases = read(tmp_path, "question,expected\n"
+                           "retour,retourneren/termijn | retourneren/kosten|\n")
+    assert cases[0].expected == ["retourneren/termijn", "retourneren/kosten"]
+
+
+def test_columns_in_any_order_any_case_with_extra_columns(tmp_path):
+    cases = read(tmp_path, "Notes, Expected ,QUESTION\n"
+                           "van klant,retourneren/termijn,hoe retourneren\r\n")
+    assert cases == [Case(2, "hoe retourneren", ["retourneren/termijn"])]
+
+
+def test_utf8_with_byte_order_mark_is_accepted(tmp_path):
+    content = "question,expected\nhoeveel cafeïne,retourneren/termijn\n".encode("utf-8-sig")
+    assert content.startswith(b"\xef\xbb\xbf")
+    assert read(tmp_path, content) == [Case(2, "hoeveel cafeïne", ["retourneren/termijn"])]
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_line(tmp_path):
+    content = "question,expected\nretour,retourneren/termijn\ncafé,retourneren/kosten\n"
+    found = problems(tmp_path, content.encode("cp1252"))
+    assert len(found) == 1
+    assert found[0].line == 3
+    assert found[0].message == ("is not valid UTF-8 (byte 0xe9); save the file as UTF-8")
+
+
+def test_missing_columns_are_named(tmp_path):
+    found = problems(tmp_path, "vraag,antwoord\nretour,retourneren/termijn\n")
+    assert len(found) == 1 and found[0].line == 1
+    assert found[0].message == ("expected the columns question, expected but found 'vraag', "
+                                "'antwoord' (missing: question, expected)")
+    found = problems(tmp_path, "question,slug\nretour,retourneren/termijn\n")
+    assert found[0].message.endswith("(missing: expected)")
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", " , \n", b"\xef\xbb\xbf"])
+def test_an_empty_file_is_refused(tmp_path, content):
+    found = problems(tmp_path, content)
+    assert len(found) == 1 and found[0].line == 1
+    assert found[0].message.startswith("is empty; expected a header line 'question,expected'")
+
+
+@pytest.mark.parametrize("content", ["question,expected\n", "question,expected\n\n , \n"])
+def test_a_header_without_questions_is_refused(tmp_path, content):
+    found = problems(tmp_path, content)
+    assert [(p.line, p.message) for p in found] == [(1, "has a header but no questions")]
+
+
+def test_an_empty_question_is_refused(tmp_path):
+    found = problems(tmp_path, "question,expected\n  ,retourneren/termijn\n")
+    assert [(p.line, p.field, p.message) for p in found] == [
+        (2, "question", "the question is empty")]
+
+
+def test_an_empty_expected_answer_is_refused(tmp_path):
+    found = problems(tmp_path, "question,expected\nretour, | \n")
+    assert [(p.line, p.field) for p in found] == [(2, "expected")]
+    assert found[0].message == ("expected a slug such as 'retourneren/termijn' but found "
+                                "nothing")
+
+
+def test_an_unknown_slug_gets_a_did_you_mean(tmp_path):
+    found = problems(tmp_path, "question,expected\nretour,retourneren/termjin\n")
+    assert [(p.line, p.field, p.message) for p in found] == [
+        (2, "expected", "no article has the slug 'retourneren/termjin' "
+                        "(did you mean 'retourneren/termijn'?)")]
+    found = problems(tmp_path, "question,expected\nretour,iets/heel/anders\n")
+    assert found[0].message == "no article has the slug 'iets/heel/anders'"
+
+
+def test_an_article_that_is_not_live_is_refused(tmp_path):
+    found = problems(tmp_path, "question,expected\nkerstpakket,acties/kerst\n")
+    assert [(p.line, p.field) for p in found] == [(2, "expected")]
+    assert found[0].message.startswith("'acties/kerst' is not published on the evaluation day "
+                                       "(draft, scheduled or expired)")
+
+
+def test_a_row_with_too_few_columns_is_refused(tmp_path):
+    found = problems(tmp_path, "question,expected\nalleen een vraag\n")
+    assert [(p.line, p.message) for p in found] == [(2, "expected 2 columns but found 1")]
+    found = problems(tmp_path, "expected,notes,question\nretourneren/termijn,x\n")
+    assert found[0].message == "expected 3 columns but found 2"
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    found = problems(tmp_path, "question,expected\n"
+                               "goed,retourneren/termijn\n"
+                               ",retourneren/termijn\n"
+                               "fout,retourneren/termjin\n"
+                               "kort\n"
+                               "concept,acties/kerst|onbekend\n")
+    assert [p.line for p in found] == [3, 4, 5, 6, 6]
+
+
+def test_a_file_that_cannot_be_read(tmp_path):
+    with pytest.raises(EvalError) as info:
+        read_cases(str(tmp_path / "missing.csv"), "missing.csv", SLUGS, live)
+    assert info.value.problems[0].path == "missing.csv"
+    assert info.value.problems[0].message.startswith("cannot be read: ")
+
+
+# --- Scoring ----------------------------------------------------------------------
+
+RANKINGS = {
+    "eerste": ["a", "b", "c"],
+    "tweede": ["a", "b", "c"],
+    "derde": ["a", "b", "c", "d"],
+    "tiende": ["a", "b", "c", "x1", "x2", "x3", "x4", "x5", "x6", "d"],
+    "ontbreekt": ["a", "b"],
+    "een van twee": ["b", "a"],
+    "elfde": ["a", "b", "c", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "f"],
+    "niets": [],
+}
+CASES = [
+    Case(2, "eerste", ["a"]),
+    Case(3, "tweede", ["b"]),
+    Case(4, "derde", ["c"]),
+    Case(5, "tiende", ["d"]),
+    Case(6, "ontbreekt", ["e"]),
+    Case(7, "een van twee", ["z", "b"]),
+    Case(8, "elfde", ["f"]),
+    Case(9, "niets", ["g"]),
+]
+
+
+def rank(question: str) -> list[tuple[str, str]]:
+    return [(slug, f"Titel {slug}") for slug in RANKINGS[question]]
+
+
+def test_evaluate_computes_hit_at_1_hit_at_3_and_mrr():
+    report = evaluate(CASES, rank)
+    assert report.n == 8
+    assert report.hit_at_1 == pytest.approx(2 / 8)  # eerste, een van twee
+    assert report.hit_at_3 == pytest.approx(4 / 8)  # + tweede, derde
+    # 1 + 1/2 + 1/3 + 1/10 (tiende) + 1 (een van twee); nothing beyond rank 10.
+    assert report.mrr == pytest.approx((1 + 1 / 2 + 1 / 3 + 1 / 10 + 1) / 8)
+    assert DEPTH == 10
+
+
+def test_evaluate_lists_every_miss_with_what_came_first():
+    report = evaluate(CASES, rank)
+    misses = [(m.line, m.question, m.expected, m.first, m.first_title, m.rank)
+              for m in report.misses]
+    assert misses == [
+        (3, "tweede", ["b"], "a", "Titel a", 2),
+        (4, "derde", ["c"], "a", "Titel a", 3),
+        (5, "tiende", ["d"], "a", "Titel a", 10),
+        (6, "ontbreekt", ["e"], "a", "Titel a", None),
+        (8, "elfde", ["f"], "a", "Titel a", None),
+        (9, "niets", ["g"], None, None, None),
+    ]
+
+
+def test_evaluate_with_a_perfect_ranking():
+    report = evaluate(CASES[:1] + CASES[5:6], rank)
+    assert (report.n, report.hit_at_1, report.hit_at_3, report.mrr) == (2, 1.0, 1.0, 1.0)
+    assert report.misses == []
+
+
+def test_evaluate_without_cases():
+    report = evaluate([], rank)
+    assert (report.n, report.hit_at_1, report.hit_at_3, report.mrr, report.misses) == \
+        (0, 0.0, 0.0, 0.0, [])
+
+
+def test_format_text_lists_misses_and_ends_with_the_figures():
+    text = format_text(evaluate(CASES, rank), "vragen.csv")
+    lines = text.splitlines()
+    assert lines[0] == "Misses (6): expected answer not first"
+    assert "  vragen.csv:3: 'tweede'" in lines
+    assert "      expected b (rank 2); first: a (Titel a)" in lines
+    assert "      expected f (not in the first 10); first: a (Titel a)" in lines
+    assert "      expected g (not in the first 10); first: nothing" in lines
+    assert lines[-1] == "8 questions: hit@1 0.250, hit@3 0.500, MRR 0.367"
+
+
+def test_format_text_without_misses_is_one_line():
+    text = format_text(evaluate(CASES[:1] + CASES[5:6], rank), "vragen.csv")
+    assert text == "2 questions: hit@1 1.000, hit@3 1.000, MRR 1.000"
+
+
+def test_format_json():
+    data = json.loads(format_json(evaluate(CASES, rank)))
+    assert set(data) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
+    assert (data["n"], data["hit_at_1"], data["hit_at_3"], data["mrr"]) == (8, 0.25, 0.5, 0.3667)
+    assert data["misses"][0] == {"line": 3, "question": "tweede", "expected": ["b"],
+                                 "first": "a", "first_title": "Titel a", "rank": 2}
+    assert data["misses"][-1]["first"] is None and data["misses"][-1]["rank"] is None

@@ -1,0 +1,192 @@
+"""How close two articles are: TF-IDF vectors, neighbours and near-duplicate warnings."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import article
+from kb.articles import load_collection
+from kb.cli import cli
+from kb.project import check_project, load_project
+from kb.settings import Settings
+from kb.similarity import duplicate_problems, near_duplicates, neighbours, synonym_map, vectors
+from kb.synonyms import builtin_groups
+
+TODAY = date(2026, 11, 22)
+ROOT = Path(__file__).resolve().parent.parent
+NL = Settings(language="nl")
+
+# Two articles that ask the same thing in other words (retourneren ~ terugsturen,
+# bestelling ~ aankoop are built-in synonyms) among unrelated ones.
+RETURN = article(title="Hoe kan ik mijn bestelling retourneren?",
+                 summary="Je kunt je bestelling binnen 30 dagen gratis retourneren.")
+SEND_BACK = article(title="Kan ik mijn aankoop terugsturen?",
+                    summary="Je kunt je aankoop binnen 30 dagen gratis terugsturen.")
+OTHERS = {
+    "betalen/ideal.md": article(title="Kan ik met iDEAL betalen?", policy="payment",
+                                stage="order",
+                                summary="Ja, iDEAL werkt met alle Nederlandse banken."),
+    "bezorging/wanneer.md": article(title="Wanneer wordt mijn pakket bezorgd?",
+                                    policy="shipping", stage="delivery",
+                                    summary="Binnen twee werkdagen na je bestelling."),
+    "product/cafeine.md": article(title="Hoeveel cafeïne zit er in de koffie?",
+                                  policy="product", stage="research",
+                                  summary="Ongeveer 80 mg per kop."),
+    "privacy/gegevens.md": article(title="Wat doen jullie met mijn gegevens?",
+                                   policy="privacy", stage="research",
+                                   summary="We gebruiken ze alleen voor je bestelling."),
+    "retour/kosten.md": article(title="Wat kost een retour?",
+                                summary="Retourneren binnen Nederland is gratis."),
+}
+
+
+def load(tmp_path: Path, files: dict[str, str], settings: Settings = NL):
+    docs = tmp_path / "docs"
+    for src_uri, text in files.items():
+        path = docs / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    collection = load_collection(str(docs), settings, TODAY)
+    assert [p for p in collection.problems if p.is_error] == []
+    return collection.articles
+
+
+def pairs(found) -> list[tuple[str, str]]:
+    return [(a.slug, b.slug) for a, b, _ in found]
+
+
+# --- Vectors and neighbours -------------------------------------------------------
+
+
+def test_vectors_are_unit_length_and_keep_the_most_telling_terms(tmp_path):
+    articles = load(tmp_path, {"retour/termijn.md": RETURN, **OTHERS})
+    vecs = vectors(articles, "nl")
+    assert len(vecs) == len(articles)
+    for vec in vecs:
+        assert math.sqrt(sum(w * w for w in vec.values())) == pytest.approx(1.0)
+    short = vectors(articles, "nl", top=2)
+    assert all(len(vec) <= 2 for vec in short)
+    # A term every article shares weighs less than one only this article has.
+    termijn = vecs[[a.slug for a in articles].index("retour/termijn")]
+    assert termijn["retourner"] > termijn["antwoord"]  # "Het hele antwoord." is everywhere
+
+
+def test_vectors_map_synonyms_to_one_term(tmp_path):
+    articles = load(tmp_path, {"a.md": RETURN, "b.md": SEND_BACK})
+    same = synonym_map(NL)
+    assert same["terugstur"] == same["retourner"]
+    plain = vectors(articles, "nl")
+    merged = vectors(articles, "nl", same=same)
+    assert "terugstur" in plain[1] and "terugstur" not in merged[1]
+    assert set(merged[0]) == set(merged[1])  # the same question in other words
+
+
+def test_neighbours_are_the_most_similar_others_best_first():
+    vecs = [{"koffie": 0.8, "bonen": 0.6}, {"koffie": 0.6, "bonen": 0.8}, {"koffie": 1.0},
+            {"thee": 1.0}, {"cacao": 1.0}, {"suiker": 1.0}, {"melk": 1.0}, {"water": 1.0}]
+    found = neighbours(vecs, k=2, common=0.5)
+    assert [j for j, _ in found[0]] == [1, 2]
+    assert found[0][0][1] == pytest.approx(0.8 * 0.6 + 0.6 * 0.8)
+    assert found[0][1][1] == pytest.approx(0.8)
+    assert found[3] == []  # shares nothing
+    assert all(j != i for i, row in enumerate(found) for j, _ in row)
+    assert len(neighbours(vecs, k=1, common=0.5)[0]) == 1
+
+
+def test_neighbours_skip_terms_most_articles_share():
+    vecs = [{"koffie": 1.0}] * 30 + [{"thee": 1.0}] * 30
+    # 30 of 60 share "koffie": too common at 20%, though small sites get some slack
+    assert neighbours(vecs, common=0.2) == [[]] * 60
+    assert len(neighbours(vecs, k=50, common=0.5)[0]) == 29
+
+
+# --- Near-duplicates --------------------------------------------------------------
+
+
+def test_the_same_question_in_other_words_is_a_near_duplicate(tmp_path):
+    articles = load(tmp_path, {"retour/termijn.md": RETURN, "retour/terugsturen.md": SEND_BACK,
+                               **OTHERS})
+    found = near_duplicates(articles, NL)
+    assert pairs(found) == [("retour/termijn", "retour/terugsturen")]
+    assert found[0][2] >= 0.7
+    problems = duplicate_problems(articles, NL)
+    assert len(problems) == 1
+    problem = problems[0]
+    assert problem.severity == "warning" and not problem.is_error
+    assert problem.path.endswith("retour/terugsturen.md")
+    assert "retour/termijn.md" in problem.message
+    assert problem.field == "title" and problem.line == 2
+    assert "'Kan ik mijn aankoop terugsturen?'" in problem.message
+    assert "'Hoe kan ik mijn bestelling retourneren?'" in problem.message
+
+
+def test_without_synonyms_the_two_are_not_alike_enough(tmp_path):
+    settings = Settings(language="nl", builtin_synonyms=False)
+    articles = load(tmp_path, {"retour/termijn.md": RETURN, "retour/terugsturen.md": SEND_BACK,
+                               **OTHERS}, settings)
+    assert near_duplicates(articles, settings) == []
+    # The site's own groups count as well: here two of kb's groups, given by the site.
+    settings.synonyms = [g for g in builtin_groups("nl") if {"retourneren", "bestelling"} & set(g)]
+    assert len(settings.synonyms) == 2
+    assert pairs(near_duplicates(articles, settings)) == [("retour/termijn",
+                                                           "retour/terugsturen")]
+
+
+def test_unrelated_articles_are_not_near_duplicates(tmp_path):
+    articles = load(tmp_path, {"retour/termijn.md": RETURN, **OTHERS})
+    assert near_duplicates(articles, NL) == []
+    assert duplicate_problems(articles, NL) == []
+
+
+def test_duplicates_never_live_at_the_same_time_are_not_flagged(tmp_path):
+    old = RETURN.replace("reviewed: 2026-10-01\n", "reviewed: 2026-10-01\nexpires: 2026-12-31\n")
+    new = SEND_BACK.replace("reviewed: 2026-10-01\n",
+                            "reviewed: 2026-10-01\npublish: 2027-01-01\n")
+    articles = load(tmp_path, {"retour/oud.md": old, "retour/nieuw.md": new, **OTHERS})
+    assert near_duplicates(articles, NL) == []
+
+
+def test_duplicates_whose_live_windows_overlap_are_flagged(tmp_path):
+    old = RETURN.replace("reviewed: 2026-10-01\n", "reviewed: 2026-10-01\nexpires: 2027-01-02\n")
+    new = SEND_BACK.replace("reviewed: 2026-10-01\n",
+                            "reviewed: 2026-10-01\npublish: 2027-01-01\n")
+    articles = load(tmp_path, {"retour/oud.md": old, "retour/nieuw.md": new, **OTHERS})
+    assert sorted(pairs(near_duplicates(articles, NL))[0]) == ["retour/nieuw", "retour/oud"]
+
+
+def test_check_project_warns_about_near_duplicates(project):
+    project.config()
+    project.one_per_area()
+    project.write("retour/termijn.md", RETURN)
+    project.write("retour/terugsturen.md", SEND_BACK)
+    _, found = check_project(load_project(), TODAY)
+    duplicates = [p for p in found if "answers nearly the same question" in p.message]
+    assert len(duplicates) == 1
+    assert duplicates[0].path == "docs/retour/terugsturen.md"
+
+
+def test_kb_check_exits_0_with_a_warning_naming_both_files(project):
+    project.config()
+    project.one_per_area()
+    project.write("retour/termijn.md", RETURN)
+    project.write("retour/terugsturen.md", SEND_BACK)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "nearly the same question" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith("docs/retour/terugsturen.md:2: warning: title: answers nearly "
+                               "the same question as docs/retour/termijn.md")
+    assert "0 errors, 1 warning." in result.output
+    assert CliRunner().invoke(cli, ["check", "--strict"]).exit_code == 1
+
+
+def test_the_demo_has_no_near_duplicates():
+    project = load_project(str(ROOT / "mkdocs.yml"))
+    collection, found = check_project(project, TODAY)
+    assert len(collection.articles) >= 45
+    assert [str(p) for p in found if "nearly the same question" in p.message] == []
