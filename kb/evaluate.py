@@ -164,7 +164,8 @@ def format_text(report: Report, shown: str) -> str:
             lines.append(f"  {shown}:{miss.line}: {miss.question!r}")
             lines.append(f"      expected {' | '.join(miss.expected)} ({where}); first: {first}")
         lines.append("")
-    lines.append(f"{report.n} questions: hit@1 {report.hit_at_1:.3f}, "
+    noun = "question" if report.n == 1 else "questions"
+    lines.append(f"{report.n} {noun}: hit@1 {report.hit_at_1:.3f}, "
                  f"hit@3 {report.hit_at_3:.3f}, MRR {report.mrr:.3f}")
     return "\n".join(lines)
 

@@ -388,7 +388,18 @@ class AnswerIndex:
                 result.broken.append(entry["broken"])
         if not changed and not gone:
             return result
-        writer = self.index.writer(timeout=30.0)
+        try:
+            writer = self.index.writer(timeout=30.0)
+        except (OSError, windex.LockError) as exc:
+            if self.folder is None:
+                raise
+            # A read-only checkout, or another process holding the lock for too long.
+            self.folder = None
+            self.index = None
+            fallback = self.refresh(today)
+            fallback.in_memory, fallback.rebuilt = True, True
+            fallback.reason = f"the cache folder cannot be updated ({exc})"
+            return fallback
         try:
             for src_uri in gone:
                 writer.delete_by_term("slug", slug_for(src_uri))

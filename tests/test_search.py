@@ -667,3 +667,20 @@ def test_the_cached_index_answers_like_the_memory_index(docs, cache, index):
 ])
 def test_url_for(src_uri, site_url, directory_urls, expected):
     assert url_for(src_uri, site_url, directory_urls) == expected
+
+
+def test_an_index_that_cannot_be_updated_falls_back_to_memory(docs, cache, monkeypatch):
+    answers = AnswerIndex(str(docs), NL, cache)
+    answers.refresh(TODAY)
+    (docs / "retourneren" / "termijn.md").write_text(
+        article(title="Hoe lang mag ik iets ruilen?", summary="Je hebt 45 dagen.",
+                body="Ruilen kan 45 dagen."), encoding="utf-8")
+
+    def locked(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(answers.index, "writer", locked)
+    result = answers.refresh(TODAY)
+    assert result.in_memory and "cannot be updated" in result.reason
+    with answers.searcher(TODAY) as searcher:
+        assert searcher.ask("ruilen 45 dagen").hits[0].title == "Hoe lang mag ik iets ruilen?"
