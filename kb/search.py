@@ -491,7 +491,6 @@ class Searcher:
         self.searcher = index.searcher()
         self.reader = self.searcher.reader()
         self.total = max(self.searcher.doc_count(), 1)
-        self.all_docs = max(self.searcher.doc_count_all(), 1)
         self._df: dict[str, int] = {}
         self.filter = wq.And([
             wq.Term("draft", False),
@@ -639,31 +638,37 @@ class Searcher:
     # fields), and walking them as a tree of matchers costs about fifty times more.
 
     def _term_scores(self, name: str, term: str) -> dict[int, float]:
-        """BM25 of `term` in field `name` for every published article that has it.
-        The rarity (IDF) counts articles, not fields: `koffie` in a title is as
-        common as `koffie` anywhere."""
-        key = (name, term)
-        found = self._scores.get(key)
-        if found is not None:
-            return found
-        found = {}
-        if (name, term) in self.reader:
-            idf = math.log(self.all_docs / (self.df(term) + 1)) + 1
+        """BM25 of `term` in field `name` for every published article that has it."""
+        if (name, term) not in self._scores:
+            self._score_term(term)
+        return self._scores[(name, term)]
+
+    def _score_term(self, term: str) -> None:
+        """Score `term` in every field at once. Its rarity (IDF) counts articles, not
+        fields (`koffie` in a title is as common as `koffie` anywhere), and only the
+        articles in the index now: Whoosh keeps replaced versions until it merges."""
+        postings: dict[str, list[tuple[int, float]]] = {}
+        articles: set[int] = set()
+        for name in FIELD_WEIGHTS:
+            found = postings[name] = []
+            if (name, term) in self.reader:
+                matcher = self.reader.postings(name, term)  # skips deleted documents
+                while matcher.is_active():
+                    found.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+                articles.update(doc for doc, _ in found)
+        idf = math.log(self.total / (len(articles) + 1)) + 1
+        for name, found in postings.items():
             average = self.average[name]
-            postings = self.reader.postings(name, term)
-            while postings.is_active():
-                doc = postings.id()
-                if doc in self.allowed:
-                    tf = postings.weight()
-                    length = self._lengths.get((doc, name))
-                    if length is None:
-                        length = self._lengths[(doc, name)] = \
-                            self.reader.doc_field_length(doc, name, 1)
-                    found[doc] = idf * tf * (K1 + 1) / (
-                        tf + K1 * (1 - B + B * length / average))
-                postings.next()
-        self._scores[key] = found
-        return found
+            scores = self._scores[(name, term)] = {}
+            for doc, tf in found:
+                if doc not in self.allowed:
+                    continue
+                length = self._lengths.get((doc, name))
+                if length is None:
+                    length = self._lengths[(doc, name)] = \
+                        self.reader.doc_field_length(doc, name, 1)
+                scores[doc] = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
 
     def _concept_scores(self, concept: Concept) -> dict[int, float]:
         """Per article: for each field the best single-word variant, the fields
