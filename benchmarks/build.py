@@ -316,9 +316,11 @@ KB_PLUGIN = """\
 """
 
 
-def generate(n: int, today: date, seed: int) -> dict[str, str]:
-    """Write both projects for size n; returns their folders."""
-    root = os.path.join(WORK, str(n))
+def generate(n: int, today: date, seed: int, root: str | None = None,
+             baseline: bool = True) -> dict[str, str]:
+    """Write both projects for size n (only the kb one when `baseline` is false) into
+    `root` (default benchmarks/work/<n>/); returns their folders."""
+    root = root or os.path.join(WORK, str(n))
     kb_dir, base_dir = os.path.join(root, "kb"), os.path.join(root, "baseline")
     shutil.rmtree(root, ignore_errors=True)
     specs = plan_articles(n, today, seed)
@@ -326,7 +328,7 @@ def generate(n: int, today: date, seed: int) -> dict[str, str]:
     rng = random.Random(seed + 1)
     for spec in specs:
         text = render_article(spec, by_slug, rng)
-        for project in (kb_dir, base_dir):
+        for project in (kb_dir, base_dir) if baseline else (kb_dir,):
             path = os.path.join(project, "docs", spec.slug + ".md")
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as fh:
@@ -336,6 +338,8 @@ def generate(n: int, today: date, seed: int) -> dict[str, str]:
             "docs_dir: docs\n")
     with open(os.path.join(kb_dir, "mkdocs.yml"), "w", encoding="utf-8") as fh:
         fh.write(head + THEME + "\nplugins:\n  - search\n" + KB_PLUGIN)
+    if not baseline:
+        return {"kb": kb_dir}
 
     # Baseline: index page + two articles per policy area, in sections (13 nav entries).
     labels = {"product": "Productinformatie", "order-status": "Bestelling volgen",

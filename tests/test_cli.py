@@ -497,7 +497,7 @@ def test_ask_lists_title_summary_and_url(shop):
 
 def test_ask_with_synonyms_and_typos(shop):
     for question, slug in [("terugsturen", "retourneren/termijn"),
-                           ("waar is mijn zending", "bezorging/wanneer"),
+                           ("wanneer komt mijn zending", "bezorging/wanneer"),
                            ("wachtwoort vergeten", "account/wachtwoord")]:
         result = kb("ask", question, "--format", "json")
         assert result.exit_code == 0, result.output
