@@ -55,6 +55,7 @@ MAX_LOOKUP = 48  # longer "words" (a pasted token) get no spelling or compound l
 
 # Relative weight of each field and of each kind of variant of a concept.
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
+SHORT_FIELDS = ("title", "keywords", "summary")
 SAME = 1.0
 B, K1 = 0.6, 1.2  # BM25: length normalisation, term-frequency saturation
 FORM = 0.85  # another form of the word found in the content
@@ -687,9 +688,12 @@ class Searcher:
                             field_best[doc] = score
                 continue
             sums: list[dict[int, float]] = []
+            # A phrase's words anywhere in a long body are no phrase: short fields only.
+            names = FIELD_WEIGHTS if variant[0] == ALL else SHORT_FIELDS
             for term in terms:
                 total: dict[int, float] = {}
-                for name, boost in FIELD_WEIGHTS.items():
+                for name in names:
+                    boost = FIELD_WEIGHTS[name]
                     for doc, score in self._term_scores(name, term).items():
                         total[doc] = total.get(doc, 0.0) + score * boost * weight
                 sums.append(total)
