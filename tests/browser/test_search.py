@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_site import META, SEARCH_INPUT
+from tests.browser.test_site import type_query
 
 # (what a shopper types, slugs of the articles that answer it)
 PHRASINGS = [
@@ -47,13 +47,7 @@ PHRASINGS = [
 
 def top_pages(page, base_url: str, query: str, n: int = 3) -> list[str]:
     """The slugs of the first `n` pages Material's search shows for `query`."""
-    page.click(".md-search__form")
-    page.fill(SEARCH_INPUT, "")
-    page.keyboard.press("Backspace")
-    page.wait_for_function(f"{META} && !/initial|\\d|Geen/i.test({META}.textContent)")
-    page.fill(SEARCH_INPUT, query)
-    page.keyboard.press("End")
-    page.wait_for_function(f"{META} && /\\d|Geen/.test({META}.textContent)")
+    type_query(page, query)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a",
                                       "els => els.map(e => e.href)")
     slugs = [h[len(base_url):].split("#")[0].split("?")[0].strip("/") for h in hrefs]

@@ -21,6 +21,12 @@ def results(page) -> list[str]:
 
 def search(page, query: str) -> list[str]:
     """Type a fresh query into Material's search; the titles of the results."""
+    type_query(page, query)
+    return results(page)
+
+
+def type_query(page, query: str) -> None:
+    """Type a fresh query into Material's search and wait for its answer."""
     page.click(".md-search__form")
     page.fill(SEARCH_INPUT, "")
     page.keyboard.press("Backspace")
@@ -30,7 +36,7 @@ def search(page, query: str) -> list[str]:
     # sees only the full query, never a half-typed one.
     page.fill(SEARCH_INPUT, query)
     page.keyboard.press("End")
-    return results(page)
+    page.wait_for_function(f"{META} && /\\d|Geen/.test({META}.textContent)")
 
 
 def test_home_search_box_opens_the_search_with_the_query(page, base_url: str) -> None:
