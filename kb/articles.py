@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -127,6 +128,11 @@ def normal_title(title: str) -> str:
     return re.sub(r"[\W_]+", " ", title.casefold()).strip()
 
 
+def in_pages(src_uri: str, pages: Iterable[str]) -> bool:
+    """Whether `src_uri` lies in one of the `pages` folders (pages, not articles)."""
+    return any(src_uri == p or src_uri.startswith(p + "/") for p in pages)
+
+
 def iter_markdown(docs_dir: str) -> list[str]:
     """All Markdown files below `docs_dir` as sorted src_uris, skipping dot-folders."""
     found = []
@@ -164,8 +170,7 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
     file is broken.
     """
     shown = display_path(path)
-    in_pages = any(src_uri == p or src_uri.startswith(p + "/") for p in settings.pages)
-    if in_pages:
+    if in_pages(src_uri, settings.pages):
         return None
 
     def error(message: str, line: int | None = None, key: str | None = None,

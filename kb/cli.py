@@ -18,7 +18,6 @@ from kb.problems import (
 )
 from kb.project import Project, ProjectError, check_project, find_config, load_project, \
     resolve_today
-from kb.search import GOOD_COVERAGE
 from kb.scaffold import STARTER_LANGUAGES, NewArticle, ScaffoldError, article_folder, \
     create_article, init_project
 
@@ -249,8 +248,7 @@ def _channel_lines(project: Project, t) -> list[str]:
         if ch.hours is not None:
             parts.append(t.hours(ch.hours))
         if ch.response_time:
-            key = "response.phone" if ch.type == "phone" else "response"
-            parts.append(t(key, duration=t.duration(ch.response_time)))
+            parts.append(t.response(ch))
         lines.append("  - " + " · ".join(parts))
     return lines
 
@@ -280,10 +278,9 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
     day = _today(today)
     with _answer_index(project, day).searcher(day) as searcher:
         answer = searcher.ask(question, limit)
-    good = [h for h in answer.hits if answer.good and h.coverage >= GOOD_COVERAGE]
     results = [{"slug": h.slug, "title": h.title, "summary": h.summary,
                 "url": url_for(h.src_uri, project.site_url, project.directory_urls),
-                "score": h.score} for h in good]
+                "score": h.score} for h in answer.answers]
     if output == "json":
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
         return

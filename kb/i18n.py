@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from kb.contact import Duration, format_ranges, group_days
+from kb.contact import Channel, Duration, format_ranges, group_days
 
 STRINGS: dict[str, dict[str, str]] = {
     "nl": {
@@ -143,6 +143,11 @@ class Translator:
 
     def duration(self, value: Duration) -> str:
         return self.plural(f"duration.{value.unit}", value.amount)
+
+    def response(self, channel: Channel) -> str:
+        """How fast a channel answers: a waiting time for phones, a response time else."""
+        key = "response.phone" if channel.type == "phone" else "response"
+        return self(key, duration=self.duration(channel.response_time))
 
     def hours(self, hours: dict[str, list[tuple[int, int]]]) -> str:
         """Opening hours in one line: 'ma–vr 08:30–17:30 · za 10:00–16:00'."""

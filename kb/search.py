@@ -10,8 +10,8 @@ see the same terms. A question is turned into *concepts*, one per meaningful
 word, each with weighted variants: the word's own term, other forms of it found
 in the content (`betaald` -> `betalen`), synonyms, spelling corrections for
 words the content does not know and the parts of unknown compounds. Concepts
-are summed; the variants of one concept only count once (DisjunctionMax), so a
-synonym never scores twice.
+are summed; of one concept's variants only the best counts, so a synonym never
+scores twice. kb scores on Whoosh's postings itself (BM25F, see `Searcher`).
 
 The index lives in a cache folder and is brought up to date before every
 question: files whose size or modification time changed are read again, new
@@ -28,7 +28,7 @@ import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -41,7 +41,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
 from kb import __version__
-from kb.articles import Article, iter_markdown, read_article, slug_for
+from kb.articles import Article, in_pages, iter_markdown, read_article, slug_for
 from kb.settings import Settings
 from kb.synonyms import Phrase, Thesaurus, builtin_groups
 
@@ -221,10 +221,8 @@ def site_terms(article: Article, analyzer: Analyzer, thesaurus: Thesaurus) -> li
             found.append(word)
     for text in (article.title, *article.keywords):
         for _, _, phrase, _ in thesaurus.matches(analyzer.terms(text)):
-            for number in sorted(thesaurus.index[phrase]):
-                for word in thesaurus.words[number]:
-                    if not set(analyzer.terms(word)) <= own:
-                        found.append(word)
+            found += [w for w in thesaurus.written(phrase)
+                      if not set(analyzer.terms(w)) <= own]
     return list(dict.fromkeys(w.casefold() for w in found))[:MAX_SITE_TERMS]
 
 
@@ -298,7 +296,7 @@ def _signature(settings: Settings) -> str:
 def _scan(docs_dir: str, pages: Sequence[str]) -> dict[str, list[int]]:
     found = {}
     for src_uri in iter_markdown(docs_dir):
-        if any(src_uri == p or src_uri.startswith(p + "/") for p in pages):
+        if in_pages(src_uri, pages):
             continue
         try:
             st = os.stat(os.path.join(docs_dir, src_uri))
@@ -474,6 +472,11 @@ class Answer:
     suggestion: str | None = None  # the question with its spelling corrected
     unknown: list[str] = field(default_factory=list)
 
+    @property
+    def answers(self) -> list[Hit]:
+        """The hits that answer the question well enough to offer as answers."""
+        return [h for h in self.hits if h.coverage >= GOOD_COVERAGE] if self.good else []
+
 
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
@@ -485,20 +488,19 @@ class Searcher:
     def __init__(self, index: windex.Index, analyzer: Analyzer, thesaurus: Thesaurus,
                  today: date, features: frozenset[str] = FEATURES):
         self.features = features
-        self.index = index
         self.analyzer = analyzer
         self.thesaurus = thesaurus
-        self.today = _day(today, 0)
         self.searcher = index.searcher()
         self.reader = self.searcher.reader()
         self.total = max(self.searcher.doc_count(), 1)
         self._df: dict[str, int] = {}
-        self.filter = wq.And([
+        day = _day(today, 0)
+        published = wq.And([
             wq.Term("draft", False),
-            wq.NumericRange("publish", None, self.today),
-            wq.NumericRange("expires", self.today + 1, None),
+            wq.NumericRange("publish", None, day),
+            wq.NumericRange("expires", day + 1, None),
         ])
-        self.allowed = set(self.searcher.docs_for_query(self.filter))
+        self.allowed = set(self.searcher.docs_for_query(published))
         self.average = {f: self.searcher.avg_field_length(f) or 1.0 for f in FIELD_WEIGHTS}
         self._lengths: dict[tuple[int, str], int] = {}
         self._scores: dict[tuple[str, str], dict[int, float]] = {}
@@ -541,9 +543,10 @@ class Searcher:
         found = list(self.reader.terms_within("spelling", word, maxdist, prefix=1))
         if not found and len(word) >= 5:
             found = list(self.reader.terms_within("spelling", word, maxdist, prefix=0))
-        ranked = sorted(found, key=lambda w: (-_similarity(word, w),
+        alike = {w: _similarity(word, w) for w in found}
+        ranked = sorted(found, key=lambda w: (-alike[w],
                                               -self.reader.doc_frequency("spelling", w), w))
-        return [(w, 1 if _similarity(word, w) >= 1 - 1.5 / max(len(word), len(w)) else 2)
+        return [(w, 1 if alike[w] >= 1 - 1.5 / max(len(word), len(w)) else 2)
                 for w in ranked[:3]]
 
     def _compound(self, word: str) -> list[str] | None:
@@ -584,11 +587,11 @@ class Searcher:
                     variants[(form,)] = FORM
             for phrase, weight in [((term,), SAME), *variants.items()]:
                 self._add_synonyms(variants, phrase, weight)
-            if variants and len(word) >= 8:
+            if (term,) in variants and len(word) >= 8:
                 # A known compound also matches its parts apart: verzendkosten ->
                 # "wat kost de verzending".
                 parts = self._compound(word)
-                if parts and (term,) in variants:
+                if parts:
                     variants.setdefault((ALL, *parts), COMPOUND * KNOWN_COMPOUND)
             # Synonym phrases alone may not occur together: look further, too.
             if not any(len(v) == 1 for v in variants) and lookups < MAX_CORRECTED:
@@ -752,16 +755,3 @@ def url_for(src_uri: str, site_url: str | None, directory_urls: bool = True) -> 
     if site_url:
         return site_url.rstrip("/") + "/" + path
     return path
-
-
-def term_lists(articles: Iterable[Article], language: str,
-               parts: Callable[[Article], Iterable[tuple[str, int]]]) -> list[list[str]]:
-    """Analysed terms of each article, the texts `parts` picks repeated by weight."""
-    analyzer = analyzer_for(language)
-    result = []
-    for article in articles:
-        terms = []
-        for text, weight in parts(article):
-            terms += analyzer.terms(text) * weight
-        result.append(terms)
-    return result

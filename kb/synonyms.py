@@ -129,13 +129,8 @@ class Thesaurus:
         for start in range(len(terms)):
             for length in range(min(self.longest, len(terms) - start), 0, -1):
                 phrase = tuple(terms[start:start + length])
-                groups = self.index.get(phrase)
-                if not groups:
-                    continue
-                others = []
-                for number in sorted(groups):
-                    others += [p for p in self.phrases[number] if p != phrase and p not in others]
-                found.append((start, start + length, phrase, others))
+                if phrase in self.index:
+                    found.append((start, start + length, phrase, self.alternatives(phrase)))
         return found
 
     def alternatives(self, phrase: Phrase) -> list[Phrase]:
@@ -144,3 +139,7 @@ class Thesaurus:
         for number in sorted(self.index.get(phrase, ())):
             others += [p for p in self.phrases[number] if p != phrase and p not in others]
         return others
+
+    def written(self, phrase: Phrase) -> list[str]:
+        """Every entry, as written in the lists, of every group `phrase` is in."""
+        return [w for number in sorted(self.index.get(phrase, ())) for w in self.words[number]]
