@@ -24,9 +24,9 @@ benchmarks/results/answers-<date>.json:
    near-duplicate check ``kb check`` and ``kb build`` run, and one timed ``kb build``
    of the same project to put them in proportion.
 3. Answer quality on the demo help centre (mkdocs.yml / content/, day 2026-11-22)
-   for benchmarks/eval/demo-nl.csv and demo-nl-holdout.csv: hit@1, hit@3, MRR of a
-   plain Whoosh baseline, of kb with every question-analysis feature off, of each
-   feature added alone and removed alone, and of kb in full.
+   for benchmarks/eval/demo-nl.csv, demo-nl-holdout.csv and demo-nl-fresh.csv:
+   hit@1, hit@3, MRR of a plain Whoosh baseline, of kb with every question-analysis
+   feature off, of each feature added alone and removed alone, and of kb in full.
 
 Standard library, kb and whoosh only. Run:  python benchmarks/answers.py
 """
@@ -71,7 +71,8 @@ from kb.similarity import near_duplicates  # noqa: E402
 from kb.site import RelatedIndex, plan_site  # noqa: E402
 
 EVAL_TODAY = date(2026, 11, 22)
-EVAL_SETS = ["benchmarks/eval/demo-nl.csv", "benchmarks/eval/demo-nl-holdout.csv"]
+EVAL_SETS = ["benchmarks/eval/demo-nl.csv", "benchmarks/eval/demo-nl-holdout.csv",
+             "benchmarks/eval/demo-nl-fresh.csv"]
 KINDS = ("paraphrase", "word", "typo", "long")
 LIMIT = 3  # answers `kb ask` shows by default
 P95_TARGET_MS = 50

@@ -66,6 +66,7 @@ ALL = "+"  # marks a variant whose terms must all occur, in any order and field
 SPELLING = (0.75, 0.55)  # corrections at edit distance 1, 2
 CANDIDATES = 20  # best matches re-ranked by how much of the question they cover
 COVERAGE_BASE = 0.5  # score = BM25F x (COVERAGE_BASE + coverage)
+TITLE_MATCH = 0.1  # bonus for an article whose title the question covers entirely
 GOOD_COVERAGE = 0.3  # share of the question's information the best answer must match
 # Each step of question analysis can be switched off to measure what it brings.
 FEATURES = frozenset({"forms", "synonyms", "spelling", "compounds"})
@@ -424,6 +425,10 @@ class AnswerIndex:
         except BaseException:
             writer.cancel()
             raise
+        # Replaced versions linger until segments merge, and they count in the
+        # average field lengths BM25 uses: merge once they are a tenth of the index.
+        if self.index.doc_count_all() - self.index.doc_count() > self.index.doc_count_all() / 10:
+            self.index.optimize()
         self._save()
         return result
 
@@ -543,11 +548,21 @@ class Searcher:
         found = list(self.reader.terms_within("spelling", word, maxdist, prefix=1))
         if not found and len(word) >= 5:
             found = list(self.reader.terms_within("spelling", word, maxdist, prefix=0))
+        found = [w for w in found if self._live_word(w)]
         alike = {w: _similarity(word, w) for w in found}
         ranked = sorted(found, key=lambda w: (-alike[w],
                                               -self.reader.doc_frequency("spelling", w), w))
         return [(w, 1 if alike[w] >= 1 - 1.5 / max(len(word), len(w)) else 2)
                 for w in ranked[:3]]
+
+    def _live_word(self, word: str) -> bool:
+        """Whether a published article has `word`: a draft's words are no suggestion."""
+        matcher = self.reader.postings("spelling", word)
+        while matcher.is_active():
+            if matcher.id() in self.allowed:
+                return True
+            matcher.next()
+        return False
 
     def _compound(self, word: str) -> list[str] | None:
         """The terms of the parts of a compound (`retourlabel` -> retour, label)."""
@@ -727,14 +742,20 @@ class Searcher:
             for doc, score in scores.items():
                 totals[doc] = totals.get(doc, 0.0) + score
         candidates = sorted(totals, key=lambda d: (-totals[d], d))[:max(limit, CANDIDATES)]
+        asked = {t for c in concepts for v in c.variants for t in v if t != ALL}
         hits = []
         for doc in candidates:
             covered = sum(w for scores, w in zip(per_concept, weights) if doc in scores)
             coverage = covered / total_weight
             stored = self.searcher.stored_fields(doc)
+            # An article whose question (its title) the shopper's words cover is
+            # more likely the one asked than one that only shares a word or two.
+            title = set(self.analyzer.terms(stored["title_text"]))
+            answered = len(title & asked) / len(title) if title else 0.0
             hits.append(Hit(stored["slug"], stored["title_text"], stored["summary_text"],
                             stored["src_uri"],
-                            round(totals[doc] * (COVERAGE_BASE + coverage), 3),
+                            round(totals[doc] * (COVERAGE_BASE + coverage)
+                                  * (1 + TITLE_MATCH * answered), 3),
                             round(coverage, 3)))
         # BM25 rewards an article for saying one of the question's words often; the
         # answer is more likely the one that matches more of what was asked.

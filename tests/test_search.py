@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import article
+from kb import search
 from kb.articles import load_collection
 from kb.search import (
     B, FEATURES, INDEX_FOLDER, K1, MANIFEST, Analyzer, AnswerIndex, analyzer_for, fold,
@@ -329,6 +330,16 @@ def test_a_typo_is_corrected_in_the_suggestion(index):
     assert answer.hits[0].slug == "retourneren/termijn"  # still offered as a maybe
 
 
+def test_words_only_drafts_or_scheduled_articles_have_are_no_suggestion(index):
+    with index.searcher(TODAY) as searcher:
+        # "cadeaubon" is only in a draft, "kerstpakket" only in a scheduled article.
+        for typo in ("cadeaubonn", "kerstpakeet"):
+            _, suggestion = searcher.concepts(typo)
+            assert suggestion is None, typo
+    with index.searcher(date(2026, 12, 1)) as searcher:  # the Christmas article is live
+        assert searcher.concepts("kerstpakeet")[1] == "kerstpakket"
+
+
 def test_no_suggestion_without_spelling(index):
     answer = ask(index, "retoerneren xyzzy blubber", features=FEATURES - {"spelling"})
     assert answer.suggestion is None
@@ -402,6 +413,33 @@ def test_a_very_long_question_is_answered(index, question):
     assert isinstance(answer.hits, list)
     if "retourneren" in question:
         assert answer.hits[0].slug == "retourneren/termijn"
+
+
+def test_an_article_gains_by_the_share_of_its_question_the_shopper_asked(tmp_path,
+                                                                          monkeypatch):
+    docs = write_docs(tmp_path / "docs", {
+        **ARTICLES,
+        "bestelling/annuleren.md": article(
+            title="Kan ik mijn bestelling annuleren?", policy="shipping", stage="order",
+            summary="Ja, zolang hij nog niet is ingepakt.", body="Mail ons je bestelnummer."),
+        "bestelling/status.md": article(
+            title="Wat betekent de status van mijn bestelling?", policy="shipping",
+            stage="order", summary="Zo lees je de status van een bestelling.",
+            body="In behandeling, verzonden, bezorgd. Een bestelling annuleren kan alleen "
+                 "bij de status in behandeling."),
+    })
+    answers = memory_index(load_collection(str(docs), NL, TODAY).articles, NL)
+    question = "hoe annuleer ik mijn bestelling"
+    scores = {h.slug: h.score for h in ask(answers, question).hits}
+    bonus = search.TITLE_MATCH
+    monkeypatch.setattr(search, "TITLE_MATCH", 0.0)
+    plain = {h.slug: h.score for h in ask(answers, question).hits}
+    # All of "bestelling annuleren" was asked; of "betekent status bestelling", a third.
+    assert scores["bestelling/annuleren"] == pytest.approx(
+        plain["bestelling/annuleren"] * (1 + bonus), abs=0.002)
+    assert scores["bestelling/status"] == pytest.approx(
+        plain["bestelling/status"] * (1 + bonus / 3), abs=0.002)
+    assert bonus > 0 and scores["product/cafeine"] == plain["product/cafeine"]
 
 
 def test_rarity_counts_articles_not_fields(index):
@@ -649,6 +687,22 @@ def test_the_cached_index_answers_like_the_memory_index(docs, cache, index):
         with answers.searcher(TODAY) as searcher:
             on_disk = searcher.ask(question)
         assert slugs(on_disk) == slugs(ask(index, question)), question
+
+
+def test_replaced_versions_do_not_skew_scores(docs, cache, index):
+    """Whoosh keeps a replaced article until its segment merges; with many edits the
+    cache is merged, so it scores exactly like a fresh index of the same files."""
+    answers, _ = refresh(docs, cache)
+    for src_uri in ("product/bonen.md", "product/cafeine.md"):
+        path = docs / src_uri
+        edit(path, path.read_text(encoding="utf-8") + "\n")
+    result = answers.refresh(TODAY)
+    assert counts(result) == (0, 2, 0)
+    assert answers.index.doc_count_all() == answers.index.doc_count()
+    for question in ("Waar komen de bonen vandaan?", "cafeine in koffie"):
+        with answers.searcher(TODAY) as searcher:
+            on_disk = [(h.slug, h.score) for h in searcher.ask(question).hits]
+        assert on_disk == [(h.slug, h.score) for h in ask(index, question).hits], question
 
 
 # --- URLs -----------------------------------------------------------------------------
