@@ -57,6 +57,13 @@ class KbConfig(base.Config):
     cache_dir = c.Type(str, default=defaults.DEFAULT_CACHE_DIR)
     """Folder, relative to mkdocs.yml, for the `kb ask` index; keep it out of git."""
 
+    help_questions = c.Type(int, default=defaults.DEFAULT_HELP_QUESTIONS)
+    """How many questions each help block (`help/<context>.json`) lists."""
+
+    chat_invite_after = c.Type(int, default=defaults.DEFAULT_CHAT_INVITE_AFTER)
+    """Seconds a shopper may search the help centre without opening a result before
+    a chat invitation appears (only while a chat channel is open); 0 turns it off."""
+
     def as_options(self) -> dict:
         """The options as the user wrote them, for `kb.settings.parse_settings`."""
         return {key: value for key, value in self.items() if value is not None}

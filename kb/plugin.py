@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import yamlio
+from kb import helpblocks, yamlio
 from kb.articles import Collection, load_collection
 from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
@@ -91,7 +91,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             config.nav = _escaped(site_nav(self.settings, _blog_index(config)))
             # Articles are left out of the nav on purpose; don't list them all.
             config.validation.nav.omitted_files = logging.DEBUG
-        for uri in ASSETS:
+        # The widget first: the site's script uses it to say which channels are open.
+        for uri in (helpblocks.WIDGET_URI, *ASSETS):
             target = config.extra_javascript if uri.endswith(".js") else config.extra_css
             if uri not in target:
                 target.append(uri)
@@ -134,7 +135,58 @@ class KbPlugin(BasePlugin[KbConfig]):
             files.append(File.generated(
                 config, uri, abs_src_path=os.path.join(PACKAGE_DIR, "assets", name)
             ))
+        self._add_help_blocks(config, files)
         return files
+
+    def _add_help_blocks(self, config: MkDocsConfig, files: Files) -> None:
+        """help/: the embed script and stylesheet, and per context its data (JSON and
+        the same as a script) and a static HTML fragment."""
+        assert self.plan is not None and self.settings is not None
+        plan = self.plan
+        for name, text in helpblocks.widget_assets().items():
+            files.append(File.generated(config, f"{helpblocks.HELP_DIR}/{name}", content=text))
+        contact = files.get_file_from_path(CONTACT)
+        contact_url = contact.url if contact else ""
+
+        def url_of(src_uri: str) -> str:
+            file = files.get_file_from_path(src_uri)
+            return file.url if file else ""
+
+        blocks = plan.help_blocks + [helpblocks.HelpBlock(helpblocks.SITE_BLOCK, "", [])]
+        for block in blocks:
+            invite = (self.settings.chat_invite_after if block.id == helpblocks.SITE_BLOCK
+                      else None)
+            data = helpblocks.block_data(block, plan.channels, plan.t, plan.today, url_of,
+                                         contact_url, invite)
+            base = f"{helpblocks.HELP_DIR}/{block.id}"
+            files.append(File.generated(config, base + ".json",
+                                        content=helpblocks.data_json(data)))
+            files.append(File.generated(config, base + ".js",
+                                        content=helpblocks.data_script(data)))
+            if block.id != helpblocks.SITE_BLOCK:
+                html = self.env.get_template("kb/help/block.html").render(
+                    data=helpblocks.absolute_links(data, config.site_url),
+                    hours={c.id: plan.t.hours(c.hours) for c in plan.channels if c.hours})
+                files.append(File.generated(config, base + ".html", content=html))
+        if not config.site_url:
+            log.info("kb: site_url is not set, so the help fragments (help/<context>.html) "
+                     "link relative to the help centre; set it before a shop includes them")
+        self._add_demo(config, files)
+
+    def _add_demo(self, config: MkDocsConfig, files: Files) -> None:
+        """help/demo/: a made-up shop's product and cart pages embedding the blocks."""
+        assert self.plan is not None and self.settings is not None
+        lang = self.plan.t.lang
+        words = helpblocks.DEMO_WORDS.get(lang, helpblocks.DEMO_WORDS["en"])
+        pages = helpblocks.demo_pages(list(self.settings.taxonomy.contexts))
+        template = self.env.get_template("kb/help/demo.html")
+        for name, blocks in pages.items():
+            html = template.render(page=name, lang=lang, site_name=config.site_name,
+                                   blocks=blocks, words=words, pages=list(pages))
+            files.append(File.generated(config, f"{helpblocks.DEMO_DIR}/{name}.html",
+                                        content=html))
+        css, _, _ = self.env.loader.get_source(self.env, "kb/help/shop.css")
+        files.append(File.generated(config, f"{helpblocks.DEMO_DIR}/shop.css", content=css))
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:

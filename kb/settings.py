@@ -19,11 +19,14 @@ DEFAULT_OWNER = "unassigned"
 DEFAULT_PAGES = ("blog",)
 DEFAULT_TOP_QUESTIONS = 8
 DEFAULT_CACHE_DIR = ".kb-cache"
+DEFAULT_HELP_QUESTIONS = 5
+DEFAULT_CHAT_INVITE_AFTER = 45
 REVIEW_POLICIES = ("warn", "fail")
 
 OPTIONS = (
     "enabled", "language", "review_every", "owner", "review_policy", "pages",
     "top_questions", "taxonomy", "contact", "synonyms", "builtin_synonyms", "cache_dir",
+    "help_questions", "chat_invite_after",
 )
 
 
@@ -40,6 +43,8 @@ class Settings:
     synonyms: list[Group] = field(default_factory=list)  # the site's own groups
     builtin_synonyms: bool = True
     cache_dir: str = DEFAULT_CACHE_DIR  # relative to mkdocs.yml
+    help_questions: int = DEFAULT_HELP_QUESTIONS
+    chat_invite_after: int = DEFAULT_CHAT_INVITE_AFTER  # seconds; 0: never
 
 
 def _positive_int(value: Any) -> bool:
@@ -70,12 +75,20 @@ def parse_settings(options: dict[str, Any] | None, path: str,
     else:
         bad("language", f"expected a language code such as 'nl' or 'en' but found {language!r}")
 
-    for key, unit in (("review_every", "whole number of days"), ("top_questions", "whole number")):
+    for key, unit in (("review_every", "whole number of days"), ("top_questions", "whole number"),
+                      ("help_questions", "whole number")):
         if key in options:
             if _positive_int(options[key]):
                 setattr(settings, key, options[key])
             else:
                 bad(key, f"expected a {unit} above 0 but found {options[key]!r}")
+    if "chat_invite_after" in options:
+        value = options["chat_invite_after"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            settings.chat_invite_after = value
+        else:
+            bad("chat_invite_after", f"expected a whole number of seconds (0 to turn the "
+                                     f"invitation off) but found {value!r}")
     if "owner" in options:
         if isinstance(options["owner"], str) and options["owner"].strip():
             settings.owner = options["owner"].strip()

@@ -16,6 +16,7 @@ from typing import Mapping
 
 from kb.articles import Article, Collection, display_path
 from kb.contact import Channel
+from kb.helpblocks import HelpBlock, plan_blocks
 from kb.i18n import Translator
 from kb.problems import WARNING, Problem
 from kb.ranking import rank
@@ -75,6 +76,7 @@ class SitePlan:
     stages: list[Listing]
     channels: list[Channel]
     articles: dict[str, ArticleExtras] = field(default_factory=dict)  # by src_uri
+    help_blocks: list[HelpBlock] = field(default_factory=list)  # one per context
 
     def pages(self) -> dict[str, tuple[str, str]]:
         """Every generated page: src_uri -> (kind, title)."""
@@ -202,7 +204,8 @@ def plan_site(collection: Collection, settings: Settings, today: date, site_name
                       [a for a in live if sid in a.stages])
               for sid, term in tax.stages.items()]
     plan = SitePlan(lang, t, today, site_name, live[: settings.top_questions], topics, stages,
-                    settings.contact.channels)
+                    settings.contact.channels,
+                    help_blocks=plan_blocks(live, tax.contexts, lang, settings.help_questions))
     related = RelatedIndex(live, settings.language)
     topic_of = {x.term.id: x for x in topics}
     stage_of = {x.term.id: x for x in stages}

@@ -373,6 +373,9 @@ def test_build_writes_the_help_centre(good):
     for stage in ("research", "discovery", "order", "delivery", "returns"):
         assert (site / "stages" / stage / "index.html").is_file(), stage
     assert not (site / "extra" / "concept").exists()  # drafts are never published
+    for name in ("kb-help.js", "kb-help.css", "cart.json", "cart.js", "cart.html",
+                 "demo/cart.html"):
+        assert (site / "help" / name).is_file(), name
     pages = sum(1 for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
     match = re.search(r"Built (\d+) pages", result.output)
     assert match and int(match.group(1)) == pages

@@ -207,6 +207,73 @@ def test_content_is_escaped_everywhere(project: ProjectFactory) -> None:
     assert "Gratis &amp; snel, &#34;echt&#34; waar &lt;/ script" in listing
 
 
+def test_help_blocks_are_escaped_in_every_form(project: ProjectFactory) -> None:
+    project.config({"contact": CONTACT})
+    project.one_per_area()
+    nasty = '<img src=x onerror=alert(1)> "</script>" \'zo\'?'
+    project.write("returns/nasty.md", article(title=nasty, summary='Echt "gratis" </ script',
+                                              contexts=["cart"]))
+    site = run_build(project)
+    data = json.loads(read(site, "help/cart.json"))
+    assert data["questions"][0]["title"] == nasty  # data, shown with textContent
+    script = read(site, "help/cart.js")
+    assert "</" not in script and script.isascii()
+    payload = script.split("=", 2)[2].split(";\nwindow.kbHelp", 1)[0]
+    assert json.loads(payload) == data
+    fragment = read(site, "help/cart.html")
+    assert "<img" not in fragment and "</script>" not in fragment
+    assert "&lt;img src=x onerror=alert(1)&gt; &#34;&lt;/script&gt;&#34; &#39;zo&#39;?" in fragment
+
+
+def test_help_blocks_per_context_with_the_widget_and_a_demo(shop: ProjectFactory) -> None:
+    site = run_build(shop)
+    contexts = ["home", "product", "cart", "checkout", "order-status", "returns", "account"]
+    for name in contexts:
+        for ext in ("json", "js", "html"):
+            assert (site / "help" / f"{name}.{ext}").is_file(), (name, ext)
+    data = json.loads(read(site, "help/returns.json"))
+    assert data["context"] == "returns" and data["lang"] == "nl"
+    assert [(q["slug"], q["url"]) for q in data["questions"]] == [
+        ("returns/termijn", "../returns/termijn/")]
+    assert [c["id"] for c in data["channels"]] == ["chat", "phone", "email"]
+    assert data["channels"][0]["closed"] == ["2026-12-25"]  # not the past 1 January
+    assert "invite_after" not in data
+    # The help centre's own block: channels only, and the search's chat invitation.
+    site_block = json.loads(read(site, "help/kb-contact.json"))
+    assert site_block["questions"] == [] and site_block["invite_after"] == 45
+    assert not (site / "help" / "kb-contact.html").exists()
+    assert "/*KB_CSS*/" not in read(site, "help/kb-help.js")
+    home = read(site, "index.html")
+    assert home.index('src="help/kb-help.js"') < home.index('src="assets/kb/kb.js"')
+    cart = read(site, "help/demo/cart.html")
+    assert 'data-kb-help="cart"' in cart and 'data-kb-help="checkout"' in cart
+    assert '<script src="../kb-help.js" defer></script>' in cart
+    assert (site / "help" / "demo" / "product.html").is_file()
+    # Without site_url the fragments link relative to the help centre.
+    assert 'href="../returns/termijn/"' in read(site, "help/returns.html")
+
+
+def test_help_block_options_and_fragments_for_another_host(project: ProjectFactory) -> None:
+    project.config({"language": "en", "help_questions": 1, "chat_invite_after": 0,
+                    "contact": CONTACT, "taxonomy": {"contexts": {"wishlist": "Wish list"}}},
+                   site_url="https://help.shop.example/")
+    project.one_per_area()
+    project.write("returns/first.md", article(title="First?", contexts=["cart", "wishlist"]))
+    project.write("returns/second.md", article(title="Second?", contexts=["cart"]))
+    site = run_build(project)
+    data = json.loads(read(site, "help/cart.json"))
+    assert len(data["questions"]) == 1
+    assert data["title"] == "Frequently asked questions" and data["strings"]["days"][0] == "Monday"
+    assert json.loads(read(site, "help/kb-contact.json"))["invite_after"] == 0
+    fragment = read(site, "help/cart.html")
+    assert f'href="https://help.shop.example/{data["questions"][0]["url"][3:]}"' in fragment
+    assert 'action="https://help.shop.example/"' in fragment
+    assert "Sample shop" in read(site, "help/demo/product.html")
+    # A context the shop adds gets its block too.
+    wishlist = json.loads(read(site, "help/wishlist.json"))
+    assert wishlist["label"] == "Wish list" and wishlist["questions"][0]["title"] == "First?"
+
+
 def test_taxonomy_extension_adds_a_topic_page_and_nav_entry(project: ProjectFactory) -> None:
     project.config({"taxonomy": {"policies": {
         "account": {"label": {"nl": "Mijn account", "en": "My account"},

@@ -32,6 +32,8 @@ def test_defaults(options):
     assert settings.review_policy == "warn"
     assert settings.pages == ("blog",)
     assert settings.top_questions == 8
+    assert settings.help_questions == 5
+    assert settings.chat_invite_after == 45
     assert list(settings.taxonomy.policies) == list(default_taxonomy().policies)
     assert settings.contact.channels == []
 
@@ -59,6 +61,7 @@ def test_every_option_is_read():
     settings, problems = parse({
         "enabled": True, "language": "nl", "review_every": 90, "owner": " team-cs ",
         "review_policy": "fail", "pages": ["hulp/", "/blog"], "top_questions": 5,
+        "help_questions": 3, "chat_invite_after": 0,
         "taxonomy": {"stages": {"order": "Kopen"}},
         "contact": {"channels": [{"type": "phone", "number": "020 123"}]},
     })
@@ -69,6 +72,8 @@ def test_every_option_is_read():
     assert settings.review_policy == "fail"
     assert settings.pages == ("hulp", "blog")
     assert settings.top_questions == 5
+    assert settings.help_questions == 3
+    assert settings.chat_invite_after == 0
     assert settings.taxonomy.stages["order"].label["nl"] == "Kopen"
     assert [c.type for c in settings.contact.channels] == ["phone"]
 
@@ -100,6 +105,11 @@ def test_pages_may_be_a_single_folder():
     ("top_questions", 0, "expected a whole number above 0 but found 0"),
     ("top_questions", "8", "expected a whole number above 0 but found '8'"),
     ("top_questions", False, "expected a whole number above 0 but found False"),
+    ("help_questions", 0, "expected a whole number above 0 but found 0"),
+    ("chat_invite_after", -1, "expected a whole number of seconds (0 to turn the invitation "
+                              "off) but found -1"),
+    ("chat_invite_after", "45s", "expected a whole number of seconds (0 to turn the "
+                                 "invitation off) but found '45s'"),
     ("taxonomy", ["policies"], "expected a mapping but found ['policies']"),
     ("contact", "020 123", "expected a mapping but found '020 123'"),
 ])

@@ -56,4 +56,109 @@
   }
 
   document.addEventListener("submit", handOver);
+
+  /* 3. Contact channels say whether they are open right now, and a shopper
+     who has searched for a while without opening a result is invited to
+     chat, but only while the chat is open. The hours, and the arithmetic
+     of time zones, come from the help-block widget (help/kb-help.js) and
+     help/kb-contact.json. Without JavaScript the pages show the hours. */
+  var help = window.kbHelp;
+  var CONTACT = "kb-contact";
+  var INVITED = "kb-invite-dismissed"; // sessionStorage: a "no" holds for the visit
+
+  function showStatus(data) {
+    var channels = {};
+    data.channels.forEach(function (ch) { channels[ch.id] = ch; });
+    [].forEach.call(document.querySelectorAll("[data-kb-channel]"), function (box) {
+      var ch = channels[box.getAttribute("data-kb-channel")];
+      var out = box.querySelector("[data-kb-status]");
+      if (!ch || !out) return;
+      var st = help.status(ch, data);
+      if (st.state === "always") return; // the response time is on the page already
+      out.textContent = st.state === "open" ? data.strings.open : st.text;
+      out.setAttribute("data-kb-status", st.state);
+      out.hidden = false;
+      // A closed channel is not offered as if it were open: its links rest.
+      [].forEach.call(box.querySelectorAll("a[href], a[data-kb-href]"), function (a) {
+        if (st.state === "closed" && a.hasAttribute("href")) {
+          a.setAttribute("data-kb-href", a.getAttribute("href"));
+          a.removeAttribute("href");
+        } else if (st.state === "open" && a.hasAttribute("data-kb-href")) {
+          a.setAttribute("href", a.getAttribute("data-kb-href"));
+          a.removeAttribute("data-kb-href");
+        }
+      });
+    });
+  }
+
+  function dismissed() {
+    try { return sessionStorage.getItem(INVITED) === "1"; } catch (e) { return false; }
+  }
+
+  function invite(data) {
+    var toggle = document.getElementById("__search");
+    var chat = data.channels.filter(function (ch) { return ch.type === "chat"; })[0];
+    if (!toggle || !chat || !(data.invite_after > 0) || dismissed()) return;
+    // Made now, empty, so that screen readers announce it when it fills.
+    var box = document.createElement("div");
+    box.className = "kb-invite md-typeset";
+    box.setAttribute("role", "status");
+    document.body.appendChild(box);
+    var searching = 0, opened = false;
+
+    function close(remember) {
+      while (box.firstChild) box.removeChild(box.firstChild);
+      if (remember) {
+        opened = true;
+        try { sessionStorage.setItem(INVITED, "1"); } catch (e) { /* private mode */ }
+      }
+    }
+
+    function show() {
+      var text = document.createElement("p");
+      text.textContent = data.strings.invite;
+      box.appendChild(text);
+      var start = help.action(chat.action), href = help.link(chat.href, CONTACT);
+      var go = document.createElement(start ? "button" : "a");
+      go.className = "md-button md-button--primary";
+      go.textContent = data.strings.start_chat;
+      if (start) go.type = "button"; else go.href = href;
+      go.addEventListener("click", function () { close(true); if (start) start(); });
+      var no = document.createElement("button");
+      no.type = "button";
+      no.className = "md-button";
+      no.textContent = data.strings.invite_close;
+      no.addEventListener("click", function () { close(true); });
+      if (start || href) box.appendChild(go);
+      box.appendChild(no);
+    }
+
+    // Opening a result ends the wait, whether it loads a page or not.
+    document.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest(".md-search-result a")) opened = true;
+    }, true);
+    setInterval(function () {
+      if (!toggle.checked) {
+        searching = 0;
+        if (box.firstChild) close(false);
+        return;
+      }
+      searching += 1;
+      if (opened || box.firstChild || searching < data.invite_after) return;
+      if (help.status(chat, data).state === "open") show();
+    }, 1000);
+  }
+
+  if (help && help.load) {
+    help.load(CONTACT, function (data) {
+      if (!data || !data.channels) return;
+      showStatus(data);
+      setInterval(function () { showStatus(data); }, 60000);
+      // With Material's instant navigation the page's content is replaced.
+      if (window.document$ && window.document$.subscribe) {
+        window.document$.subscribe(function () { showStatus(data); });
+      }
+      invite(data);
+    });
+  }
 })();

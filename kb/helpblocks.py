@@ -1,0 +1,206 @@
+"""Help blocks on the shop's own pages: per-context data, static fragments and
+the embeddable widget.
+
+No MkDocs import: the plugin hands in the planned site and writes what this
+module returns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from urllib.parse import urljoin
+
+from kb.articles import Article
+from kb.contact import WEEKDAYS, Channel
+from kb.i18n import Translator
+from kb.taxonomy import Term
+
+WIDGET_CSS_MARKER = '/*KB_CSS*/""'
+DATA_VERSION = 1
+
+
+def _asset(name: str) -> str:
+    return resources.files("kb").joinpath("assets", "help", name).read_text(encoding="utf-8")
+
+
+def widget_assets() -> dict[str, str]:
+    """The files of the embed, by name: the script carries its stylesheet inline
+    (one request, and no <style> element a strict CSP would block), the
+    stylesheet also stands alone for the static fragments. Both lose their
+    comments and indentation on the way: every byte travels to every shopper."""
+    css = _minify_css(_asset("kb-help.css"))
+    script = _minify_js(_asset("kb-help.js"))
+    if WIDGET_CSS_MARKER not in script:
+        raise RuntimeError("kb-help.js lacks its stylesheet marker")
+    # json.dumps escapes quotes and backslashes; "</" cannot end a script it is not inside.
+    script = script.replace(WIDGET_CSS_MARKER, json.dumps(css), 1)
+    # ASCII only: a shop page in another charset loads the script without a charset.
+    script = re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m.group())[1:-1], script)
+    return {"kb-help.js": script, "kb-help.css": css + "\n"}
+
+
+def _minify_css(css: str) -> str:
+    """Comments and runs of white space out."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"\s+", " ", css)
+    css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
+    # After a colon white space never counts (a space before one does: "a :focus").
+    return re.sub(r":\s+", ":", css).replace(";}", "}").strip()
+
+
+def _minify_js(js: str) -> str:
+    """Comments and indentation out, relying on how kb-help.js is written:
+    a comment stands on lines of its own or follows code after white space
+    ("//" then a space); no string holds " // " or starts a line with "/*"."""
+    js = re.sub(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", "", js, flags=re.S | re.M)
+    js = re.sub(r"^[ \t]*//.*\n", "", js, flags=re.M)
+    js = re.sub(r"[ \t]+//[ \t].*$", "", js, flags=re.M)
+    return re.sub(r"^[ \t]+", "", js, flags=re.M)
+
+
+# --- The data of one block --------------------------------------------------------
+
+HELP_DIR = "help"
+WIDGET_URI = f"{HELP_DIR}/kb-help.js"
+SITE_BLOCK = "kb-contact"  # the contact-only block under every page of the help centre
+
+
+@dataclass
+class HelpBlock:
+    """One context's block: its top questions, most asked first."""
+
+    id: str
+    label: str
+    questions: list[Article]
+
+
+def plan_blocks(live: Sequence[Article], contexts: Mapping[str, Term], lang: str,
+                limit: int) -> list[HelpBlock]:
+    """A block per context; `live` comes ranked (most popular first)."""
+    return [HelpBlock(cid, term.title(lang), [a for a in live if cid in a.contexts][:limit])
+            for cid, term in contexts.items()]
+
+
+def channel_data(channel: Channel, t: Translator, today: date) -> dict:
+    """What the widget needs to tell a shopper whether a channel is open, in
+    the channel's own time zone."""
+    hours = None
+    if channel.hours is not None:
+        # Sorted: the widget finds the next opening by reading a day's ranges in order.
+        hours = {day: [list(r) for r in sorted(channel.hours.get(day, []))] for day in WEEKDAYS}
+    return {
+        "id": channel.id, "type": channel.type, "label": channel.title(t.lang),
+        "href": channel.href, "action": channel.action, "display": channel.display,
+        "note": channel.note_for(t.lang), "timezone": channel.timezone, "hours": hours,
+        # Past closed days are of no use to anyone; a day's margin for time zones.
+        "closed": [d.isoformat() for d in channel.closed if d >= today - timedelta(days=1)],
+        "response": t.response(channel) if channel.response_time else "",
+    }
+
+
+def widget_strings(t: Translator) -> dict:
+    keys = ("questions", "search", "contact", "open", "today", "tomorrow", "weekday",
+            "date", "your_time", "start_chat", "invite", "invite_close")
+    strings = {key: t(f"help.{key}") for key in keys}
+    strings.update(more=t("answer.more"), search_button=t("search.button"),
+                   all_contact=t("contact.all"), closed=t("closed"),
+                   days=[t.weekday(i) for i in range(7)])
+    return strings
+
+
+def block_data(block: HelpBlock, channels: Sequence[Channel], t: Translator, today: date,
+               url_of: Callable[[str], str], contact_url: str,
+               invite_after: int | None = None) -> dict:
+    """The JSON of a block. `url_of` gives an article's URL relative to the site
+    root; the JSON's links are relative to the JSON file itself (help/x.json).
+    `invite_after` (seconds; the help centre's own block only) is when its
+    search invites a shopper to chat."""
+    up = "../"
+    data = {
+        "kb": DATA_VERSION, "lang": t.lang, "context": block.id, "label": block.label,
+        "title": t("help.questions"),
+        "search": {"url": up, "param": "q"},
+        "contact_url": up + contact_url,
+        "questions": [{"slug": a.slug, "title": a.title, "summary": a.summary,
+                       "url": up + url_of(a.src_uri)} for a in block.questions],
+        "channels": [channel_data(c, t, today) for c in channels],
+        "strings": widget_strings(t),
+    }
+    if invite_after is not None:
+        data["invite_after"] = invite_after
+    return data
+
+
+def data_json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def data_script(data: dict) -> str:
+    """The same data as a script, for hosts that send no CORS header: ASCII only
+    (a shop page in another charset reads it right) and no "</" (it may be inlined)."""
+    name = json.dumps(data["context"])
+    body = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+    return (f"(window.kbHelpData=window.kbHelpData||{{}})[{name}]={body};\n"
+            f"window.kbHelp&&window.kbHelp.loaded({name});\n")
+
+
+def absolute_links(data: dict, site_url: str | None) -> dict:
+    """The block's data with its help-centre links made absolute, for the static
+    fragment a shop includes in pages on its own host. Without a `site_url` they
+    stay relative to help/ (right for a fragment viewed on the help centre)."""
+    if not site_url:
+        return data
+    here = site_url.rstrip("/") + f"/{HELP_DIR}/{data['context']}.html"
+    copy = dict(data, search=dict(data["search"], url=urljoin(here, data["search"]["url"])),
+                contact_url=urljoin(here, data["contact_url"]))
+    copy["questions"] = [dict(q, url=urljoin(here, q["url"])) for q in data["questions"]]
+    return copy
+
+
+# --- The demo shop ---------------------------------------------------------------
+
+DEMO_DIR = f"{HELP_DIR}/demo"
+# Page name -> the contexts whose blocks it shows (the cart shows two: several
+# blocks on one page must work).
+DEMO_PAGES = {"product": ("product",), "cart": ("cart", "checkout")}
+DEMO_WORDS = {
+    "nl": {
+        "shop": "Voorbeeldwinkel", "demo_nav": "Voorbeeldpagina's",
+        "title": {"product": "Productpagina", "cart": "Winkelwagen"},
+        "note": "Dit is een verzonnen winkel: zo zien je klanten de hulpblokken van %s "
+                "op je eigen pagina's.",
+        "picture": "Foto van een zak koffiebonen", "product": "Huisblend, bonen, 500 g",
+        "product_text": "Een zachte blend met tonen van chocola en noot.",
+        "add": "In winkelwagen", "item": "Artikel", "qty": "Aantal", "price": "Prijs",
+        "mug": "Mok, wit", "total": "Totaal", "checkout": "Afrekenen",
+        "help_link": "Hulp en veelgestelde vragen",
+        # Two blocks on one page get titles of their own (data-kb-title).
+        "block_title": {"cart": "Vragen over je winkelwagen", "checkout": "Vragen over afrekenen"},
+    },
+    "en": {
+        "shop": "Sample shop", "demo_nav": "Sample pages",
+        "title": {"product": "Product page", "cart": "Cart"},
+        "note": "This shop is made up: it shows how your shoppers see the help blocks of "
+                "%s on your own pages.",
+        "picture": "Photo of a bag of coffee beans", "product": "House blend, beans, 500 g",
+        "product_text": "A smooth blend with notes of chocolate and nuts.",
+        "add": "Add to cart", "item": "Item", "qty": "Quantity", "price": "Price",
+        "mug": "Mug, white", "total": "Total", "checkout": "Check out",
+        "help_link": "Help and frequently asked questions",
+        "block_title": {"cart": "Questions about your cart", "checkout": "Questions about checking out"},
+    },
+}
+
+
+def demo_pages(contexts: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The demo's pages and their blocks, leaving out contexts the site dropped."""
+    pages = {}
+    for name, wanted in DEMO_PAGES.items():
+        present = tuple(c for c in wanted if c in contexts)
+        pages[name] = present or tuple(contexts[:1])
+    return pages

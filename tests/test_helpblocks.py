@@ -1,0 +1,146 @@
+"""Help blocks: per-context data, the data script, static fragments' links, the widget files."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import date
+
+import pytest
+
+from kb.articles import Article
+from kb.contact import parse_contact
+from kb.helpblocks import (
+    DEMO_PAGES, SITE_BLOCK, WIDGET_CSS_MARKER, HelpBlock, absolute_links, block_data,
+    channel_data, data_script, _minify_css, _minify_js, demo_pages, plan_blocks, widget_assets, widget_strings,
+)
+from kb.i18n import Translator
+from kb.taxonomy import default_taxonomy
+
+TODAY = date(2026, 11, 22)
+NL = Translator("nl")
+
+
+def make(slug: str, contexts: list[str], title: str | None = None,
+         summary: str = "Kort antwoord.") -> Article:
+    return Article(slug=slug, src_uri=f"{slug}.md", path=f"docs/{slug}.md",
+                   title=title or f"{slug}?", summary=summary, policy="returns",
+                   stages=["returns"], reviewed=date(2026, 1, 1), review_every=180,
+                   owner="team", contexts=contexts)
+
+
+def channels(spec: list) -> list:
+    contact, problems = parse_contact({"timezone": "Europe/Amsterdam",
+                                       "closed": ["2026-01-01", "2026-12-25"],
+                                       "channels": spec}, "mkdocs.yml")
+    assert problems == []
+    return contact.channels
+
+
+CHAT = {"type": "chat", "label": "Chat met ons", "link": "https://shop.example/chat",
+        "hours": {"mon-fri": "08:30-17:30", "sat": "10:00-16:00"}, "response_time": "2 min"}
+MAIL = {"type": "email", "address": "help@shop.example", "response_time": "1 werkdag"}
+
+
+def test_a_block_per_context_with_its_questions_in_the_given_order_and_capped():
+    live = [make("a", ["cart"]), make("b", ["cart", "product"]), make("c", []),
+            make("d", ["cart"])]
+    contexts = default_taxonomy().contexts
+    blocks = {b.id: b for b in plan_blocks(live, contexts, "nl", limit=2)}
+    assert list(blocks) == list(contexts)
+    assert [a.slug for a in blocks["cart"].questions] == ["a", "b"]
+    assert [a.slug for a in blocks["product"].questions] == ["b"]
+    assert blocks["home"].questions == []
+    assert blocks["cart"].label == "Winkelwagen"
+
+
+def test_channel_data_has_hours_in_minutes_per_weekday_and_upcoming_closed_days():
+    chat, mail = channels([CHAT, MAIL])
+    data = channel_data(chat, NL, TODAY)
+    assert data["hours"]["mon"] == [[510, 1050]] and data["hours"]["sat"] == [[600, 960]]
+    assert data["hours"]["sun"] == []
+    assert data["closed"] == ["2026-12-25"]  # January 2026 is past
+    assert data["timezone"] == "Europe/Amsterdam"
+    assert data["href"] == "https://shop.example/chat" and data["label"] == "Chat met ons"
+    assert data["response"] == "Reactie meestal binnen 2 minuten"
+    mail_data = channel_data(mail, NL, TODAY)
+    assert mail_data["hours"] is None and mail_data["href"] == "mailto:help@shop.example"
+    assert mail_data["display"] == "help@shop.example"
+
+
+def test_block_data_links_are_relative_to_the_json_file():
+    block = HelpBlock("cart", "Winkelwagen", [make("retour/termijn", ["cart"])])
+    data = block_data(block, channels([CHAT]), NL, TODAY,
+                      lambda src_uri: src_uri[:-3] + "/", "contact/")
+    assert data["kb"] == 1 and data["lang"] == "nl" and data["context"] == "cart"
+    assert data["questions"] == [{"slug": "retour/termijn", "title": "retour/termijn?",
+                                  "summary": "Kort antwoord.", "url": "../retour/termijn/"}]
+    assert data["search"] == {"url": "../", "param": "q"}
+    assert data["contact_url"] == "../contact/"
+    assert data["strings"]["days"][0] == "maandag"
+    assert data["strings"]["open"] == "nu open"
+
+
+@pytest.mark.parametrize("lang, expected", [("nl", "Veelgestelde vragen"),
+                                            ("en", "Frequently asked questions")])
+def test_the_widget_strings_follow_the_site_language(lang, expected):
+    strings = widget_strings(Translator(lang))
+    assert strings["questions"] == expected
+    assert len(strings["days"]) == 7 and all(isinstance(v, (str, list)) for v in strings.values())
+
+
+def test_the_data_script_is_ascii_and_cannot_close_a_script_element():
+    nasty = "</script><img src=x onerror=alert(1)> \"quotes\" 'single' é \u2028"
+    block = HelpBlock("cart", "Winkelwagen", [make("x", ["cart"], title=nasty, summary=nasty)])
+    data = block_data(block, [], NL, TODAY, lambda s: "x/", "contact/")
+    script = data_script(data)
+    assert script.isascii()
+    assert "</" not in script
+    assert script.startswith('(window.kbHelpData=window.kbHelpData||{})["cart"]=')
+    payload = script.split("=", 2)[2].split(";\nwindow.kbHelp", 1)[0]
+    assert json.loads(payload)["questions"][0]["title"] == nasty
+    assert script.rstrip().endswith('window.kbHelp&&window.kbHelp.loaded("cart");')
+
+
+def test_absolute_links_for_fragments_included_on_another_host():
+    block = HelpBlock("cart", "Winkelwagen", [make("retour/termijn", ["cart"])])
+    data = block_data(block, [], NL, TODAY, lambda s: s[:-3] + "/", "contact/")
+    absolute = absolute_links(data, "https://help.shop.example/nl/")
+    assert absolute["questions"][0]["url"] == "https://help.shop.example/nl/retour/termijn/"
+    assert absolute["search"]["url"] == "https://help.shop.example/nl/"
+    assert absolute["contact_url"] == "https://help.shop.example/nl/contact/"
+    assert data["questions"][0]["url"] == "../retour/termijn/"  # the original is untouched
+    assert absolute_links(data, None) is data
+
+
+def test_demo_pages_use_the_sites_contexts():
+    assert demo_pages(["home", "product", "cart", "checkout"]) == DEMO_PAGES
+    assert demo_pages(["home", "cart"]) == {"product": ("home",), "cart": ("cart",)}
+    assert SITE_BLOCK not in demo_pages(list(default_taxonomy().contexts))["cart"]
+
+
+def test_the_widget_carries_its_stylesheet_and_is_ascii():
+    assets = widget_assets()
+    script, css = assets["kb-help.js"], assets["kb-help.css"]
+    assert WIDGET_CSS_MARKER not in script
+    assert script.isascii()
+    assert ".kb-" in css
+    # The inlined stylesheet is the standalone one, minified.
+    first_rule = css.split("{", 1)[0].split("*/")[-1].strip().split()[0]
+    assert first_rule in script
+
+
+def test_the_widget_and_its_stylesheet_stay_under_6_kb_gzipped():
+    assets = widget_assets()
+    size = sum(len(gzip.compress(text.encode("utf-8"), 9)) for text in assets.values())
+    assert size <= 6 * 1024, f"{size} bytes"
+
+
+def test_the_widget_loses_its_comments_but_not_its_code():
+    source = ('var a = "https://x"; // why\n  /* a block\n     comment */\n'
+              '  b(a); /* kept: it shares its line */\n  // a line\n  c();\n')
+    assert _minify_js(source) == 'var a = "https://x";\nb(a); /* kept: it shares its line */\nc();\n'
+    assert _minify_css("a :focus { color:  red ; }\n/* x */ b > i {margin: 0 1px;}") == \
+        "a :focus{color:red}b>i{margin:0 1px}"
+    script = widget_assets()["kb-help.js"]
+    assert "Rules this file keeps" not in script and "\n  " not in script
