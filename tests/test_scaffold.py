@@ -162,6 +162,9 @@ def test_build_in_a_new_project(in_project, language: str) -> None:
     page = root / "site" / article / "index.html"
     assert page.is_file()
     assert "<h1" in page.read_text(encoding="utf-8")
+    # The help blocks come from the installed package, not from this repository.
+    for name in ("kb-help.js", "kb-help.css", "cart.json", "cart.html", "demo/cart.html"):
+        assert (root / "site" / "help" / name).is_file(), name
     assert not list((root / "site").rglob("*fonts.googleapis*"))
     for html in (root / "site").rglob("*.html"):
         assert "fonts.googleapis.com" not in html.read_text(encoding="utf-8"), html

@@ -10,8 +10,11 @@
      therefore sent twice: as typed (prefix match) and with a boost of 1,
      which Material leaves without "*", so lunr stems it like the index.
      Longer words are sent a third time allowing one typing mistake ("~1",
-     stemmed first, so "retoerneren" meets "retourneren"), with a low boost
-     so that exact words still rank first. */
+     stemmed first, so "retoerneren" meets "retourneren") with a boost of
+     0: lunr reads boosts as whole numbers, so such a match adds a page to
+     the results without adding to its score, and a word spelt right always
+     ranks first. (A boost such as "^0.2" would be read as 0 as well, and
+     Material would list the ".2" under "missing" terms.) */
   var SEARCH_QUERY = 2; // Material's worker message type for a query
   var WORD = /^[\p{L}\p{N}]+$/u;
   var TYPO_MIN = 6; // shorter words have too many neighbours one letter away
@@ -20,7 +23,7 @@
     return query.split(/(\s+)/).map(function (part) {
       if (!WORD.test(part)) return part;
       var variants = part + " " + part + "^1";
-      return part.length >= TYPO_MIN ? variants + " " + part + "~1^0.2" : variants;
+      return part.length >= TYPO_MIN ? variants + " " + part + "~1^0" : variants;
     }).join("");
   }
 

@@ -79,6 +79,17 @@ def test_whole_words_are_found_with_the_stemmer_on(page, base_url: str) -> None:
         assert search(page, query), query
 
 
+def test_results_show_no_misleading_missing_words(page, base_url: str) -> None:
+    # Material compares typed words with stemmed ones and would call "retourneren"
+    # missing from pages that contain it; kb also adds variants of each word.
+    page.goto(base_url)
+    for query in ["retourneren", "pakket kwijt", "retoerneren"]:
+        assert search(page, query), query
+        terms = page.locator(".md-search-result__terms")
+        assert terms.count() > 0, query  # Material does mark them
+        assert not any(t.is_visible() for t in terms.all()), query
+
+
 def test_suggestions_and_highlighting_are_on(page, base_url: str) -> None:
     page.goto(base_url)
     config = json.loads(page.locator("#__config").text_content())
