@@ -157,9 +157,13 @@
       if (!data || !data.channels) return;
       showStatus(data);
       setInterval(function () { showStatus(data); }, 60000);
-      // With Material's instant navigation the page's content is replaced.
+      // With Material's instant navigation the page's content is replaced:
+      // statuses and any help block an editor put in an article are redrawn.
       if (window.document$ && window.document$.subscribe) {
-        window.document$.subscribe(function () { showStatus(data); });
+        window.document$.subscribe(function () {
+          showStatus(data);
+          [].forEach.call(document.querySelectorAll("[data-kb-help]"), help.render);
+        });
       }
       invite(data);
     });
