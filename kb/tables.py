@@ -1,0 +1,219 @@
+"""The CSV files editors hand to kb: popularity counts, exports of shoppers' questions.
+
+They come out of analytics tools, help desks and spreadsheets, so a table is
+read the way such exports are written: UTF-8 with or without a byte-order
+mark, or Windows-1252 (Excel's "CSV" on a Dutch or English Windows); commas,
+semicolons (Excel where the comma is the decimal sign) or tabs. Rows are
+streamed, so a file of 100,000 questions is never held in memory, and every
+problem in the file is reported at once, with its line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from kb.problems import Problem
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (",", ";", "\t")
+MAX_PROBLEMS = 20  # per file; a broken export would otherwise print one per row
+_CHUNK = 1 << 16
+
+csv.field_size_limit(1 << 24)  # a pasted e-mail thread in one cell is a normal row
+
+
+class TableError(Exception):
+    """The file cannot be used; `problems` says why, all at once."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+def _encoding(path: str) -> str | None:
+    """The first of ENCODINGS that decodes the whole file, read in chunks."""
+    for name in ENCODINGS:
+        decoder = codecs.getincrementaldecoder(name)()
+        try:
+            with open(path, "rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return None
+
+
+def _first_bad_line(path: str) -> tuple[int, int]:
+    """Line and byte value of the first byte that is not UTF-8, for the message."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return raw[: exc.start].count(b"\n") + 1, raw[exc.start]
+    return 1, 0
+
+
+def _delimiter(header: str) -> str:
+    """The separator the header line uses most, outside quotes; ',' when it has none."""
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for char in header:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in counts:
+            counts[char] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def normal_name(name: str) -> str:
+    """A column name as matched: lower case, no surrounding spaces or quotes."""
+    return name.strip().strip('"').strip().casefold()
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that remembers how many bytes were read, for a progress bar."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+        self.done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.fh.readinto(buffer)
+        self.done += n or 0
+        return n
+
+
+@dataclass
+class Table:
+    """An opened CSV file: its header, encoding and separator; rows come from `rows`."""
+
+    path: str
+    shown: str  # the path as messages show it
+    encoding: str
+    delimiter: str
+    header: list[str]
+    size: int  # bytes, for progress
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [normal_name(n) for n in self.header]
+
+    def column(self, wanted: Iterable[str], what: str) -> int | None:
+        """The index of the first column named one of `wanted` (case does not matter);
+        None, with a problem noted, when there is none."""
+        wanted = [normal_name(w) for w in wanted]
+        names = self.names
+        for name in wanted:
+            if name in names:
+                return names.index(name)
+        found = ", ".join(repr(n) for n in self.header if n.strip()) or "no column names"
+        options = " or ".join(repr(w) for w in wanted)
+        self.problems.append(Problem(self.shown, f"expected a column {options} ({what}) but "
+                                                 f"found {found}", 1))
+        return None
+
+    def check(self) -> None:
+        """Raise TableError when a `column` lookup found nothing."""
+        if self.problems:
+            raise TableError(self.problems)
+
+    def rows(self, progress: Callable[[int], None] | None = None
+             ) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) for every row after the header that is not blank.
+
+        A row with more or fewer cells than the header is not yielded but
+        reported; once the file is read, TableError lists every such row (the
+        first MAX_PROBLEMS of them, and how many more). `progress` is called
+        with the bytes read so far.
+        """
+        width = len(self.header)
+        bad: list[Problem] = []
+        more = 0
+        with open(self.path, "rb") as raw:
+            counting = _Counting(raw)
+            text = io.TextIOWrapper(io.BufferedReader(counting, _CHUNK),
+                                    encoding=self.encoding, newline="")
+            reader = csv.reader(text, delimiter=self.delimiter)
+            next(reader, None)
+            last = reader.line_num
+            reported = 0
+            for cells in reader:
+                line, last = last + 1, reader.line_num
+                if progress is not None and counting.done != reported:
+                    reported = counting.done
+                    progress(reported)
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != width:
+                    # Spreadsheets pad rows with empty cells at the end; those are fine.
+                    if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                        cells = cells[:width]
+                    else:
+                        if len(bad) < MAX_PROBLEMS:
+                            bad.append(Problem(self.shown, self._ragged(len(cells)), line))
+                        else:
+                            more += 1
+                        continue
+                yield line, cells
+        if progress is not None:
+            progress(self.size)
+        if bad:
+            if more:
+                bad.append(Problem(self.shown, f"and {more} more rows with the wrong number "
+                                               "of cells"))
+            raise TableError(bad)
+
+    def _ragged(self, found: int) -> str:
+        width = len(self.header)
+        hint = ""
+        if found > width:
+            hint = (f"; quote a cell that contains {self.delimiter!r}" if self.delimiter != "\t"
+                    else "; a cell contains a tab")
+        return (f"expected {width} cell{'s' if width != 1 else ''} (as in the header) but "
+                f"found {found}{hint}")
+
+
+def open_table(path: str, shown: str, expected: str) -> Table:
+    """Open `path`, read its header and settle its encoding and separator.
+
+    `expected` describes the header for messages (e.g. "'slug,views'"). Raises
+    TableError when the file cannot be read, is empty or is neither UTF-8 nor
+    Windows-1252.
+    """
+    try:
+        size = os.path.getsize(path)
+    except OSError as exc:
+        raise TableError([Problem(shown, f"cannot be read: {exc.strerror}")]) from None
+    if os.path.isdir(path):
+        raise TableError([Problem(shown, "is a folder; expected a CSV file")])
+    encoding = _encoding(path)
+    if encoding is None:
+        line, byte = _first_bad_line(path)
+        raise TableError([Problem(shown, f"is neither UTF-8 nor Windows-1252 (byte 0x{byte:02x}"
+                                         "); save it as CSV UTF-8", line)])
+    with open(path, encoding=encoding, newline="") as fh:
+        first = fh.readline()
+        later = bool(first.strip()) or any(line.strip() for line in fh)
+    if not first.strip():
+        message = (f"has no header on line 1; expected {expected} there" if later else
+                   f"is empty; expected a header line {expected} and one row per line")
+        raise TableError([Problem(shown, message, 1)])
+    delimiter = _delimiter(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    if not any(cell.strip() for cell in header):
+        raise TableError([Problem(shown, f"has no column names; expected a header line "
+                                         f"{expected}", 1)])
+    return Table(path, shown, encoding, delimiter, header, size)
