@@ -86,13 +86,15 @@ def format_text(problems: list[Problem]) -> str:
     return "\n".join(str(p) for p in sort_problems(problems))
 
 
-def format_json(problems: list[Problem], articles: int) -> str:
+def format_json(problems: list[Problem], articles: int, extra: dict | None = None) -> str:
+    """One JSON object; `extra` adds keys (such as the coverage report)."""
     data = {
         "ok": not has_errors(problems),
         "articles": articles,
         "errors": sum(p.is_error for p in problems),
         "warnings": sum(not p.is_error for p in problems),
         "problems": [asdict(p) for p in sort_problems(problems)],
+        **(extra or {}),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
 

@@ -16,11 +16,12 @@ from typing import Mapping
 
 from kb.articles import Article, Collection, display_path
 from kb.contact import Channel
+from kb.coverage import coverage_problems, measure
 from kb.helpblocks import HelpBlock, plan_blocks
 from kb.i18n import Translator
-from kb.problems import WARNING, Problem
+from kb.problems import Problem
 from kb.ranking import rank
-from kb.reviews import review_problems
+from kb.reviews import review_problems, reviewable
 from kb.settings import Settings
 from kb.similarity import neighbours, vectors
 from kb.taxonomy import Term
@@ -229,14 +230,9 @@ def site_problems(collection: Collection, settings: Settings, today: date) -> li
         if is_reserved(src_uri):
             problems.append(Problem(src_uri, "this path is reserved for a page kb generates; "
                                     "move the page to another folder", 1))
-    live = collection.live(today)
-    for pid, term in settings.taxonomy.policies.items():
-        if not any(a.policy == pid for a in live):
-            problems.append(Problem(display_path(collection.docs_dir), f"policy area {pid!r} "
-                                    f"({term.title(settings.language)}) has no published "
-                                    "article; shoppers will find an empty topic page",
-                                    field="policy", severity=WARNING))
-    reviewable = [a for a in collection.articles if not a.draft and
-                  not (a.expires and a.expires <= today)]
-    problems += review_problems(reviewable, today, settings.review_policy)
+    tax = settings.taxonomy
+    problems += coverage_problems(measure(collection, tax, today), collection, tax,
+                                  settings.language, settings.coverage_policy)
+    problems += review_problems(reviewable(collection.articles, today), today,
+                                settings.review_policy)
     return problems

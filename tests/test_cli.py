@@ -73,7 +73,10 @@ def good(project):
 def test_check_on_good_content_exits_0(good):
     result = kb("check")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "6 articles checked: 0 errors, 0 warnings."
+    lines = result.output.splitlines()
+    # No problems: the coverage report, then the summary.
+    assert lines[0].startswith("Coverage on 2026-11-22")
+    assert lines[-1] == "6 articles checked: 0 errors, 0 warnings."
 
 
 def test_check_on_bad_content_exits_1_and_lists_every_problem(good):
@@ -134,8 +137,9 @@ def test_check_format_json(good):
 def test_check_format_json_on_good_content(good):
     result = kb("check", "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"ok": True, "articles": 6, "errors": 0, "warnings": 0,
-                                         "problems": []}
+    data = json.loads(result.stdout)
+    assert data.pop("coverage")["published"] == 6
+    assert data == {"ok": True, "articles": 6, "errors": 0, "warnings": 0, "problems": []}
 
 
 def test_check_format_github(good):
@@ -143,8 +147,13 @@ def test_check_format_github(good):
     good.write("extra/vraag.md", article(title="Extra?", sumary="x"))
     result = kb("check", "--format", "github")
     assert result.exit_code == 1
-    lines = [x for x in result.stdout.splitlines() if "articles checked" not in x]
+    out = result.stdout.splitlines()
+    # The coverage report comes as a collapsible group of the job's log.
+    group = out.index("::group::Coverage and schedule")
+    assert "::endgroup::" in out[group:]
+    lines = out[:group]
     assert len(lines) == 2
+    assert out[-1] == "8 articles checked: 1 error, 1 warning."
     for line in lines:
         assert line.startswith(("::error ", "::warning ")), line
         assert "file=" in line and "line=" in line
@@ -275,6 +284,7 @@ def test_new_writes_front_matter_reviewed_today(project):
 
 def test_new_takes_contexts_summary_and_config_defaults(project):
     project.config({"review_every": 60, "owner": "team-logistiek"})
+    project.one_per_area()
     result = kb("new", "Kan ik: met spoed?", "-p", "shipping", "-s", "order", "-s", "delivery",
                 "-c", "cart", "--summary", "Ja, voor 22:00 besteld.", "--publish")
     assert result.exit_code == 0, result.output

@@ -127,6 +127,11 @@ def test_workflow_checks_builds_and_deploys(tmp_path: Path) -> None:
     build_runs = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
     assert "kb check --format github" in build_runs
     assert "kb build" in build_runs
+    report = "kb report --format html --output content-health.html"
+    assert report in build_runs
+    steps = workflow["jobs"]["build"]["steps"]
+    artifact = next(s for s in steps if s.get("uses") == "actions/upload-artifact@v4")
+    assert artifact["with"]["path"] == "content-health.html"
     uses = " ".join(step.get("uses", "") for job in workflow["jobs"].values()
                     for step in job["steps"])
     for action in ("actions/checkout@v4", "actions/setup-python@v5",
@@ -333,8 +338,9 @@ def test_render_article_has_every_field() -> None:
     data = _front_matter(render_article(new, Settings(), date(2026, 11, 1)))
     assert list(data) == ["title", "summary", "policy", "stages", "contexts", "keywords",
                           "reviewed", "review_every", "owner", "related", "covers", "draft",
-                          "publish", "expires"]
+                          "publish", "expires", "weight"]
     assert data["draft"] is False
+    assert data["weight"] is None  # unpinned until an editor sets it
     assert str(data["reviewed"]) == "2026-11-01"
 
 
