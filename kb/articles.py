@@ -23,7 +23,7 @@ from kb.settings import Settings
 
 REQUIRED = ("title", "summary", "policy", "stages", "reviewed")
 OPTIONAL = ("contexts", "keywords", "review_every", "owner", "related", "covers",
-            "draft", "publish", "expires")
+            "draft", "publish", "expires", "weight")
 FIELDS = REQUIRED + OPTIONAL
 # Keys MkDocs and Material understand; allowed on articles without a warning.
 THEME_KEYS = ("article", "description", "template", "hide", "search", "icon", "status",
@@ -52,6 +52,7 @@ class Article:
     draft: bool = False
     publish: date | None = None
     expires: date | None = None
+    weight: int | None = None  # pinned: lower first, before every unpinned question
     body: str = ""
     lines: dict[str, int] = field(default_factory=dict)
 
@@ -81,6 +82,8 @@ class Collection:
     articles: list[Article] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # src_uris of non-article pages
     broken: list[str] = field(default_factory=list)  # slugs of articles with errors
+    # Counts per slug from the `popularity` source; None until it has been read.
+    popularity: dict[str, float] | None = None
 
     @property
     def checked(self) -> int:
@@ -356,14 +359,18 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
         fail("owner", f"expected a team or person name but found {owner!r}")
     if not isinstance(draft, bool):
         fail("draft", f"expected true or false but found {draft!r}")
+    weight = data.get("weight")
+    if weight is not None and (not isinstance(weight, int) or isinstance(weight, bool)):
+        fail("weight", f"expected a whole number (1 is shown first) but found {weight!r}")
+        weight = None
     if broken or reviewed is None or policy is None or not title:
         return False
     return Article(
         slug=slug_for(src_uri), src_uri=src_uri, path=shown, title=title, summary=summary,
         policy=policy, stages=stages, reviewed=reviewed, review_every=review_every,
         owner=owner.strip(), contexts=contexts, keywords=keywords, related=related,
-        covers=covers, draft=bool(draft), publish=publish, expires=expires, body=body,
-        lines=lines,
+        covers=covers, draft=bool(draft), publish=publish, expires=expires, weight=weight,
+        body=body, lines=lines,
     )
 
 

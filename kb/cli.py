@@ -143,13 +143,21 @@ def new_command(question: str, policy: str, stages: tuple[str, ...], contexts: t
     click.echo(f"Created {display_path(path)}.")
 
 
-def _report(problems: list[Problem], articles: int, output: str) -> None:
+def _report(problems: list[Problem], articles: int, output: str, coverage=None) -> None:
+    from kb import coverage as cov
+
     if output == "json":
-        click.echo(format_json(problems, articles))
+        extra = {"coverage": cov.as_dict(coverage)} if coverage is not None else None
+        click.echo(format_json(problems, articles, extra))
         return
     text = format_github(problems) if output == "github" else format_text(problems)
     if text:
         click.echo(text)
+    if coverage is not None and output == "github":
+        # A collapsible group in the job's log, below the annotations.
+        click.echo(f"::group::Coverage and schedule\n{cov.format_text(coverage)}\n::endgroup::")
+    elif coverage is not None:
+        click.echo(cov.format_text(coverage))
     click.echo(summary_line(problems, articles))
 
 
@@ -161,10 +169,16 @@ def _report(problems: list[Problem], articles: int, output: str) -> None:
 @today_option
 @config_option
 def check_command(output: str, strict: bool, today: str | None, config_file: str | None) -> None:
-    """Validate every article and the kb configuration; report all problems at once."""
+    """Validate every article and the kb configuration; report all problems at once,
+    then the coverage of policy areas and journey stages and what goes live or expires
+    in the next 30 days."""
+    from kb.coverage import measure
+
     project = _project(config_file)
-    collection, problems = check_project(project, _today(today))
-    _report(problems, collection.checked, output)
+    day = _today(today)
+    collection, problems = check_project(project, day)
+    _report(problems, collection.checked, output,
+            measure(collection, project.settings.taxonomy, day))
     if has_errors(problems) or (strict and problems):
         sys.exit(1)
 
@@ -344,6 +358,217 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
             (min_hit_at_3 is not None and report.hit_at_3 < min_hit_at_3):
         click.echo("Answer quality is below the minimum set.", err=True)
         sys.exit(1)
+
+
+@cli.command("review")
+@click.argument("names", nargs=-1, metavar="[SLUG]...")
+@click.option("--mark", is_flag=True,
+              help="Record that the articles SLUG... (slugs or file paths) were reviewed: "
+                   "set their 'reviewed' date to today and change nothing else.")
+@click.option("--within", type=click.IntRange(min=0), default=30, show_default=True,
+              metavar="DAYS", help="Also list the articles whose review falls due within "
+                                   "DAYS days.")
+@click.option("--owner", default=None, metavar="NAME",
+              help="Only the articles of this owner (ignoring case).")
+@click.option("--format", "output", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True,
+              help="table for people; json prints one object with the articles per owner; "
+                   "csv prints one row per article.")
+@today_option
+@config_option
+@click.pass_context
+def review_command(ctx: click.Context, names: tuple[str, ...], mark: bool, within: int,
+                   owner: str | None, output: str, today: str | None,
+                   config_file: str | None) -> None:
+    """List the articles whose review is overdue or due within DAYS days, grouped by
+    owner, most overdue first. Exits 1 when a review is overdue and review_policy is
+    fail. With --mark, set the review date of the articles SLUG... to today."""
+    from click.core import ParameterSource
+
+    from kb import reviews
+    from kb.articles import load_collection
+
+    if mark:
+        given = [f"--{name}" if name != "output" else "--format"
+                 for name in ("within", "owner", "output")
+                 if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"--mark cannot be combined with {' or '.join(given)}.")
+        if not names:
+            raise click.UsageError("--mark needs the SLUG or file of at least one article.")
+    elif names:
+        raise click.UsageError(f"got {names[0]!r} without --mark; to record a review, run "
+                               f"'kb review --mark {' '.join(names)}'.")
+    if owner is not None and not owner.strip():
+        raise click.BadParameter("expected an owner's name but found nothing",
+                                 param_hint="'--owner'")
+    project = _project(config_file)
+    day = _today(today)
+    collection = load_collection(project.docs_dir, project.settings, day)
+    if mark:
+        marks, problems, notes = reviews.plan_marks(list(names), collection,
+                                                    project.settings.pages, day)
+        if problems:
+            # In the order given, so each line can be matched to its argument.
+            click.echo("\n".join(str(p) for p in problems), err=True)
+            raise _fail("Nothing was marked; fix the problems above")
+        for item in marks:
+            if reviews.write_mark(item):
+                click.echo(f"Marked {item.shown} as reviewed on {day.isoformat()}.")
+            else:
+                click.echo(f"{item.shown} was already marked as reviewed on {day.isoformat()}.")
+        for note in notes:
+            click.echo(note, err=True)
+        return
+    if has_errors(project.problems):
+        # A mistyped option falls back to its default, review_policy included.
+        click.echo(f"Note: {display_path(project.config_path)} has errors; run 'kb check'.",
+                   err=True)
+    if collection.broken:
+        click.echo(f"Note: {len(collection.broken)} file(s) with errors left out "
+                   f"({', '.join(collection.broken[:3])}"
+                   f"{', ...' if len(collection.broken) > 3 else ''}); run 'kb check'.",
+                   err=True)
+    articles = reviews.reviewable(collection.articles, day)
+    known = reviews.owners(articles)
+    if owner is not None and owner.strip().casefold() not in {o.casefold() for o in known}:
+        guess = reviews.closest_owner(owner, known)
+        click.echo(f"No article has the owner {owner.strip()!r}"
+                   f"{f' (did you mean {guess!r}?)' if guess else ''}; owners: "
+                   f"{', '.join(known) or 'none'}.", err=True)
+    report = reviews.review_report(articles, day, within, owner)
+    formats = {"table": reviews.format_table, "json": reviews.format_json,
+               "csv": reviews.format_csv}
+    click.echo(formats[output](report))
+    if report.overdue and project.settings.review_policy == "fail":
+        click.echo(f"{report.overdue} review(s) overdue and review_policy is fail.", err=True)
+        sys.exit(1)
+
+
+@cli.command("gaps")
+@click.argument("questions_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
+@click.option("--column", default="question", show_default=True,
+              help="The column that holds the questions (case does not matter).")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people; json prints one object.")
+@click.option("--top", type=click.IntRange(1), default=20, show_default=True,
+              help="How many clusters of unanswered questions to show.")
+@click.option("--drafts", "drafts_dir", type=click.Path(file_okay=False), default=None,
+              metavar="DIR", help="Write a draft article for each of the largest clusters "
+                                  "into DIR (usually a folder below the docs folder).")
+@click.option("--max-drafts", type=click.IntRange(0), default=10, show_default=True,
+              help="Write at most this many drafts.")
+@click.option("--min-size", type=click.IntRange(1), default=2, show_default=True,
+              help="A cluster with fewer questions gets no draft.")
+@today_option
+@config_option
+def gaps_command(questions_file: str, column: str, output: str, top: int,
+                 drafts_dir: str | None, max_drafts: int, min_size: int, today: str | None,
+                 config_file: str | None) -> None:
+    """Find content gaps in real shopper questions: FILE.csv is an export of e-mails,
+    chats or search logs, one question per row. Reports the share the help centre
+    answers, the unanswered questions grouped into clusters, and the gaps per policy
+    area; --drafts writes draft articles for the largest clusters."""
+    import json
+
+    from kb.articles import load_collection
+    from kb.gaps import find_gaps, open_questions, questions, write_drafts
+    from kb.gaps import format_text as format_report
+    from kb.similarity import synonym_map
+    from kb.tables import TableError
+
+    project = _project(config_file)
+    day = _today(today)
+    if not os.path.isfile(questions_file):
+        raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
+    shown = display_path(os.path.abspath(questions_file))
+    settings = project.settings
+    try:
+        table, index = open_questions(questions_file, shown, column)
+        collection = load_collection(project.docs_dir, settings, day)
+        with _answer_index(project, day).searcher(day) as searcher:
+            # Small files take a moment; a bar there is only noise in a CI log.
+            if table.size > 1_000_000 or sys.stderr.isatty():
+                with click.progressbar(length=table.size, label="Reading questions",
+                                       file=sys.stderr) as bar:
+                    def advance(done: int) -> None:
+                        bar.update(done - bar.pos)
+                    report = find_gaps((q for _, q in questions(table, index, advance)),
+                                       searcher, collection.articles, settings.taxonomy,
+                                       settings.language, synonym_map(settings))
+            else:
+                report = find_gaps((q for _, q in questions(table, index)), searcher,
+                                   collection.articles, settings.taxonomy,
+                                   settings.language, synonym_map(settings))
+    except TableError as exc:
+        click.echo(format_text(exc.problems), err=True)
+        raise _fail(f"{shown} cannot be read; fix the problems above. Nothing was "
+                    "written") from None
+    drafted = []
+    if drafts_dir is not None:
+        drafted = write_drafts(report, drafts_dir, settings, day,
+                               [a.title for a in collection.articles], max_drafts, min_size)
+    if output == "json":
+        data = report.as_dict(top)
+        data["drafts"] = [display_path(d.path) for d in drafted if d.path]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report, shown, top))
+    for d in drafted:
+        if d.path:
+            click.echo(f"Wrote draft {display_path(d.path)}.", err=output == "json")
+        else:
+            click.echo(f"Skipped a draft for {d.cluster.representative!r}: {d.note}.", err=True)
+
+
+@cli.command("report")
+@click.option("--format", "output", type=click.Choice(["md", "html", "json"]), default="md",
+              show_default=True,
+              help="md (Markdown, for a pull request or wiki), html (one self-contained "
+                   "page) or json.")
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to this file instead of the screen.")
+@click.option("--within", type=click.IntRange(0, 3650), default=30, show_default=True,
+              metavar="DAYS", help="Reviews due and articles going live or expiring within "
+                                   "this many days.")
+@today_option
+@config_option
+def report_command(output: str, output_file: str | None, within: int, today: str | None,
+                   config_file: str | None) -> None:
+    """A content-health report for the team: coverage of policy areas and journey
+    stages, reviews due by owner, what goes live or expires, and every problem. It is
+    not part of the public site."""
+    from kb.reports import FORMATS, build_report
+
+    project = _project(config_file)
+    day = _today(today)
+    collection, problems = check_project(project, day)
+    report = build_report(collection, problems, project.settings.taxonomy,
+                          project.settings.language, project.site_name, day, within)
+    text = FORMATS[output](report)
+    if output_file is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    _write_atomically(output_file, text)
+    click.echo(f"Wrote the report to {display_path(os.path.abspath(output_file))}.", err=True)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write `path` whole or not at all: a failed run never leaves half a file."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
+    except OSError as exc:
+        raise _fail(f"{path}: cannot be written: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        os.unlink(temp)
+        raise _fail(f"{path}: cannot be written: {exc.strerror}") from None
 
 
 def main() -> None:

@@ -30,6 +30,10 @@ class KbConfig(base.Config):
     review_policy = c.Choice(defaults.REVIEW_POLICIES, default="warn")
     """What an overdue review does to `kb check` and `kb build`: `warn` or `fail`."""
 
+    coverage_policy = c.Choice(defaults.COVERAGE_POLICIES, default="fail")
+    """What a policy area without any article does to `kb check` and `kb build`:
+    `fail` (every shop must answer questions in all its policy areas) or `warn`."""
+
     pages = c.ListOfItems(c.Type(str), default=list(defaults.DEFAULT_PAGES))
     """Folders below the docs folder whose Markdown files are pages, not articles
     (the blog, hand-written pages). A file elsewhere becomes a page with
@@ -63,6 +67,13 @@ class KbConfig(base.Config):
     chat_invite_after = c.Type(int, default=defaults.DEFAULT_CHAT_INVITE_AFTER)
     """Seconds a shopper may search the help centre without opening a result before
     a chat invitation appears (only while a chat channel is open); 0 turns it off."""
+
+    popularity = c.Optional(c.Type(str))
+    """A CSV file, relative to mkdocs.yml, with a page column (`slug`, `page`, `path`
+    or `url`) and a count column (`views`, `pageviews`, `visits`, `searches`,
+    `contacts`...): the most counted questions come first in every list. An
+    analytics export works as it is: URLs and paths become slugs, rows of the same
+    page add up."""
 
     def as_options(self) -> dict:
         """The options as the user wrote them, for `kb.settings.parse_settings`."""

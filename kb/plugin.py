@@ -25,6 +25,7 @@ from kb import helpblocks, yamlio
 from kb.articles import Collection, load_collection
 from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
+from kb.popularity import load_popularity, popularity_path
 from kb.problems import format_text, has_errors
 from kb.project import resolve_today
 from kb.settings import Settings, parse_settings
@@ -105,9 +106,16 @@ class KbPlugin(BasePlugin[KbConfig]):
         # preloaded collection once only.
         (collection, today), self.preloaded = self.preloaded, (None, None)
         today = today or resolve_today()
+        problems = []
         if collection is None:
             collection = load_collection(config.docs_dir, self.settings, today)
             problems = collection.problems + site_problems(collection, self.settings, today)
+        if collection.popularity is None:
+            collection.popularity, found = load_popularity(
+                os.path.dirname(config.config_file_path or "mkdocs.yml"),
+                _shown(config), self.settings, collection, config.site_url)
+            problems += found
+        if problems:
             if has_errors(problems) and not self.is_serve:
                 raise PluginError("kb: the content has errors\n" + format_text(problems))
             # Content warnings (an overdue review under `review_policy: warn`) are
@@ -119,7 +127,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         for article in collection.articles:
             if article.src_uri not in live:
                 files.remove(files.get_file_from_path(article.src_uri))
-        self.plan = plan_site(collection, self.settings, today, config.site_name)
+        self.plan = plan_site(collection, self.settings, today, config.site_name,
+                              counts=collection.popularity)
         self.generated = self.plan.pages()
         self.fallbacks = {}
         self.files = files
@@ -269,6 +278,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(index, fh, ensure_ascii=False, separators=(",", ":"))
 
+    def on_serve(self, server, /, *, config: MkDocsConfig, builder):
+        # The CSV usually lies next to mkdocs.yml, outside the watched docs folder.
+        path = popularity_path(os.path.dirname(config.config_file_path or "mkdocs.yml"),
+                               self.settings) if self.settings else None
+        if path and os.path.isfile(path):
+            server.watch(path)
+        return server
+
     def _kind(self, page: Page) -> str | None:
         if self.plan is None or self.env is None:
             return None
@@ -305,6 +322,12 @@ def _url(target: str, page: Page, files: Files) -> str:
     if file is None:
         raise PluginError(f"kb: no page {target!r} to link to from {page.file.src_uri}")
     return get_relative_url(file.url, page.url) or "."
+
+
+def _shown(config: MkDocsConfig) -> str:
+    """mkdocs.yml as messages show it."""
+    path = config.config_file_path
+    return os.path.relpath(path) if path else "mkdocs.yml"
 
 
 def _stub(kind: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from kb import yamlio
 from kb.articles import Collection, display_path, load_collection
+from kb.popularity import load_popularity
 from kb.problems import Problem
 from kb.settings import Settings, parse_settings
 from kb.similarity import duplicate_problems
@@ -35,6 +36,7 @@ class Project:
     problems: list[Problem] = field(default_factory=list)
     site_url: str | None = None
     directory_urls: bool = True
+    site_name: str = ""
 
     @property
     def root(self) -> str:
@@ -99,7 +101,8 @@ def load_project(config_file: str | None = None) -> Project:
     site_url = raw.get("site_url")
     return Project(path, docs_dir, site_dir, settings, problems,
                    site_url if isinstance(site_url, str) and site_url.strip() else None,
-                   raw.get("use_directory_urls", True) is not False)
+                   raw.get("use_directory_urls", True) is not False,
+                   str(raw.get("site_name") or ""))
 
 
 def resolve_today(value: str | date | None = None) -> date:
@@ -117,9 +120,14 @@ def resolve_today(value: str | date | None = None) -> date:
 
 
 def check_project(project: Project, today: date) -> tuple[Collection, list[Problem]]:
-    """Load every article and return all problems: configuration, files, site."""
+    """Load every article and return all problems: configuration, files, site,
+    popularity. The popularity counts travel with the collection to the build."""
     collection = load_collection(project.docs_dir, project.settings, today)
     problems = project.problems + collection.problems + site_problems(collection,
                                                                       project.settings, today)
     problems += duplicate_problems(collection.articles, project.settings)
+    collection.popularity, found = load_popularity(
+        project.root, display_path(project.config_path), project.settings, collection,
+        project.site_url)
+    problems += found
     return collection, problems

@@ -7,7 +7,7 @@ import os
 import shutil
 import string
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class NewArticle:
     contexts: list[str]
     summary: str = ""
     draft: bool = True
+    keywords: list[str] = field(default_factory=list)
 
 
 def render_article(new: NewArticle, settings: Settings, today: date) -> str:
@@ -65,7 +66,7 @@ def render_article(new: NewArticle, settings: Settings, today: date) -> str:
         f"policy: {new.policy}",
         f"stages: {_flow(new.stages)}",
         f"contexts: {_flow(new.contexts)}",
-        "keywords: []",
+        f"keywords: {_flow(new.keywords)}",
         f"reviewed: {today.isoformat()}",
         f"review_every: {settings.review_every}",
         f"owner: {_scalar(settings.owner)}",
@@ -74,6 +75,7 @@ def render_article(new: NewArticle, settings: Settings, today: date) -> str:
         f"draft: {'true' if new.draft else 'false'}",
         "publish:",
         "expires:",
+        "weight:",
         "---",
         "",
     ]

@@ -22,11 +22,12 @@ DEFAULT_CACHE_DIR = ".kb-cache"
 DEFAULT_HELP_QUESTIONS = 5
 DEFAULT_CHAT_INVITE_AFTER = 45
 REVIEW_POLICIES = ("warn", "fail")
+COVERAGE_POLICIES = ("fail", "warn")
 
 OPTIONS = (
-    "enabled", "language", "review_every", "owner", "review_policy", "pages",
+    "enabled", "language", "review_every", "owner", "review_policy", "coverage_policy", "pages",
     "top_questions", "taxonomy", "contact", "synonyms", "builtin_synonyms", "cache_dir",
-    "help_questions", "chat_invite_after",
+    "help_questions", "chat_invite_after", "popularity",
 )
 
 
@@ -36,6 +37,7 @@ class Settings:
     review_every: int = DEFAULT_REVIEW_EVERY
     owner: str = DEFAULT_OWNER
     review_policy: str = "warn"
+    coverage_policy: str = "fail"  # what a policy area without any article does
     pages: tuple[str, ...] = DEFAULT_PAGES
     top_questions: int = DEFAULT_TOP_QUESTIONS
     taxonomy: Taxonomy = field(default_factory=default_taxonomy)
@@ -45,6 +47,7 @@ class Settings:
     cache_dir: str = DEFAULT_CACHE_DIR  # relative to mkdocs.yml
     help_questions: int = DEFAULT_HELP_QUESTIONS
     chat_invite_after: int = DEFAULT_CHAT_INVITE_AFTER  # seconds; 0: never
+    popularity: str | None = None  # CSV of counts per slug, relative to mkdocs.yml
 
 
 def _positive_int(value: Any) -> bool:
@@ -99,6 +102,12 @@ def parse_settings(options: dict[str, Any] | None, path: str,
             settings.review_policy = options["review_policy"]
         else:
             bad("review_policy", expected_one_of(options["review_policy"], REVIEW_POLICIES))
+    if "coverage_policy" in options:
+        if options["coverage_policy"] in COVERAGE_POLICIES:
+            settings.coverage_policy = options["coverage_policy"]
+        else:
+            bad("coverage_policy", expected_one_of(options["coverage_policy"],
+                                                   COVERAGE_POLICIES))
     if "pages" in options:
         pages = options["pages"]
         if isinstance(pages, str):
@@ -120,6 +129,13 @@ def parse_settings(options: dict[str, Any] | None, path: str,
             settings.cache_dir = options["cache_dir"].strip()
         else:
             bad("cache_dir", f"expected a folder name but found {options['cache_dir']!r}")
+    if options.get("popularity") is not None:
+        value = options["popularity"]
+        if isinstance(value, str) and value.strip():
+            settings.popularity = value.strip()
+        else:
+            bad("popularity", f"expected the path of a CSV file (relative to mkdocs.yml) "
+                              f"but found {value!r}")
     problems += merge(settings.taxonomy, options.get("taxonomy"), path)
     settings.contact, contact_problems = parse_contact(options.get("contact"), path)
     problems += contact_problems

@@ -64,3 +64,20 @@ def test_demo_configures_contact_channels(demo) -> None:
     channels = project.settings.contact.channels
     assert {c.type for c in channels} >= {"chat", "phone", "email"}
     assert all(c.response_time for c in channels)
+
+
+def test_demo_orders_questions_by_page_views(demo) -> None:
+    from kb.site import plan_site
+
+    project, collection, problems = demo
+    counts = collection.popularity
+    # Two rows for the same page (one with a campaign's query string) add up.
+    assert counts["bestelling/pakket-volgen"] == 18420 + 1260
+    plan = plan_site(collection, project.settings, TODAY, "Bonenbaai", counts=counts)
+    assert [a.slug for a in plan.top[:3]] == [
+        "bestelling/pakket-volgen", "verzenden/levertijd", "bestelling/mijn-bestellingen"]
+    returns = next(x for x in plan.topics if x.term.id == "returns")
+    assert returns.questions[0].slug == "retourneren/retourtermijn"
+    # Pages that no longer exist are warnings, not errors.
+    stale = [p for p in problems if p.path.endswith("popularity.csv")]
+    assert len(stale) == 2 and not any(p.is_error for p in stale)

@@ -1,0 +1,191 @@
+"""kb.tables: reading the CSV exports editors hand to kb."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.tables import MAX_PROBLEMS, Table, TableError, open_table
+
+
+def write(tmp_path: Path, data: str | bytes, name: str = "data.csv") -> Path:
+    path = tmp_path / name
+    if isinstance(data, str):
+        path.write_bytes(data.encode("utf-8"))
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def opened(path: Path) -> Table:
+    return open_table(str(path), "data.csv", "'slug,views'")
+
+
+def rows(path: Path) -> list[tuple[int, list[str]]]:
+    return list(opened(path).rows())
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(TableError) as caught:
+        table = opened(path)
+        list(table.rows())
+    assert all(p.path == "data.csv" for p in caught.value.problems)
+    return [f"{p.line}: {p.message}" for p in caught.value.problems]
+
+
+# --- Encodings ------------------------------------------------------------------
+
+def test_utf8(tmp_path: Path) -> None:
+    table = opened(write(tmp_path, "vraag,aantal\ncafeïne,3\n"))
+    assert table.encoding == "utf-8-sig"
+    assert list(table.rows()) == [(2, ["cafeïne", "3"])]
+
+
+def test_utf8_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = write(tmp_path, b"\xef\xbb\xbfslug,views\nretour,5\n")
+    table = opened(path)
+    # The mark must not stick to the first column name, or 'slug' is not found.
+    assert table.header == ["slug", "views"]
+    assert table.column(["slug"], "the page") == 0
+    assert list(table.rows()) == [(2, ["retour", "5"])]
+
+
+def test_windows_1252(tmp_path: Path) -> None:
+    path = write(tmp_path, "vraag;prijs\ncafeïne;€ 5\n".encode("cp1252"))
+    table = opened(path)
+    assert table.encoding == "cp1252"
+    assert list(table.rows()) == [(2, ["cafeïne", "€ 5"])]
+
+
+def test_neither_utf8_nor_windows_1252(tmp_path: Path) -> None:
+    # 0x81 and 0x8d are undefined in Windows-1252 and invalid UTF-8 on their own.
+    path = write(tmp_path, b"slug,views\nretour,5\nabc\x81\x8d,3\n")
+    assert problems(path) == [
+        "3: is neither UTF-8 nor Windows-1252 (byte 0x81); save it as CSV UTF-8"]
+
+
+# --- Separators and quoting ---------------------------------------------------------
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_separators(tmp_path: Path, sep: str) -> None:
+    table = opened(write(tmp_path, f"slug{sep}views\nretour/termijn{sep}1,5\n".replace(
+        "1,5", '"1,5"' if sep == "," else "1,5")))
+    assert table.delimiter == sep
+    assert list(table.rows()) == [(2, ["retour/termijn", "1,5"])]
+
+
+def test_semicolon_wins_when_a_header_name_holds_a_comma(tmp_path: Path) -> None:
+    table = opened(write(tmp_path, '"pagina, pad";aantal\nretour;3\n'))
+    assert table.delimiter == ";"
+    assert table.header == ["pagina, pad", "aantal"]
+
+
+def test_quoted_cells_keep_their_separators_and_line_breaks(tmp_path: Path) -> None:
+    path = write(tmp_path, 'question,expected\n"Kan ik, als ik wil; ruilen?",a\n'
+                           '"twee\nregels",b\nlaatste,c\n')
+    assert rows(path) == [(2, ["Kan ik, als ik wil; ruilen?", "a"]),
+                          (3, ["twee\nregels", "b"]),
+                          (5, ["laatste", "c"])]
+
+
+def test_blank_rows_are_skipped_and_lines_still_count(tmp_path: Path) -> None:
+    path = write(tmp_path, "slug,views\r\n\r\na,1\r\n,\r\nb,2\r\n")
+    assert rows(path) == [(3, ["a", "1"]), (5, ["b", "2"])]
+
+
+# --- Empty files and headers ---------------------------------------------------------
+
+def test_empty_file(tmp_path: Path) -> None:
+    assert problems(write(tmp_path, "")) == [
+        "1: is empty; expected a header line 'slug,views' and one row per line"]
+
+
+def test_blank_first_line_is_a_missing_header(tmp_path: Path) -> None:
+    assert problems(write(tmp_path, "\nslug,views\na,1\n")) == [
+        "1: has no header on line 1; expected 'slug,views' there"]
+
+
+def test_header_of_empty_names(tmp_path: Path) -> None:
+    assert problems(write(tmp_path, ",,\na,1,2\n")) == [
+        "1: has no column names; expected a header line 'slug,views'"]
+
+
+def test_a_folder_is_not_a_table(tmp_path: Path) -> None:
+    (tmp_path / "data.csv").mkdir()
+    assert problems(tmp_path / "data.csv") == ["None: is a folder; expected a CSV file"]
+
+
+def test_a_missing_file(tmp_path: Path) -> None:
+    assert problems(tmp_path / "data.csv") == ["None: cannot be read: No such file or directory"]
+
+
+# --- Columns ------------------------------------------------------------------------
+
+def test_columns_are_found_by_any_of_their_names_ignoring_case(tmp_path: Path) -> None:
+    table = opened(write(tmp_path, " Page Views ,URL\n1,/a/\n"))
+    assert table.column(["slug", "url"], "the page") == 1
+    assert table.column(["views", "page views"], "the count") == 0
+    table.check()  # nothing missing
+
+
+def test_missing_column_is_named_with_what_was_found(tmp_path: Path) -> None:
+    table = opened(write(tmp_path, "titel,datum\na,b\n"))
+    assert table.column(["slug", "page"], "the page") is None
+    with pytest.raises(TableError) as caught:
+        table.check()
+    [problem] = caught.value.problems
+    assert problem.line == 1
+    assert problem.message == ("expected a column 'slug' or 'page' (the page) but found "
+                               "'titel', 'datum'")
+
+
+# --- Ragged rows ----------------------------------------------------------------------
+
+def test_ragged_rows_are_all_reported_with_their_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "slug,views\na,1\nb\nc,3,4\nd,4\n")
+    table = opened(path)
+    good = []
+    with pytest.raises(TableError) as caught:
+        for row in table.rows():
+            good.append(row)
+    assert good == [(2, ["a", "1"]), (5, ["d", "4"])]  # every good row before the error
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (3, "expected 2 cells (as in the header) but found 1"),
+        (4, "expected 2 cells (as in the header) but found 3; quote a cell that contains ','"),
+    ]
+
+
+def test_ragged_rows_in_a_tab_separated_file(tmp_path: Path) -> None:
+    assert problems(write(tmp_path, "slug\tviews\na\t1\t2\n")) == [
+        "2: expected 2 cells (as in the header) but found 3; a cell contains a tab"]
+
+
+def test_ragged_rows_are_capped(tmp_path: Path) -> None:
+    extra = 7
+    body = "".join(f"row{n}\n" for n in range(MAX_PROBLEMS + extra))
+    found = problems(write(tmp_path, "slug,views\n" + body))
+    assert len(found) == MAX_PROBLEMS + 1
+    assert found[0] == "2: expected 2 cells (as in the header) but found 1"
+    assert found[MAX_PROBLEMS - 1].startswith(f"{MAX_PROBLEMS + 1}: ")
+    assert found[-1] == f"None: and {extra} more rows with the wrong number of cells"
+
+
+def test_spreadsheet_padding_with_empty_cells_is_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, "slug,views\na,1,,\nb,2, \n")
+    assert rows(path) == [(2, ["a", "1"]), (3, ["b", "2"])]
+
+
+# --- Progress -------------------------------------------------------------------------
+
+def test_progress_reaches_the_file_size(tmp_path: Path) -> None:
+    body = "".join(f"artikel/{n},{n}\n" for n in range(20000))
+    path = write(tmp_path, "slug,views\n" + body)
+    seen: list[int] = []
+    table = opened(path)
+    assert sum(1 for _ in table.rows(seen.append)) == 20000
+    size = path.stat().st_size
+    assert table.size == size
+    assert len(seen) > 2  # reported while reading, not only at the end
+    assert seen == sorted(seen)
+    assert seen[-1] == size
