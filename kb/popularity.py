@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection as Sized, Iterable
+from collections.abc import Iterable, Set
 from urllib.parse import unquote, urlsplit
 
 from kb.articles import Collection, display_path, slug_for
@@ -32,6 +32,8 @@ COUNT_COLUMNS = ("count", "views", "pageviews", "page views", "visits", "visitor
                  "searches", "contacts", "aantal", "weergaven", "paginaweergaven", "bezoeken",
                  "bezoekers", "zoekopdrachten", "contacten")
 EXPECTED = "'slug,views'"
+# Rows in which spreadsheets and analytics exports sum the column.
+TOTALS = {"total", "totals", "grand total", "totaal", "eindtotaal", "(total)", "(other)"}
 MAX_UNKNOWN = 10  # unknown slugs reported one by one; a big export lists many old pages
 # Pages of the site that are not articles: counted by analytics, never ranked.
 GENERATED = ("contact", "topics", "stages", "help", "search", "404")
@@ -122,7 +124,7 @@ def _ignored(slug: str, skipped: Iterable[str]) -> bool:
     return any(slug == s or slug.startswith(s + "/") for s in skipped)
 
 
-def read_popularity(path: str, shown: str, slugs: Sized[str], *, prefix: str = "",
+def read_popularity(path: str, shown: str, slugs: Set[str], *, prefix: str = "",
                     skipped: Iterable[str] = ()) -> tuple[dict[str, float], list[Problem]]:
     """Counts by slug, and every problem in the file.
 
@@ -145,6 +147,8 @@ def read_popularity(path: str, shown: str, slugs: Sized[str], *, prefix: str = "
     more = 0
     unknown: dict[str, int] = {}  # slug -> first line
     rows = 0
+    # Some analytics tools report paths as typed; the file names decide the case.
+    by_case = {s.casefold(): s for s in slugs}
 
     def error(message: str, line: int) -> None:
         nonlocal more
@@ -157,6 +161,8 @@ def read_popularity(path: str, shown: str, slugs: Sized[str], *, prefix: str = "
         for line, cells in table.rows():
             rows += 1
             page, count = cells[page_col], cells[count_col]
+            if page.strip().casefold() in TOTALS:
+                continue  # the export's own sum row
             if not page.strip():
                 error(f"expected a page (slug, path or URL) in column {table.header[page_col]!r}"
                       " but found an empty cell", line)
@@ -167,6 +173,7 @@ def read_popularity(path: str, shown: str, slugs: Sized[str], *, prefix: str = "
                 error(f"{exc} in column {table.header[count_col]!r}", line)
                 continue
             slug = page_slug(page, prefix)
+            slug = slug if slug in slugs else by_case.get(slug.casefold(), slug)
             if slug not in slugs:
                 if slug and not _ignored(slug, skipped):
                     unknown.setdefault(slug, line)
@@ -185,7 +192,7 @@ def read_popularity(path: str, shown: str, slugs: Sized[str], *, prefix: str = "
     return ({} if errors else counts), problems
 
 
-def _unknown_problems(unknown: dict[str, int], slugs: Sized[str], shown: str) -> list[Problem]:
+def _unknown_problems(unknown: dict[str, int], slugs: Set[str], shown: str) -> list[Problem]:
     problems = []
     for slug, line in list(unknown.items())[:MAX_UNKNOWN]:
         guess = closest(slug, slugs)

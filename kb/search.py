@@ -509,6 +509,9 @@ class Searcher:
         self.average = {f: self.searcher.avg_field_length(f) or 1.0 for f in FIELD_WEIGHTS}
         self._lengths: dict[tuple[int, str], int] = {}
         self._scores: dict[tuple[str, str], dict[int, float]] = {}
+        # Looking up spellings walks the whole word list; `kb gaps` asks thousands of
+        # questions that share their unknown words.
+        self._fixes: dict[str, list[tuple[str, int]]] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -542,6 +545,14 @@ class Searcher:
 
     def _corrections(self, word: str) -> list[tuple[str, int]]:
         """Known words within one or two typing mistakes of `word`, best first."""
+        found = self._fixes.get(word)
+        if found is None:
+            found = self._find_corrections(word)
+            if len(self._fixes) < 100_000:
+                self._fixes[word] = found
+        return found
+
+    def _find_corrections(self, word: str) -> list[tuple[str, int]]:
         if not 4 <= len(word) <= MAX_LOOKUP or word.isdigit() or "spelling" not in self.features:
             return []
         maxdist = 1 if len(word) < 7 else 2

@@ -3,7 +3,8 @@
 They come out of analytics tools, help desks and spreadsheets, so a table is
 read the way such exports are written: UTF-8 with or without a byte-order
 mark, or Windows-1252 (Excel's "CSV" on a Dutch or English Windows); commas,
-semicolons (Excel where the comma is the decimal sign) or tabs. Rows are
+semicolons (Excel where the comma is the decimal sign) or tabs; comment lines
+starting with '#' above the header are skipped. Rows are
 streamed, so a file of 100,000 questions is never held in memory, and every
 problem in the file is reported at once, with its line.
 """
@@ -105,6 +106,7 @@ class Table:
     delimiter: str
     header: list[str]
     size: int  # bytes, for progress
+    skip: int = 0  # comment and blank lines before the header
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -122,7 +124,7 @@ class Table:
         found = ", ".join(repr(n) for n in self.header if n.strip()) or "no column names"
         options = " or ".join(repr(w) for w in wanted)
         self.problems.append(Problem(self.shown, f"expected a column {options} ({what}) but "
-                                                 f"found {found}", 1))
+                                                 f"found {found}", self.skip + 1))
         return None
 
     def check(self) -> None:
@@ -146,12 +148,14 @@ class Table:
             counting = _Counting(raw)
             text = io.TextIOWrapper(io.BufferedReader(counting, _CHUNK),
                                     encoding=self.encoding, newline="")
+            for _ in range(self.skip):
+                text.readline()
             reader = csv.reader(text, delimiter=self.delimiter)
             next(reader, None)
-            last = reader.line_num
+            last = reader.line_num + self.skip
             reported = 0
             for cells in reader:
-                line, last = last + 1, reader.line_num
+                line, last = last + 1, reader.line_num + self.skip
                 if progress is not None and counting.done != reported:
                     reported = counting.done
                     progress(reported)
@@ -204,16 +208,22 @@ def open_table(path: str, shown: str, expected: str) -> Table:
         line, byte = _first_bad_line(path)
         raise TableError([Problem(shown, f"is neither UTF-8 nor Windows-1252 (byte 0x{byte:02x}"
                                          "); save it as CSV UTF-8", line)])
+    # Analytics exports (Google Analytics among them) put '#' comment lines and blank
+    # lines above the header.
+    skip = 0
+    first = ""
     with open(path, encoding=encoding, newline="") as fh:
-        first = fh.readline()
-        later = bool(first.strip()) or any(line.strip() for line in fh)
-    if not first.strip():
-        message = (f"has no header on line 1; expected {expected} there" if later else
-                   f"is empty; expected a header line {expected} and one row per line")
-        raise TableError([Problem(shown, message, 1)])
+        for line in fh:
+            if line.strip() and not line.lstrip("\ufeff").startswith("#"):
+                first = line
+                break
+            skip += 1
+    if not first:
+        raise TableError([Problem(shown, f"is empty; expected a header line {expected} and "
+                                         "one row per line", 1)])
     delimiter = _delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter))
     if not any(cell.strip() for cell in header):
         raise TableError([Problem(shown, f"has no column names; expected a header line "
-                                         f"{expected}", 1)])
-    return Table(path, shown, encoding, delimiter, header, size)
+                                         f"{expected}", skip + 1)])
+    return Table(path, shown, encoding, delimiter, header, size, skip)

@@ -146,6 +146,28 @@ def test_an_analytics_export_with_urls_extra_columns_and_repeated_pages(tmp_path
     assert problems == []
 
 
+def test_a_google_analytics_export_with_comments_and_a_total_row(tmp_path: Path) -> None:
+    path = csv_file(tmp_path, (
+        "# ----------------------------------------\n"
+        "# Pages and screens: Page path and screen class\n"
+        "# 20261101-20261122\n"
+        "# ----------------------------------------\n"
+        "\n"
+        "Page path and screen class,Views,Active users\n"
+        "/retourneren/termijn/,1200,900\n"
+        "/verzenden/levertijd/,950,700\n"
+        "Grand total,2150,1600\n"))
+    counts, problems = read(path)
+    assert counts == {"retourneren/termijn": 1200, "verzenden/levertijd": 950}
+    assert problems == []
+
+
+def test_a_page_in_other_letter_case_is_the_article(tmp_path: Path) -> None:
+    counts, problems = read(csv_file(tmp_path, "url,views\n/Bestelling/Volgen/,3\n"
+                                               "/bestelling/volgen/,2\n"))
+    assert counts == {"bestelling/volgen": 5} and problems == []
+
+
 def test_column_names_in_dutch_and_any_case(tmp_path: Path) -> None:
     counts, problems = read(csv_file(tmp_path, "Pagina;Weergaven\n"
                                                "/bestelling/volgen/;1.234\n"
@@ -489,6 +511,22 @@ def test_plain_mkdocs_build_names_a_missing_file(project: ProjectFactory,
     with pytest.raises((PluginError, Abort)):
         mkdocs_build(project)
     assert "plugins.kb.popularity: no such file: weg.csv" in caplog.text
+
+
+def test_serve_watches_the_csv_next_to_mkdocs_yml(project: ProjectFactory) -> None:
+    shop(project)
+    (project.root / "popularity.csv").write_text(POPULARITY, encoding="utf-8")
+    config = load_config(str(project.root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = config.plugins["kb"].on_serve(Server(), config=config, builder=None)
+    assert server.watched == [str(project.root / "popularity.csv")]
 
 
 def kb(*args: str):

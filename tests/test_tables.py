@@ -101,9 +101,30 @@ def test_empty_file(tmp_path: Path) -> None:
         "1: is empty; expected a header line 'slug,views' and one row per line"]
 
 
-def test_blank_first_line_is_a_missing_header(tmp_path: Path) -> None:
-    assert problems(write(tmp_path, "\nslug,views\na,1\n")) == [
-        "1: has no header on line 1; expected 'slug,views' there"]
+def test_comment_and_blank_lines_above_the_header_are_skipped(tmp_path: Path) -> None:
+    # As Google Analytics exports it: comments, a blank line, then the table.
+    path = write(tmp_path, "# Pages and screens\n# 1 Nov - 22 Nov 2026\n\nslug,views\n"
+                           "a,1\n\nb,2,3\n")
+    table = open_table(str(path), "p.csv", "'slug,views'")
+    assert table.header == ["slug", "views"]
+    rows = []
+    with pytest.raises(TableError) as caught:
+        for row in table.rows():
+            rows.append(row)
+    assert rows == [(5, ["a", "1"])]
+    # Line numbers count the skipped lines.
+    assert [p.line for p in caught.value.problems] == [7]
+
+
+def test_only_comments_is_an_empty_file(tmp_path: Path) -> None:
+    assert problems(write(tmp_path, "# nothing here\n\n")) == [
+        "1: is empty; expected a header line 'slug,views' and one row per line"]
+
+
+def test_a_missing_column_names_the_header_line(tmp_path: Path) -> None:
+    table = open_table(str(write(tmp_path, "#x\nfoo,bar\n")), "p.csv", "'slug,views'")
+    assert table.column(["slug"], "the page") is None
+    assert table.problems[0].line == 2
 
 
 def test_header_of_empty_names(tmp_path: Path) -> None:
