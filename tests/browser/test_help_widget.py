@@ -33,6 +33,7 @@ theme:
 plugins:
   - search
   - kb:
+      coverage_policy: warn     # three policy areas are enough for the widget
       help_questions: 3
       chat_invite_after: 45
       contact:
