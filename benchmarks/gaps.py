@@ -249,13 +249,13 @@ def child(csv_path: str, config: str) -> None:
 # The parent
 # --------------------------------------------------------------------------
 
-def bench_size(n: int, seed: int) -> dict:
+def bench_size(n: int, seed: int, repeat_share: float) -> dict:
     folder = os.path.join(WORK, str(n))
     if os.path.isdir(folder):
         shutil.rmtree(folder)
     os.makedirs(folder)
     csv_path = os.path.join(folder, f"questions-{n}.csv")
-    made = generate(n, csv_path, seed)
+    made = generate(n, csv_path, seed, repeat_share=repeat_share)
     print(f"\n== N = {n:,}: {made['bytes'] / 1e6:.1f} MB in {os.path.relpath(csv_path)}",
           flush=True)
     config = project_config(os.path.join(folder, "cache"))
@@ -266,7 +266,7 @@ def bench_size(n: int, seed: int) -> dict:
         result = json.loads(fh.read().strip().splitlines()[-1])
     phases = result["phases"]
     row = {
-        "n": n, "bytes": made["bytes"], "wall_s": run.seconds, "cpu_s": run.cpu_seconds,
+        "n": n, "repeat_share": repeat_share, "bytes": made["bytes"], "wall_s": run.seconds, "cpu_s": run.cpu_seconds,
         "peak_rss_mb": run.peak_mb, "rows_per_s": n / run.seconds,
         "rows_per_s_questions_phase": n / phases["questions"],
         "other_processes_cores": {"before": run.busy_cores, "during": run.others_during},
@@ -301,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
                         help="numbers of questions (default: 10000 100000)")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the questions")
+    parser.add_argument("--repeat-share", type=float, default=0.5, metavar="SHARE",
+                        help="share of rows that repeat an earlier row word for word, as in "
+                             "search logs (default: 0.5; 0 for the worst case)")
     parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
                         help="before each run, wait until other processes use less than this "
                              "many cores, as build.py does (default: 0.3; 0 disables waiting)")
@@ -323,9 +326,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError:
         pass
     print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
-    rows = [bench_size(n, args.seed) for n in args.sizes]
+    if not 0 <= args.repeat_share < 1:
+        parser.error("--repeat-share must be at least 0 and below 1")
+    rows = [bench_size(n, args.seed, args.repeat_share) for n in args.sizes]
     payload = {"machine": info, "command": "python " + " ".join(sys.argv),
                "today": date.today().isoformat(), "seed": args.seed,
+               "repeat_share": args.repeat_share,
                "targets": {"wall_s_at_10000": TARGET_SECONDS_AT_10000}, "results": rows}
     print()
     print(table(rows))

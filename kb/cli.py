@@ -472,42 +472,22 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
     import json
 
     from kb.articles import load_collection
-    from kb.gaps import find_gaps, open_questions, questions, write_drafts
+    from kb.gaps import write_drafts
     from kb.gaps import format_text as format_report
-    from kb.similarity import synonym_map
-    from kb.tables import TableError
 
     project = _project(config_file)
     day = _today(today)
-    if not os.path.isfile(questions_file):
-        raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
-    shown = display_path(os.path.abspath(questions_file))
     settings = project.settings
-    try:
-        table, index = open_questions(questions_file, shown, column)
-        collection = load_collection(project.docs_dir, settings, day)
-        with _answer_index(project, day).searcher(day) as searcher:
-            # Small files take a moment; a bar there is only noise in a CI log.
-            if table.size > 1_000_000 or sys.stderr.isatty():
-                with click.progressbar(length=table.size, label="Reading questions",
-                                       file=sys.stderr) as bar:
-                    def advance(done: int) -> None:
-                        bar.update(done - bar.pos)
-                    report = find_gaps((q for _, q in questions(table, index, advance)),
-                                       searcher, collection.articles, settings.taxonomy,
-                                       settings.language, synonym_map(settings))
-            else:
-                report = find_gaps((q for _, q in questions(table, index)), searcher,
-                                   collection.articles, settings.taxonomy,
-                                   settings.language, synonym_map(settings))
-    except TableError as exc:
-        click.echo(format_text(exc.problems), err=True)
-        raise _fail(f"{shown} cannot be read; fix the problems above. Nothing was "
-                    "written") from None
+    shown = display_path(os.path.abspath(questions_file))
+    collection = load_collection(project.docs_dir, settings, day)
+    report = _gap_report(project, day, questions_file, column, collection)
     drafted = []
     if drafts_dir is not None:
-        drafted = write_drafts(report, drafts_dir, settings, day,
-                               [a.title for a in collection.articles], max_drafts, min_size)
+        try:
+            drafted = write_drafts(report, drafts_dir, settings, day,
+                                   [a.title for a in collection.articles], max_drafts, min_size)
+        except OSError as exc:
+            raise _fail(f"{drafts_dir}: cannot write drafts there ({exc.strerror})") from None
     if output == "json":
         data = report.as_dict(top)
         data["drafts"] = [display_path(d.path) for d in drafted if d.path]
@@ -521,6 +501,34 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
             click.echo(f"Skipped a draft for {d.cluster.representative!r}: {d.note}.", err=True)
 
 
+def _gap_report(project: Project, day: date, questions_file: str, column: str, collection):
+    """Match every question of FILE.csv against the content (kb gaps, kb report)."""
+    from contextlib import nullcontext
+
+    from kb.gaps import find_gaps, open_questions, questions
+    from kb.similarity import synonym_map
+    from kb.tables import TableError
+
+    if not os.path.isfile(questions_file):
+        raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
+    shown = display_path(os.path.abspath(questions_file))
+    settings = project.settings
+    try:
+        table, index = open_questions(questions_file, shown, column)
+        # Small files take a moment; a bar there is only noise in a CI log.
+        bar = (click.progressbar(length=table.size, label="Reading questions", file=sys.stderr)
+               if table.size > 1_000_000 or sys.stderr.isatty() else None)
+        with _answer_index(project, day).searcher(day) as searcher, bar or nullcontext():
+            advance = (lambda done: bar.update(done - bar.pos)) if bar else None
+            return find_gaps((q for _, q in questions(table, index, advance)), searcher,
+                             collection.articles, settings.taxonomy, settings.language,
+                             synonym_map(settings))
+    except TableError as exc:
+        click.echo(format_text(exc.problems), err=True)
+        raise _fail(f"{shown} cannot be read; fix the problems above. Nothing was "
+                    "written") from None
+
+
 @cli.command("report")
 @click.option("--format", "output", type=click.Choice(["md", "html", "json"]), default="md",
               show_default=True,
@@ -531,20 +539,30 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
 @click.option("--within", type=click.IntRange(0, 3650), default=30, show_default=True,
               metavar="DAYS", help="Reviews due and articles going live or expiring within "
                                    "this many days.")
+@click.option("-q", "--questions", "questions_file", metavar="FILE.csv", default=None,
+              type=click.Path(dir_okay=False),
+              help="Real shopper questions (as for kb gaps): adds the answered share and the "
+                   "largest groups of unanswered questions.")
+@click.option("--column", default="question", show_default=True,
+              help="The column of --questions that holds the question.")
 @today_option
 @config_option
-def report_command(output: str, output_file: str | None, within: int, today: str | None,
+def report_command(output: str, output_file: str | None, within: int,
+                   questions_file: str | None, column: str, today: str | None,
                    config_file: str | None) -> None:
     """A content-health report for the team: coverage of policy areas and journey
-    stages, reviews due by owner, what goes live or expires, and every problem. It is
-    not part of the public site."""
+    stages, reviews due by owner, what goes live or expires, every problem and, with
+    --questions, the biggest content gaps. It is not part of the public site."""
     from kb.reports import FORMATS, build_report
 
     project = _project(config_file)
     day = _today(today)
     collection, problems = check_project(project, day)
+    gaps = None
+    if questions_file is not None:
+        gaps = _gap_report(project, day, questions_file, column, collection).as_dict()
     report = build_report(collection, problems, project.settings.taxonomy,
-                          project.settings.language, project.site_name, day, within)
+                          project.settings.language, project.site_name, day, within, gaps)
     text = FORMATS[output](report)
     if output_file is None:
         click.echo(text, nl=not text.endswith("\n"))

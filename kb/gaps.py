@@ -32,7 +32,7 @@ from datetime import date
 from kb.articles import Article, normal_title, slugify
 from kb.problems import Problem
 from kb.scaffold import NewArticle, ScaffoldError, create_article
-from kb.search import Analyzer, Searcher
+from kb.search import Analyzer, Searcher, fold, within_distance
 from kb.settings import Settings
 from kb.tables import Table, TableError, open_table
 from kb.taxonomy import Taxonomy
@@ -46,10 +46,12 @@ ATTACH = 0.35  # ... and from which a cluster of one or two wordings joins a lar
 SEEDS = 4  # a question's most telling terms that find candidate clusters
 CANDIDATES = 8  # candidate clusters whose full cosine is computed
 CENTRE_TERMS = 40  # terms kept in a cluster's centre
+MAX_MESSAGE = 5_000  # characters of a cell looked at: a pasted thread holds no more question
 MAX_EXAMPLE = 240  # characters of an example shown in a report
 MAX_TITLE = 110  # characters of a draft's title
 KEYWORDS = 5  # keywords written into a draft
 TOP_ARTICLES = 10
+MAX_RAW = 50_000  # raw wordings whose cleaned form is remembered
 NO_AREA = "no article comes close"
 
 # Where a quoted earlier message or a forwarded one starts: everything after it
@@ -77,7 +79,11 @@ _SPEAKER = re.compile(r"(?im)^\s*(?:klant|bezoeker|gebruiker|customer|visitor|us
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 _PHONE = re.compile(r"\+?\d[\d \-]{7,}\d")
 _POSTCODE = re.compile(r"\b\d{4}\s?[A-Za-z]{2}\b")
-_CODE = re.compile(r"#?\b(?=[\w-]*\d)[\w-]{5,}\b|#\d+")  # order numbers, tracking codes
+# Order numbers and tracking codes, with the label in front of them.
+_CODE = re.compile(r"(?i)(?:\b(?:order|bestel|retour)(?:nummer|nr)?\.?\s*[:#]\s*"
+                   r"|\b(?:ordernummer|bestelnummer|ordernr|bestelnr|retournummer)\.?\s*:?\s*)?"
+                   r"(?:#?\b(?=[\w-]*\d)[\w-]{5,}\b|#\d+)")
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -85,14 +91,16 @@ _WORD = re.compile(r"[^\W_]+")
 def clean_question(text: str) -> str:
     """The shopper's own question out of a messy message, readable for an editor:
     quoted replies, signatures, greetings, thanks, addresses and codes removed."""
+    text = text[:MAX_MESSAGE]
     quoted = _QUOTE_START.search(text)
     if quoted and quoted.start() > 0:
         text = text[: quoted.start()]
     text = _SPEAKER.sub(" ", text)
     text = _URL.sub(" ", text)
+    text = _CODE.sub(" ", text)
     text = _PHONE.sub(" ", text)
     text = _POSTCODE.sub(" ", text)
-    text = _CODE.sub(" ", text)
+    text = _EMPTY_BRACKETS.sub(" ", text)
     text = _SPACE.sub(" ", text).strip()
     # Greetings first: "Groetjes" alone must not cut "Hallo groetjes ..." to nothing.
     text = _GREETING.sub("", text, count=1).strip()
@@ -133,7 +141,8 @@ def open_questions(path: str, shown: str, column: str = DEFAULT_COLUMN) -> tuple
     table = open_table(path, shown, f"with a column {column!r}")
     index = table.column([column], "the shoppers' questions")
     table.check()
-    return table, index  # type: ignore[return-value]
+    assert index is not None  # check() raised otherwise
+    return table, index
 
 
 def questions(table: Table, index: int,
@@ -173,6 +182,7 @@ class _Open:
     count: int
     first: int  # order of first appearance, for stable results
     votes: tuple[tuple[str, float], ...]  # (slug, weight) of the weak hits
+    question: str | None = None  # a wording of it that is a whole question, for a title
 
 
 _QUESTION_WORDS = frozenset("""hoe wat waar wanneer waarom welk welke wie waarmee hoeveel hoelang
@@ -192,7 +202,7 @@ class _Group:
     centre: dict[str, float] = field(default_factory=dict)  # sum of member vectors
     size: int = 0  # rows
     distinct: int = 0
-    examples: list[tuple[str, int, Vector]] = field(default_factory=list)
+    examples: list[tuple[str, int, Vector, int]] = field(default_factory=list)
     question: tuple[str, int] | None = None  # most asked wording that is a whole question
     votes: Counter[str] = field(default_factory=Counter)  # slug -> weight
 
@@ -204,10 +214,10 @@ class _Group:
         if len(self.centre) > 2 * CENTRE_TERMS:
             self._prune()
         if len(self.examples) < EXAMPLES:
-            self.examples.append((item.text, item.count, vec))
-        if _question_like(item.text) and (self.question is None
-                                          or item.count > self.question[1]):
-            self.question = (item.text, item.count)
+            self.examples.append((item.text, item.count, vec, item.first))
+        wording = item.text if _question_like(item.text) else item.question
+        if wording and (self.question is None or item.count > self.question[1]):
+            self.question = (wording, item.count)
         for slug, weight in item.votes:
             self.votes[slug] += weight * item.count
 
@@ -226,6 +236,11 @@ class _Group:
         if other.question and (self.question is None or other.question[1] > self.question[1]):
             self.question = other.question
         self.votes.update(other.votes)
+
+
+def _deletions(word: str) -> set[str]:
+    """`word` and every form of it with one letter left out."""
+    return {word[:i] + word[i + 1:] for i in range(len(word) + 1)}
 
 
 UNKNOWN_BOOST = 2.0  # a word the content lacks is most likely what the question is about
@@ -258,18 +273,33 @@ class _Vocabulary:
                     term_df[self.stem[word]] -= word_df[word]
                     self.stem[word] = single
         fixes = self._typos(term_df)
+        stop_forms = {form for w in self.analyzer.stop_words if len(w) >= 4
+                      for form in _deletions(w)}
         self.expand: dict[str, list[tuple[str, float]]] = {}
         for word in word_df:
             term = self.stem[word]
             term = fixes.get(term, term)
+            if len(word) >= 5 and not known(term) and stop_forms.intersection(_deletions(word)):
+                term = ""  # a misspelt stop word: `hebbben`, `kunenn`
+            if not term:
+                self.expand[word] = []
+                continue
             parts = None
             if len(word) >= 8 and not known(term):
                 parts = self._split(word, term_df, same)
             self.expand[word] = ([(term, COMPOUND_SELF)] + [(p, 1.0) for p in parts]
                                  if parts else [(term, 1.0)])
         self.df: Counter[str] = Counter()
+        self.rows: Counter[str] = Counter()  # questions, repeats counted
         for item in items:
-            self.df.update({t for w in item.words for t, _ in self.expand[w]})
+            terms = {t for w in item.words for t, _ in self.expand[w]}
+            self.df.update(terms)
+            for term in terms:
+                self.rows[term] += item.count
+        # Each term as most questions spell it, for keywords.
+        self.spelling: dict[str, str] = {}
+        for word in sorted(word_df, key=lambda w: (-word_df[w], w)):
+            self.spelling.setdefault(self.stem[word], word)
         self.n = len(items)
         self._known: dict[str, bool] = {}
 
@@ -286,14 +316,13 @@ class _Vocabulary:
         variants: dict[str, list[str]] = {}
         for term, n in df.items():
             if len(term) >= 6 and n >= 1:
-                for i in range(len(term) + 1):
-                    variants.setdefault(term[:i] + term[i + 1:], []).append(term)
+                for form in _deletions(term):
+                    variants.setdefault(form, []).append(term)
         fixes = {}
         for term, n in df.items():
             if len(term) < 6 or n < 1 or self.known(term):
                 continue
-            found = {c for i in range(len(term) + 1)
-                     for c in variants.get(term[:i] + term[i + 1:], ())}
+            found = {c for form in _deletions(term) for c in variants.get(form, ())}
             found.discard(term)
             best = max(found, key=rank, default=None)
             if best is not None and rank(best) > rank(term):
@@ -519,21 +548,22 @@ class _AreaGuess:
         return policy, stage
 
 
-@dataclass
 class GapFinder:
-    """Feeds questions through `searcher` one by one, holding one entry per distinct
-    question, then clusters what was not answered (`report`)."""
+    """Feeds questions through `searcher` one by one (`add`), holding one entry per
+    distinct question, then clusters what was not answered (`report`)."""
 
-    searcher: Searcher
-    articles: Sequence[Article]
-    same: Mapping[str, str] = field(default_factory=dict)  # synonym -> one term for all
-    report_: GapReport = field(default_factory=GapReport)
-
-    def __post_init__(self) -> None:
-        self.analyzer = self.searcher.analyzer
+    def __init__(self, searcher: Searcher, articles: Sequence[Article],
+                 same: Mapping[str, str] | None = None):
+        self.searcher = searcher
+        self.articles = articles
+        self.same = dict(same or {})  # synonym -> one term standing for all of its group
+        self.analyzer = searcher.analyzer
+        self.totals = GapReport()
         self._answered: dict[str, str] = {}  # key -> answering slug
         self._open: dict[str, _Open] = {}
         self._by_article: Counter[str] = Counter()
+        # A search log repeats its rows word for word: clean each wording once.
+        self._raw: dict[str, tuple[str, str]] = {}
 
     def key(self, text: str) -> str:
         """The words `kb ask` looks at, in order: two questions with the same key get
@@ -541,10 +571,15 @@ class GapFinder:
         return " ".join(self.analyzer.meaningful(self.analyzer.words(text)))
 
     def add(self, raw: str) -> None:
-        report = self.report_
+        report = self.totals
         report.rows += 1
-        text = clean_question(raw)
-        key = self.key(text)
+        seen = self._raw.get(raw)
+        if seen is None:
+            text = clean_question(raw)
+            seen = (text, self.key(text))
+            if len(self._raw) < MAX_RAW:
+                self._raw[raw] = seen
+        text, key = seen
         if not key:
             return  # empty, or only a greeting, a thank-you or an order number
         report.questions += 1
@@ -556,6 +591,11 @@ class GapFinder:
         item = self._open.get(key)
         if item is not None:
             item.count += 1
+            # "vacatures" and "Hebben jullie vacatures?" ask the same; the second
+            # makes a title.
+            if item.question is None and _question_like(text) \
+                    and not _question_like(item.text):
+                item.question = shorten(text, MAX_EXAMPLE)
             return
         report.distinct += 1
         answer = self.searcher.ask(key, HITS)
@@ -573,11 +613,12 @@ class GapFinder:
                                 report.distinct, votes)
 
     def report(self, taxonomy: Taxonomy, language: str) -> GapReport:
-        report = self.report_
+        report = self.totals
         guesser = _AreaGuess(self.articles, self.analyzer, self.same)
         items = list(self._open.values())
-        groups = cluster(items, _Vocabulary(items, self.analyzer, self.same,
-                                            lambda t: self.searcher.df(t) > 0))
+        self._vocabulary = _Vocabulary(items, self.analyzer, self.same,
+                                       self.searcher.published)
+        groups = cluster(items, self._vocabulary)
         self._open.clear()
         clusters = [self._describe(g, guesser) for g in groups]
         clusters.sort(key=lambda c: (-c.size, -c.distinct, c.representative))
@@ -608,8 +649,9 @@ class GapFinder:
         unit = _unit(group.centre)
         # The most asked wording, among those close to the cluster's centre, and
         # short enough to be read as one question.
+        # Ties go to the wording seen first: a misspelling is rarely the first.
         ranked = sorted(group.examples, key=lambda e: (-e[1] * (0.5 + _cosine(e[2], unit)),
-                                                       len(e[0]) > MAX_TITLE, e[0]))
+                                                       e[3]))
         short = [e for e in ranked if len(e[0]) <= MAX_TITLE] or ranked
         representative = short[0][0]
         examples = [representative] + [e[0] for e in ranked if e[0] != representative]
@@ -619,18 +661,30 @@ class GapFinder:
                        self._keywords(examples, unit), policy, stage)
 
     def _keywords(self, examples: Iterable[str], unit: Mapping[str, float]) -> list[str]:
-        """The words shoppers wrote for the cluster's top terms, as they wrote them."""
+        """The words shoppers wrote for the cluster's top terms, as most of them wrote
+        them; a word only one question used (a name, a typing mistake) is no keyword."""
+        vocabulary = self._vocabulary
         words: dict[str, Counter[str]] = {}
         for text in examples:
             for word in _WORD.findall(text.lower()):
-                terms = self.analyzer.terms(word)
-                if len(terms) == 1:
-                    term = self.same.get(terms[0], terms[0])
-                    words.setdefault(term, Counter())[word] += 1
+                expanded = vocabulary.expand.get(fold(word))
+                if not expanded:
+                    continue
+                term = expanded[0][0]
+                # The spelling whose own term it is beats a misspelling mapped onto it.
+                own = vocabulary.stem.get(fold(word)) == term
+                words.setdefault(term, Counter())[word] += 2 if own else 1
         found = []
         for term in sorted(unit, key=lambda t: (-unit[t], t)):
-            if term in words:
-                found.append(words[term].most_common(1)[0][0])
+            if term in words and (vocabulary.rows[term] >= 2
+                                  or self.searcher.published(term)):
+                word = words[term].most_common(1)[0][0]
+                # A misspelling of it is all the examples have: as most questions spell it.
+                if vocabulary.stem.get(fold(word)) != term and term in vocabulary.spelling:
+                    word = vocabulary.spelling[term]
+                if not any(within_distance(fold(word), fold(w), 1 if len(word) < 7 else 2)
+                           for w in found):
+                    found.append(word)
             if len(found) == KEYWORDS:
                 break
         return found
@@ -640,7 +694,7 @@ def find_gaps(rows: Iterable[str], searcher: Searcher, articles: Sequence[Articl
               taxonomy: Taxonomy, language: str,
               same: Mapping[str, str] | None = None) -> GapReport:
     """The report for the questions in `rows`, answered by `searcher`."""
-    finder = GapFinder(searcher, articles, dict(same or {}))
+    finder = GapFinder(searcher, articles, same)
     for text in rows:
         finder.add(text)
     return finder.report(taxonomy, language)
@@ -726,7 +780,7 @@ def format_text(report: GapReport, shown: str, top: int = 20) -> str:
         for a in report.areas:
             total = a.answered + a.unanswered
             lines.append(f"  {a.policy or '-':<{width}}  {_n(a.unanswered):>{digits}} of "
-                         f"{_n(total):>{digits}} unanswered ({a.share_unanswered:>4.0%}) in "
+                         f"{_n(total):>{digits}} unanswered ({a.share_unanswered:.0%}) in "
                          f"{_plural(a.clusters, 'cluster')}  {a.label}")
     if report.top_articles:
         lines += ["", "Most used answers:"]

@@ -16,6 +16,7 @@ from html import escape
 from typing import Any
 
 from kb.articles import Collection
+from kb.gaps import shorten
 from kb.coverage import Coverage, as_dict as coverage_dict, measure
 from kb.problems import Problem, sort_problems
 from kb.reviews import ReviewReport, review_report, reviewable, when_due
@@ -93,9 +94,7 @@ def _headline(report: HealthReport) -> list[tuple[str, str]]:
         ("Contexts without questions", str(len(report.coverage.empty_contexts))),
     ]
     if report.gaps is not None:
-        rows.append(("Shoppers' questions answered",
-                     f"{report.gaps['answered_share'] * 100:.1f}% ({report.gaps['answered']:,} "
-                     f"of {report.gaps['rows']:,})"))
+        rows.append(("Shoppers' questions answered", _answered(report.gaps)))
     return rows
 
 
@@ -118,12 +117,30 @@ def _schedule_rows(report: HealthReport) -> list[list[str]]:
              c.article.title, c.article.path] for c in report.coverage.schedule]
 
 
+def _answered(gaps: dict[str, Any]) -> str:
+    return (f"{gaps['answered_share'] * 100:.1f}% ({gaps['answered']:,} of "
+            f"{gaps['questions']:,})")
+
+
+GAP_HEAD = ["Questions", "Representative question", "Policy area", "Also asked as"]
+AREA_HEAD = ["Policy area", "Unanswered", "Answered", "Share unanswered", "Groups"]
+
+
 def _gap_rows(report: HealthReport) -> list[list[str]]:
     gaps = report.gaps or {}
-    return [[f"{cluster['count']:,}", cluster["question"],
-             report.policy(cluster.get("policy") or "") if cluster.get("policy") else "?",
-             "; ".join(cluster.get("examples", [])[1:3])]
+    return [[f"{cluster['size']:,}", cluster["title"],
+             report.policy(cluster["policy"]) if cluster.get("policy") else "-",
+             shorten("; ".join(e for e in cluster["examples"]
+                       if e.casefold().rstrip("?") != cluster["title"].casefold().rstrip("?")),
+                     200)]
             for cluster in gaps.get("clusters", [])[:MAX_CLUSTERS]]
+
+
+def _area_rows(report: HealthReport) -> list[list[str]]:
+    return [[report.policy(a["policy"]) if a["policy"] else a["label"],
+             f"{a['unanswered']:,}", f"{a['answered']:,}",
+             f"{a['share_unanswered'] * 100:.0f}%", str(a["clusters"])]
+            for a in (report.gaps or {}).get("areas", [])]
 
 
 # --- Markdown --------------------------------------------------------------------------
@@ -184,10 +201,11 @@ def format_markdown(report: HealthReport) -> str:
         else ["Nothing is scheduled."]
     if report.gaps is not None:
         lines += ["", "## Questions the help centre does not answer", "",
-                  f"{report.gaps['answered_share'] * 100:.1f}% of {report.gaps['rows']:,} "
-                  "shoppers' questions found an answer. The largest groups of the rest:", ""]
-        lines += _md_table(["Questions", "Representative question", "Policy area",
-                            "Also asked as"], _gap_rows(report))
+                  f"Answered: {_answered(report.gaps)} of the shoppers' questions. The "
+                  "largest groups of the rest:", ""]
+        lines += _md_table(GAP_HEAD, _gap_rows(report), right=0)
+        lines += ["", "Where the gaps are:", ""]
+        lines += _md_table(AREA_HEAD, _area_rows(report), right=4)
     lines += ["", "## Problems", ""]
     if report.problems:
         lines += [f"- {_md_code(p.path + (f':{p.line}' if p.line else ''))} {p.severity}: "
@@ -272,11 +290,11 @@ def format_html(report: HealthReport) -> str:
                else "<p>Nothing is scheduled.</p>")
     if report.gaps is not None:
         out += ["<h2>Questions the help centre does not answer</h2>",
-                f"<p>{report.gaps['answered_share'] * 100:.1f}% of "
-                f"{report.gaps['rows']:,} shoppers' questions found an answer. The largest "
-                "groups of the rest:</p>",
-                _html_table(["Questions", "Representative question", "Policy area",
-                             "Also asked as"], _gap_rows(report))]
+                f"<p>Answered: {escape(_answered(report.gaps))} of the shoppers' questions. "
+                "The largest groups of the rest:</p>",
+                _html_table(GAP_HEAD, _gap_rows(report)),
+                _html_table(AREA_HEAD, _area_rows(report), right=4,
+                            caption="Where the gaps are")]
     out.append("<h2>Problems</h2>")
     if report.problems:
         out.append("<ul>" + "".join(

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 
 from whoosh import fields as wf
 from whoosh import index as windex
@@ -52,6 +53,8 @@ MAX_CONCEPTS = 32  # a pasted e-mail is cut to its most telling words
 MAX_CORRECTED = 8  # unknown words looked up for spelling, per question
 MAX_SUGGESTED = 20  # longer questions get no "did you mean" rewrite
 MAX_LOOKUP = 48  # longer "words" (a pasted token) get no spelling or compound lookup
+SPELLINGS_AFTER = 12  # spelling lookups by one searcher (more than one question makes)
+# before it holds the words in memory
 
 # Relative weight of each field and of each kind of variant of a concept.
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
@@ -487,6 +490,51 @@ def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def within_distance(a: str, b: str, maxdist: int) -> bool:
+    """Whether the Levenshtein distance of `a` and `b` is at most `maxdist`."""
+    if abs(len(a) - len(b)) > maxdist:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (ca != cb)))
+        if min(current) > maxdist:
+            return False
+        previous = current
+    return previous[-1] <= maxdist
+
+
+class _Spellings:
+    """The index's spelling words in memory, found by the deletions they share with a
+    word (two words within two edits share a form with at most two letters deleted
+    from each): the same words as Whoosh's `terms_within`, without walking the word
+    list on disk for every unknown word."""
+
+    MAX_WORDS = 10_000  # about 40 forms each; beyond this the table costs too much memory
+
+    def __init__(self, words: Iterable[str]):
+        self.table: dict[str, list[str]] = {}
+        for word in words:
+            for form in self._forms(word, 2 if len(word) >= 5 else 1):
+                self.table.setdefault(form, []).append(word)
+
+    @staticmethod
+    def _forms(word: str, depth: int) -> set[str]:
+        forms = {word}
+        edge = {word}
+        for _ in range(depth):
+            edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
+            forms |= edge
+        return forms
+
+    def within(self, word: str, maxdist: int, prefix: int) -> list[str]:
+        found = {c for form in self._forms(word, maxdist) for c in self.table.get(form, ())}
+        return sorted(c for c in found if c[:prefix] == word[:prefix]
+                      and within_distance(word, c, maxdist))
+
+
 class Searcher:
     """Questions against one index, on one day, with one set of synonyms."""
 
@@ -512,6 +560,9 @@ class Searcher:
         # Looking up spellings walks the whole word list; `kb gaps` asks thousands of
         # questions that share their unknown words.
         self._fixes: dict[str, list[tuple[str, int]]] = {}
+        self._spellings: _Spellings | None = None
+        self._stored: dict[int, tuple[dict, set[str]]] = {}
+        self._lookups = 0
 
     def close(self) -> None:
         self.searcher.close()
@@ -528,6 +579,10 @@ class Searcher:
             self._df[term] = max((self.reader.doc_frequency(f, term) for f in FIELD_WEIGHTS),
                                  default=0)
         return self._df[term]
+
+    def published(self, term: str) -> bool:
+        """Whether a published article has `term` in any field (`df` counts drafts too)."""
+        return any(self._term_scores(name, term) for name in FIELD_WEIGHTS)
 
     def known(self, phrase: Phrase) -> bool:
         return all(self.df(t) for t in phrase if t != ALL)
@@ -556,9 +611,19 @@ class Searcher:
         if not 4 <= len(word) <= MAX_LOOKUP or word.isdigit() or "spelling" not in self.features:
             return []
         maxdist = 1 if len(word) < 7 else 2
-        found = list(self.reader.terms_within("spelling", word, maxdist, prefix=1))
-        if not found and len(word) >= 5:
-            found = list(self.reader.terms_within("spelling", word, maxdist, prefix=0))
+        self._lookups += 1
+        if self._spellings is None and self._lookups == SPELLINGS_AFTER:
+            words = list(islice(self.reader.field_terms("spelling"), _Spellings.MAX_WORDS + 1))
+            if len(words) <= _Spellings.MAX_WORDS:
+                self._spellings = _Spellings(words)
+        if self._spellings is not None:
+            found = self._spellings.within(word, maxdist, 1)
+            if not found and len(word) >= 5:
+                found = self._spellings.within(word, maxdist, 0)
+        else:
+            found = list(self.reader.terms_within("spelling", word, maxdist, prefix=1))
+            if not found and len(word) >= 5:
+                found = list(self.reader.terms_within("spelling", word, maxdist, prefix=0))
         found = [w for w in found if self._live_word(w)]
         alike = {w: _similarity(word, w) for w in found}
         ranked = sorted(found, key=lambda w: (-alike[w],
@@ -739,6 +804,14 @@ class Searcher:
                 scores[doc] = score
         return scores
 
+    def _stored_fields(self, doc: int) -> tuple[dict, set[str]]:
+        """An article's stored fields and the terms of its title, read once per searcher."""
+        found = self._stored.get(doc)
+        if found is None:
+            stored = self.searcher.stored_fields(doc)
+            found = self._stored[doc] = (stored, set(self.analyzer.terms(stored["title_text"])))
+        return found
+
     def ask(self, question: str, limit: int = 5) -> Answer:
         concepts, suggestion = self.concepts(question)
         unknown = [c.word for c in concepts if not c.known]
@@ -758,10 +831,9 @@ class Searcher:
         for doc in candidates:
             covered = sum(w for scores, w in zip(per_concept, weights) if doc in scores)
             coverage = covered / total_weight
-            stored = self.searcher.stored_fields(doc)
+            stored, title = self._stored_fields(doc)
             # An article whose question (its title) the shopper's words cover is
             # more likely the one asked than one that only shares a word or two.
-            title = set(self.analyzer.terms(stored["title_text"]))
             answered = len(title & asked) / len(title) if title else 0.0
             hits.append(Hit(stored["slug"], stored["title_text"], stored["summary_text"],
                             stored["src_uri"],

@@ -126,3 +126,38 @@ def test_report_date_and_window_are_options(project):
     md = kb("report", "--within", "0", "--today", str(date(2026, 11, 22))).output
     assert "Nothing is scheduled." in md
     assert "| Reviews | 1 overdue, 0 due within 0 days |" in md
+
+
+def test_report_with_shoppers_questions_shows_the_gaps(project, tmp_path: Path):
+    setup(project)
+    questions = tmp_path / "vragen.csv"
+    questions.write_text(
+        "question\n"
+        "hoe lang heb ik om iets terug te sturen\n"
+        "Hoe lang heb ik om iets terug te sturen?\n"
+        "hebben jullie een koffieabonnement?\n"
+        "koffieabonnement\n"
+        "Kan ik een koffieabonnement afsluiten?\n", encoding="utf-8")
+    md = kb("report", "--questions", str(questions)).output
+    assert "| Shoppers' questions answered | 40.0% (2 of 5) |" in md
+    section = md.split("## Questions the help centre does not answer")[1]
+    assert re.search(r"\| 3 \| [^|]*koffieabonnement[^|]*\|", section)
+    data = json.loads(kb("report", "-q", str(questions), "--format", "json").output)
+    assert (data["gaps"]["answered"], data["gaps"]["questions"]) == (2, 5)
+    assert data["gaps"]["clusters"][0]["size"] == 3
+    html = kb("report", "-q", str(questions), "--format", "html").output
+    assert "<caption>Where the gaps are</caption>" in html
+
+
+def test_report_with_a_broken_questions_file_writes_nothing(project, tmp_path: Path):
+    setup(project)
+    questions = tmp_path / "vragen.csv"
+    questions.write_text("vraag,datum\nwaar is mijn pakket,2026-11-01\n", encoding="utf-8")
+    out = tmp_path / "report.md"
+    result = kb("report", "-q", str(questions), "-o", str(out))
+    assert result.exit_code == 1
+    assert "expected a column 'question'" in result.output
+    assert not out.exists()
+    assert kb("report", "-q", str(questions), "--column", "vraag",
+              "-o", str(out)).exit_code == 0
+    assert "## Questions the help centre does not answer" in out.read_text(encoding="utf-8")
