@@ -14,7 +14,7 @@ from datetime import date
 from itertools import islice
 from typing import Mapping
 
-from kb.articles import Article, Collection, display_path
+from kb.articles import Article, Collection
 from kb.contact import Channel
 from kb.coverage import coverage_problems, measure
 from kb.helpblocks import HelpBlock, plan_blocks

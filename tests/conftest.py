@@ -85,3 +85,57 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectFactory:
     factory = ProjectFactory(tmp_path)
     factory.docs.mkdir()
     return factory
+
+
+# Six short articles, one per policy area, that `kb ask` and `kb gaps` tests question.
+SHOP_ARTICLES = {
+    "retourneren/termijn.md": article(
+        title="Hoe kan ik mijn bestelling retourneren?",
+        summary="Je kunt binnen 30 dagen gratis retourneren via je account.",
+        body="Meld de retour aan in je account en stuur de doos naar ons magazijn."),
+    "bezorging/wanneer.md": article(
+        title="Wanneer wordt mijn pakket bezorgd?", policy="shipping", stage="delivery",
+        summary="We bezorgen binnen twee werkdagen.", body="Je pakket komt met PostNL."),
+    "betalen/methoden.md": article(
+        title="Welke betaalmethoden kan ik gebruiken?", policy="payment", stage="order",
+        summary="iDEAL, creditcard of achteraf via Klarna.", body="Je betaalt veilig."),
+    "account/wachtwoord.md": article(
+        title="Ik ben mijn wachtwoord vergeten", policy="privacy", stage="order",
+        summary="Vraag een nieuw wachtwoord aan op de inlogpagina."),
+    "product/bonen.md": article(
+        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
+        summary="Uit Ethiopië en Colombia.", body="We branden ze zelf."),
+    "bestelling/status.md": article(
+        title="Wat betekent de status van mijn bestelling?", policy="order-status",
+        stage="delivery", summary="Verzonden betekent dat je pakket onderweg is."),
+}
+
+
+def mkdocs_build(project: ProjectFactory) -> Path:
+    """A plain `mkdocs build` of the project (no kb CLI in between); returns site/."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project.root / "mkdocs.yml"))
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return project.root / "site"
+
+
+@pytest.fixture
+def restore_mkdocs_state():
+    """Builds change process-wide MkDocs state (the 'mkdocs' logger, and plugin
+    instances MkDocs caches between builds); undo it so later tests are unaffected."""
+    import logging
+
+    from mkdocs.config.defaults import MkDocsConfig
+
+    logger = logging.getLogger("mkdocs")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    yield
+    logger.handlers[:] = saved[0]
+    logger.propagate = saved[1]
+    logger.setLevel(saved[2])
+    dict(MkDocsConfig._schema)["plugins"].plugin_cache.clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 from datetime import date
@@ -14,10 +13,9 @@ import yaml
 from click.testing import CliRunner
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
-from tests.conftest import article
+from tests.conftest import SHOP_ARTICLES, article
 from kb.articles import FIELDS
 from kb.cli import cli
 
@@ -47,17 +45,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(autouse=True)
-def restore_mkdocs_state():
-    """`kb build` changes process-wide MkDocs state (the 'mkdocs' logger, and plugin
-    instances MkDocs caches between builds); undo it so later test files are unaffected."""
-    logger = logging.getLogger("mkdocs")
-    saved = (list(logger.handlers), logger.propagate, logger.level)
-    yield
-    logger.handlers[:] = saved[0]
-    logger.propagate = saved[1]
-    logger.setLevel(saved[2])
-    dict(MkDocsConfig._schema)["plugins"].plugin_cache.clear()
+pytestmark = pytest.mark.usefixtures("restore_mkdocs_state")
 
 
 @pytest.fixture
@@ -452,27 +440,6 @@ def test_version():
 
 # --- kb ask -------------------------------------------------------------------------
 
-ASK_ARTICLES = {
-    "retourneren/termijn.md": article(
-        title="Hoe kan ik mijn bestelling retourneren?",
-        summary="Je kunt binnen 30 dagen gratis retourneren via je account.",
-        body="Meld de retour aan in je account en stuur de doos naar ons magazijn."),
-    "bezorging/wanneer.md": article(
-        title="Wanneer wordt mijn pakket bezorgd?", policy="shipping", stage="delivery",
-        summary="We bezorgen binnen twee werkdagen.", body="Je pakket komt met PostNL."),
-    "betalen/methoden.md": article(
-        title="Welke betaalmethoden kan ik gebruiken?", policy="payment", stage="order",
-        summary="iDEAL, creditcard of achteraf via Klarna.", body="Je betaalt veilig."),
-    "account/wachtwoord.md": article(
-        title="Ik ben mijn wachtwoord vergeten", policy="privacy", stage="order",
-        summary="Vraag een nieuw wachtwoord aan op de inlogpagina."),
-    "product/bonen.md": article(
-        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
-        summary="Uit Ethiopië en Colombia.", body="We branden ze zelf."),
-    "bestelling/status.md": article(
-        title="Wat betekent de status van mijn bestelling?", policy="order-status",
-        stage="delivery", summary="Verzonden betekent dat je pakket onderweg is."),
-}
 CONTACT = {"channels": [
     {"type": "email", "address": "help@shop.example", "response_time": "1 workday"},
     {"type": "phone", "number": "020 123 45 67", "hours": {"mon-fri": "09:00-17:00"}},
@@ -484,7 +451,7 @@ SITE_URL = "https://help.shop.example/"
 def shop(project):
     """A small Dutch help centre with a site_url and two contact channels."""
     project.config({"contact": CONTACT}, site_url=SITE_URL)
-    for src_uri, text in ASK_ARTICLES.items():
+    for src_uri, text in SHOP_ARTICLES.items():
         project.write(src_uri, text)
     return project
 
@@ -637,7 +604,7 @@ def test_ask_keeps_its_index_in_the_cache_folder(shop):
     folder = shop.root / ".kb-cache" / "ask-index"
     assert (folder / "kb-manifest.json").is_file()
     manifest = json.loads((folder / "kb-manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["files"]) == set(ASK_ARTICLES)
+    assert set(manifest["files"]) == set(SHOP_ARTICLES)
 
 
 def test_ask_honours_the_cache_dir_option(shop):

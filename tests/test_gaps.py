@@ -20,31 +20,10 @@ from kb.gaps import (
 )
 from kb.search import SPELLINGS_AFTER, _Spellings, analyzer_for, memory_index
 from kb.settings import parse_settings
-from tests.conftest import TODAY, article
+from tests.conftest import SHOP_ARTICLES, TODAY
 
 DAY = date.fromisoformat(TODAY)
 
-ARTICLES = {
-    "retourneren/termijn.md": article(
-        title="Hoe kan ik mijn bestelling retourneren?",
-        summary="Je kunt binnen 30 dagen gratis retourneren via je account.",
-        body="Meld de retour aan in je account en stuur de doos naar ons magazijn."),
-    "bezorging/wanneer.md": article(
-        title="Wanneer wordt mijn pakket bezorgd?", policy="shipping", stage="delivery",
-        summary="We bezorgen binnen twee werkdagen.", body="Je pakket komt met PostNL."),
-    "betalen/methoden.md": article(
-        title="Welke betaalmethoden kan ik gebruiken?", policy="payment", stage="order",
-        summary="iDEAL, creditcard of achteraf via Klarna.", body="Je betaalt veilig."),
-    "account/wachtwoord.md": article(
-        title="Ik ben mijn wachtwoord vergeten", policy="privacy", stage="order",
-        summary="Vraag een nieuw wachtwoord aan op de inlogpagina."),
-    "product/bonen.md": article(
-        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
-        summary="Uit Ethiopië en Colombia.", body="We branden ze zelf."),
-    "bestelling/status.md": article(
-        title="Wat betekent de status van mijn bestelling?", policy="order-status",
-        stage="delivery", summary="Verzonden betekent dat je pakket onderweg is."),
-}
 
 # Questions the articles above answer, and two topics they lack.
 ANSWERED = ["hoe kan ik mijn bestelling retourneren", "retourneren",
@@ -62,7 +41,7 @@ def shop(tmp_path_factory):
     settings, problems = parse_settings({"language": "nl"}, "mkdocs.yml")
     assert not problems
     articles = []
-    for src_uri, text in ARTICLES.items():
+    for src_uri, text in SHOP_ARTICLES.items():
         path = folder / src_uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -278,7 +257,7 @@ def kb(*args: str):
 @pytest.fixture
 def helpcentre(project):
     project.config()
-    for src_uri, text in ARTICLES.items():
+    for src_uri, text in SHOP_ARTICLES.items():
         project.write(src_uri, text)
     return project
 

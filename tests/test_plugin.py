@@ -7,11 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from tests.conftest import ProjectFactory, article
+from tests.conftest import ProjectFactory, article, mkdocs_build
 
 CONTACT = {
     "timezone": "Europe/Amsterdam",
@@ -26,13 +24,6 @@ CONTACT = {
 }
 
 
-def run_build(project: ProjectFactory) -> Path:
-    config = load_config(str(project.root / "mkdocs.yml"))
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return project.root / "site"
 
 
 def read(site: Path, path: str) -> str:
@@ -62,7 +53,7 @@ def shop(project: ProjectFactory) -> ProjectFactory:
 
 
 def test_generated_pages_exist(shop: ProjectFactory) -> None:
-    site = run_build(shop)
+    site = mkdocs_build(shop)
     for path in ["index.html", "contact/index.html", "returns/termijn/index.html"]:
         assert (site / path).is_file(), path
     for area in ["product", "order-status", "payment", "shipping", "returns", "privacy"]:
@@ -72,7 +63,7 @@ def test_generated_pages_exist(shop: ProjectFactory) -> None:
 
 
 def test_home_has_search_top_questions_tiles_stages_and_contact(shop: ProjectFactory) -> None:
-    home = read(run_build(shop), "index.html")
+    home = read(mkdocs_build(shop), "index.html")
     assert 'role="search"' in home and 'name="q"' in home
     assert "Meest gestelde vragen" in home
     assert "Hoe lang heb ik om iets terug te sturen?" in home
@@ -84,7 +75,7 @@ def test_home_has_search_top_questions_tiles_stages_and_contact(shop: ProjectFac
 
 
 def test_listing_pages_list_questions_with_short_answers(shop: ProjectFactory) -> None:
-    page = read(run_build(shop), "topics/returns/index.html")
+    page = read(mkdocs_build(shop), "topics/returns/index.html")
     assert "<h1>Retourneren en terugbetalen</h1>" in page
     assert page.count('<details class="kb-question">') == 3
     assert "Retourneren is gratis in Nederland." in page
@@ -96,7 +87,7 @@ def test_listing_pages_list_questions_with_short_answers(shop: ProjectFactory) -
 
 def test_article_page_has_short_answer_review_date_related_and_fallback(
         shop: ProjectFactory) -> None:
-    page = read(run_build(shop), "returns/termijn/index.html")
+    page = read(mkdocs_build(shop), "returns/termijn/index.html")
     assert page.count("<h1") == 1
     answer = page.index('class="kb-answer"')
     assert page.index("Je hebt 30 dagen na ontvangst.", answer) < page.index("Het hele antwoord.")
@@ -110,7 +101,7 @@ def test_article_page_has_short_answer_review_date_related_and_fallback(
 
 
 def test_contact_page_shows_hours_closed_dates_and_response_times(shop: ProjectFactory) -> None:
-    page = read(run_build(shop), "contact/index.html")
+    page = read(mkdocs_build(shop), "contact/index.html")
     assert "<h1>Contact met de klantenservice</h1>" in page
     assert "<th scope=\"row\">zaterdag</th><td>10:00–16:00</td>" in page
     assert "<th scope=\"row\">zondag</th><td>gesloten</td>" in page
@@ -123,14 +114,14 @@ def test_contact_page_shows_hours_closed_dates_and_response_times(shop: ProjectF
 
 
 def test_nav_is_small_and_never_lists_articles(shop: ProjectFactory) -> None:
-    site = run_build(shop)
+    site = mkdocs_build(shop)
     nav = primary_nav(read(site, "returns/termijn/index.html"))
     assert "topics/returns/" in nav and "stages/order/" in nav and "contact/" in nav
     assert "returns/kosten" not in nav and "Wie betaalt" not in nav
     before = nav.count("md-nav__link")
     for n in range(10):
         shop.write(f"extra/vraag-{n}.md", article(title=f"Extra vraag {n}?"))
-    after = primary_nav(read(run_build(shop), "returns/termijn/index.html")).count("md-nav__link")
+    after = primary_nav(read(mkdocs_build(shop), "returns/termijn/index.html")).count("md-nav__link")
     assert after == before
 
 
@@ -138,7 +129,7 @@ def test_unpublished_articles_are_left_out_everywhere(shop: ProjectFactory) -> N
     shop.write("returns/concept.md", article(title="Geheim concept?", draft=True))
     shop.write("returns/straks.md", article(title="Nieuwe regel straks?", publish="2027-01-01"))
     shop.write("returns/oud.md", article(title="Verlopen actie?", expires="2026-11-01"))
-    site = run_build(shop)
+    site = mkdocs_build(shop)
     for slug in ["concept", "straks", "oud"]:
         assert not (site / "returns" / slug).exists()
     everything = "".join(all_html(site).values()) + read(site, "search/search_index.json")
@@ -150,13 +141,13 @@ def test_publish_date_reached_makes_the_article_appear(shop: ProjectFactory,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     shop.write("returns/straks.md", article(title="Nieuwe regel straks?", publish="2027-01-01"))
     monkeypatch.setenv("KB_TODAY", "2027-01-01")
-    site = run_build(shop)
+    site = mkdocs_build(shop)
     assert (site / "returns/straks/index.html").is_file()
     assert "Nieuwe regel straks?" in read(site, "topics/returns/index.html")
 
 
 def test_search_is_dutch_with_the_stemmer_and_suggestions(shop: ProjectFactory) -> None:
-    site = run_build(shop)
+    site = mkdocs_build(shop)
     index = json.loads(read(site, "search/search_index.json"))
     assert index["config"]["lang"] == ["nl"]
     assert "stemmer" in index["config"]["pipeline"]
@@ -166,14 +157,14 @@ def test_search_is_dutch_with_the_stemmer_and_suggestions(shop: ProjectFactory) 
 
 
 def test_boilerplate_blocks_are_kept_out_of_the_search_index(shop: ProjectFactory) -> None:
-    index = read(run_build(shop), "search/search_index.json")
+    index = read(mkdocs_build(shop), "search/search_index.json")
     assert "Hoe lang heb ik om iets terug te sturen?" in index
     assert "Niet gevonden wat je zocht" not in index
     assert "Laatst gecontroleerd" not in index
 
 
 def test_no_request_to_third_parties(shop: ProjectFactory) -> None:
-    for path, html in all_html(run_build(shop)).items():
+    for path, html in all_html(mkdocs_build(shop)).items():
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, path
         # Nothing the browser loads by itself (scripts, styles, images, frames)
         # may come from another host; plain links are clicks, not requests.
@@ -185,7 +176,7 @@ def test_no_request_to_third_parties(shop: ProjectFactory) -> None:
 def test_configured_font_is_respected(project: ProjectFactory) -> None:
     project.config({}, theme={"name": "material", "language": "nl", "font": {"text": "Inter"}})
     project.one_per_area()
-    assert "fonts.googleapis.com" in read(run_build(project), "index.html")
+    assert "fonts.googleapis.com" in read(mkdocs_build(project), "index.html")
 
 
 def test_content_is_escaped_everywhere(project: ProjectFactory) -> None:
@@ -195,7 +186,7 @@ def test_content_is_escaped_everywhere(project: ProjectFactory) -> None:
     project.write("returns/nasty.md", article(
         title=nasty, summary='Gratis & snel, "echt" waar </ script',
         keywords=["<b>"]))
-    site = run_build(project)
+    site = mkdocs_build(project)
     for path, html in all_html(site).items():
         assert "<img src=x" not in html, path
         assert '"echt" waar' not in html, path  # never raw inside an attribute
@@ -213,7 +204,7 @@ def test_help_blocks_are_escaped_in_every_form(project: ProjectFactory) -> None:
     nasty = '<img src=x onerror=alert(1)> "</script>" \'zo\'?'
     project.write("returns/nasty.md", article(title=nasty, summary='Echt "gratis" </ script',
                                               contexts=["cart"]))
-    site = run_build(project)
+    site = mkdocs_build(project)
     data = json.loads(read(site, "help/cart.json"))
     assert data["questions"][0]["title"] == nasty  # data, shown with textContent
     script = read(site, "help/cart.js")
@@ -226,7 +217,7 @@ def test_help_blocks_are_escaped_in_every_form(project: ProjectFactory) -> None:
 
 
 def test_help_blocks_per_context_with_the_widget_and_a_demo(shop: ProjectFactory) -> None:
-    site = run_build(shop)
+    site = mkdocs_build(shop)
     contexts = ["home", "product", "cart", "checkout", "order-status", "returns", "account"]
     for name in contexts:
         for ext in ("json", "js", "html"):
@@ -260,7 +251,7 @@ def test_help_block_options_and_fragments_for_another_host(project: ProjectFacto
     project.one_per_area()
     project.write("returns/first.md", article(title="First?", contexts=["cart", "wishlist"]))
     project.write("returns/second.md", article(title="Second?", contexts=["cart"]))
-    site = run_build(project)
+    site = mkdocs_build(project)
     data = json.loads(read(site, "help/cart.json"))
     assert len(data["questions"]) == 1
     assert data["title"] == "Frequently asked questions" and data["strings"]["days"][0] == "Monday"
@@ -283,7 +274,7 @@ def test_taxonomy_extension_adds_a_topic_page_and_nav_entry(project: ProjectFact
     project.one_per_area()
     project.write("account/wachtwoord.md", article(
         title="Ik ben mijn wachtwoord vergeten?", policy="account", covers=["login"]))
-    site = run_build(project)
+    site = mkdocs_build(project)
     page = read(site, "topics/account/index.html")
     assert "<h1>Mijn account</h1>" in page and "Ik ben mijn wachtwoord vergeten?" in page
     home = read(site, "index.html")
@@ -296,7 +287,7 @@ def test_pages_are_built_but_not_treated_as_articles(project: ProjectFactory) ->
     project.one_per_area()
     project.write("blog/nieuws.md", "# Nieuws\n\nGeen front matter nodig.\n")
     project.write("over-ons.md", "---\narticle: false\n---\n# Over ons\n\nWie we zijn.\n")
-    site = run_build(project)
+    site = mkdocs_build(project)
     assert "Geen front matter nodig." in read(site, "blog/nieuws/index.html")
     about = read(site, "over-ons/index.html")
     assert "Wie we zijn." in about and "kb-answer" not in about
@@ -305,7 +296,7 @@ def test_pages_are_built_but_not_treated_as_articles(project: ProjectFactory) ->
 def test_english_site_uses_english_strings(project: ProjectFactory) -> None:
     project.config({"language": "en"})
     project.one_per_area()
-    site = run_build(project)
+    site = mkdocs_build(project)
     home = read(site, "index.html")
     assert "How can we help?" in home and "I want to order" in home
     assert 'lang="en"' in home
@@ -321,7 +312,7 @@ def test_templates_can_be_overridden_from_custom_dir(project: ProjectFactory) ->
     override.parent.mkdir(parents=True)
     override.write_text('<aside class="shop-help">Bel {{ config.site_name }}</aside>',
                         encoding="utf-8")
-    page = read(run_build(project), "returns/vraag/index.html")
+    page = read(mkdocs_build(project), "returns/vraag/index.html")
     assert '<aside class="shop-help">Bel Test Shop Help</aside>' in page
     assert "Niet gevonden wat je zocht?" not in page
 
@@ -333,7 +324,7 @@ def test_plain_mkdocs_build_stops_on_content_errors(project: ProjectFactory,
     project.write("returns/kapot.md", article(policy="retour"))
     project.write("returns/leeg.md", "")
     with pytest.raises((PluginError, Abort)):
-        run_build(project)
+        mkdocs_build(project)
     message = caplog.text
     assert "did you mean 'returns'?" in message
     assert "the file is empty" in message
@@ -345,7 +336,7 @@ def test_invalid_option_stops_the_build_with_the_option_named(
     project.config({"contact": {"channels": [{"type": "fax", "number": "1"}]}})
     project.one_per_area()
     with pytest.raises((PluginError, Abort)):
-        run_build(project)
+        mkdocs_build(project)
     assert "plugins.kb.contact.channels[0].type" in caplog.text
     assert "but found 'fax'" in caplog.text
 
@@ -353,5 +344,5 @@ def test_invalid_option_stops_the_build_with_the_option_named(
 def test_user_nav_is_respected(project: ProjectFactory) -> None:
     project.config({}, nav=[{"Start": "index.md"}, {"Contact": "contact.md"}])
     project.one_per_area()
-    nav = primary_nav(read(run_build(project), "index.html"))
+    nav = primary_nav(read(mkdocs_build(project), "index.html"))
     assert "Start" in nav and "topics/" not in nav

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from kb.articles import Article, load_collection
@@ -26,7 +24,7 @@ from kb.project import check_project, load_project
 from kb.ranking import rank
 from kb.settings import Settings, parse_settings
 from kb.tables import MAX_PROBLEMS
-from tests.conftest import TODAY, ProjectFactory, article
+from tests.conftest import TODAY, ProjectFactory, article, mkdocs_build
 
 SLUGS = {"retourneren/termijn", "retourneren/kosten", "verzenden/levertijd",
          "bestelling/volgen"}
@@ -44,16 +42,7 @@ def read(path: Path, slugs=SLUGS, **options) -> tuple[dict[str, float], list[str
     return counts, [f"{p.line}: {p.severity}: {p.message}" for p in problems]
 
 
-@pytest.fixture(autouse=True)
-def restore_mkdocs_state():
-    """Builds change process-wide MkDocs state: its logger and cached plugins."""
-    logger = logging.getLogger("mkdocs")
-    saved = (list(logger.handlers), logger.propagate, logger.level)
-    yield
-    logger.handlers[:] = saved[0]
-    logger.propagate = saved[1]
-    logger.setLevel(saved[2])
-    dict(MkDocsConfig._schema)["plugins"].plugin_cache.clear()
+pytestmark = pytest.mark.usefixtures("restore_mkdocs_state")
 
 
 # --- Counts as exports write them --------------------------------------------------
@@ -451,13 +440,6 @@ def section(html: str, start: str, end: str) -> str:
     return html[i: html.index(end, i)]
 
 
-def mkdocs_build(project: ProjectFactory) -> Path:
-    config = load_config(str(project.root / "mkdocs.yml"))
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return project.root / "site"
 
 
 def test_plain_mkdocs_build_orders_every_list_by_popularity_and_weight(
