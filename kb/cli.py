@@ -322,18 +322,24 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
 @click.argument("questions_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True,
-              help="text for people; json prints {n, hit_at_1, hit_at_3, mrr, misses}.")
+              help="text for people; json prints {n, hit_at_1, hit_at_3, mrr, misses, "
+                   "answered} and, with '-' rows, {no_answer, declined, false_answers}.")
 @click.option("--min-hit-at-1", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
               help="Exit 1 when hit@1 is below SHARE (0..1), to guard answer quality in CI.")
 @click.option("--min-hit-at-3", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
               help="Exit 1 when hit@3 is below SHARE (0..1).")
+@click.option("--min-declined", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
+              help="Exit 1 when kb ask declines less than SHARE of the '-' questions.")
 @today_option
 @config_option
 def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
-                 min_hit_at_3: float | None, today: str | None, config_file: str | None) -> None:
+                 min_hit_at_3: float | None, min_declined: float | None, today: str | None,
+                 config_file: str | None) -> None:
     """Measure how well `kb ask` answers a set of shopper questions. FILE.csv has the
     columns question and expected (the answering article's slug; several separated by
-    '|'). Prints hit@1, hit@3, MRR and every question whose answer did not come first."""
+    '|'; '-' when nothing in the help centre answers it). Prints hit@1, hit@3, MRR and
+    every question whose answer did not come first; for '-' questions, how many kb ask
+    declines and every false answer."""
     from kb.evaluate import DEPTH, EvalError, evaluate, format_json
     from kb.evaluate import format_text as format_report
     from kb.evaluate import read_cases
@@ -351,11 +357,19 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
         click.echo(format_text(exc.problems), err=True)
         raise _fail(f"{shown} cannot be evaluated; fix the problems above") from None
     with _answer_index(project, day).searcher(day) as searcher:
-        report = evaluate(cases, lambda q: [(h.slug, h.title)
-                                            for h in searcher.ask(q, DEPTH).hits])
+        asked = {}
+
+        def ask(question: str):
+            if question not in asked:
+                asked[question] = searcher.ask(question, DEPTH)
+            return asked[question]
+
+        report = evaluate(cases, lambda q: [(h.slug, h.title) for h in ask(q).hits],
+                          lambda q: [(h.slug, h.title) for h in ask(q).answers])
     click.echo(format_json(report) if output == "json" else format_report(report, shown))
     if (min_hit_at_1 is not None and report.hit_at_1 < min_hit_at_1) or \
-            (min_hit_at_3 is not None and report.hit_at_3 < min_hit_at_3):
+            (min_hit_at_3 is not None and report.hit_at_3 < min_hit_at_3) or \
+            (min_declined is not None and (report.declined or 0.0) < min_declined):
         click.echo("Answer quality is below the minimum set.", err=True)
         sys.exit(1)
 

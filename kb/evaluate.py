@@ -2,10 +2,13 @@
 
 The CSV has a `question` and an `expected` column; `expected` holds the slug of
 the article that answers the question, or several separated by `|` when more
-than one does. The result: hit@1 and hit@3 (share of questions whose expected
+than one does, or `-` when nothing in the help centre answers it (then `kb ask`
+should say so instead of offering an answer). The result: hit@1 and hit@3 (share of questions whose expected
 answer came first, or among the first three), MRR (mean of 1/rank of the first
 expected answer, 0 when it is not among the first ten) and every miss with what
-came first instead.
+came first instead. With the answers `kb ask` would offer, also the share of
+answerable questions whose expected article is offered, and the share of `-`
+questions it declines, with every false answer.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import asdict, dataclass, field
 from kb.problems import Problem, closest
 
 COLUMNS = ("question", "expected")
+NO_ANSWER = "-"  # in `expected`: no article answers this question
 DEPTH = 10  # ranks looked at for MRR
+SHOWN = 3  # answers `kb ask` shows by default: "offered" means among these
 
 
 class EvalError(Exception):
@@ -34,7 +39,11 @@ class EvalError(Exception):
 class Case:
     line: int
     question: str
-    expected: list[str]
+    expected: list[str]  # empty: nothing answers the question
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.expected)
 
 
 @dataclass
@@ -48,17 +57,37 @@ class Miss:
 
 
 @dataclass
+class FalseAnswer:
+    line: int
+    question: str
+    offered: str  # slug of the answer offered
+    offered_title: str
+
+
+@dataclass
 class Report:
-    n: int = 0
+    n: int = 0  # answerable questions
     hit_at_1: float = 0.0
     hit_at_3: float = 0.0
     mrr: float = 0.0
     misses: list[Miss] = field(default_factory=list)
+    answered: float | None = None  # share of n whose expected article is among the
+    # first SHOWN answers offered
+    no_answer: int = 0  # questions nothing answers
+    declined: float | None = None  # share of those that get no answer
+    false_answers: list[FalseAnswer] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"n": self.n, "hit_at_1": round(self.hit_at_1, 4),
+        data = {"n": self.n, "hit_at_1": round(self.hit_at_1, 4),
                 "hit_at_3": round(self.hit_at_3, 4), "mrr": round(self.mrr, 4),
                 "misses": [asdict(m) for m in self.misses]}
+        if self.answered is not None:
+            data["answered"] = round(self.answered, 4)
+        if self.no_answer:
+            data["no_answer"] = self.no_answer
+            data["declined"] = round(self.declined or 0.0, 4)
+            data["false_answers"] = [asdict(f) for f in self.false_answers]
+        return data
 
 
 def read_cases(path: str, shown: str, slugs: Mapping[str, object],
@@ -102,9 +131,14 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
         expected = [s.strip().strip("/") for s in row[ei].split("|") if s.strip()]
         if not question:
             problems.append(Problem(shown, "the question is empty", line, "question"))
+        if expected == [NO_ANSWER]:
+            if question:
+                cases.append(Case(line, question, []))
+            continue
         if not expected:
             problems.append(Problem(shown, "expected a slug such as "
-                                           f"{known[0] if known else 'retourneren/termijn'!r} "
+                                           f"{known[0] if known else 'retourneren/termijn'!r}, "
+                                           f"or {NO_ANSWER!r} when nothing answers the question, "
                                            "but found nothing", line, "expected"))
         for slug in expected:
             if slug.endswith(".md"):
@@ -128,12 +162,28 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
     return cases
 
 
-def evaluate(cases: list[Case], rank: Callable[[str], list[tuple[str, str]]]) -> Report:
-    """Score `rank` (question -> [(slug, title)], best first) on `cases`."""
-    report = Report(n=len(cases))
+def evaluate(cases: list[Case], rank: Callable[[str], list[tuple[str, str]]],
+             offered: Callable[[str], list[tuple[str, str]]] | None = None) -> Report:
+    """Score `rank` (question -> [(slug, title)], best first) on `cases`; `offered`
+    (question -> the answers offered, best first) adds the answer and decline rates."""
+    answerable = [c for c in cases if c.answerable]
+    report = Report(n=len(answerable))
+    if offered is not None:
+        unanswerable = [c for c in cases if not c.answerable]
+        report.no_answer = len(unanswerable)
+        shown = 0
+        for case in answerable:
+            shown += any(slug in case.expected for slug, _ in offered(case.question)[:SHOWN])
+        report.answered = shown / len(answerable) if answerable else 0.0
+        for case in unanswerable:
+            given = offered(case.question)
+            if given:
+                report.false_answers.append(FalseAnswer(case.line, case.question, *given[0]))
+        if unanswerable:
+            report.declined = 1 - len(report.false_answers) / len(unanswerable)
     hits1 = hits3 = 0
     reciprocal = 0.0
-    for case in cases:
+    for case in answerable:
         ranked = rank(case.question)[:DEPTH]
         position = next((i + 1 for i, (slug, _) in enumerate(ranked)
                          if slug in case.expected), None)
@@ -147,10 +197,10 @@ def evaluate(cases: list[Case], rank: Callable[[str], list[tuple[str, str]]]) ->
             hits3 += 1
         if position:
             reciprocal += 1 / position
-    if cases:
-        report.hit_at_1 = hits1 / len(cases)
-        report.hit_at_3 = hits3 / len(cases)
-        report.mrr = reciprocal / len(cases)
+    if answerable:
+        report.hit_at_1 = hits1 / len(answerable)
+        report.hit_at_3 = hits3 / len(answerable)
+        report.mrr = reciprocal / len(answerable)
     return report
 
 
@@ -164,9 +214,24 @@ def format_text(report: Report, shown: str) -> str:
             lines.append(f"  {shown}:{miss.line}: {miss.question!r}")
             lines.append(f"      expected {' | '.join(miss.expected)} ({where}); first: {first}")
         lines.append("")
-    noun = "question" if report.n == 1 else "questions"
-    lines.append(f"{report.n} {noun}: hit@1 {report.hit_at_1:.3f}, "
-                 f"hit@3 {report.hit_at_3:.3f}, MRR {report.mrr:.3f}")
+    if report.false_answers:
+        lines.append(f"False answers ({len(report.false_answers)}): nothing answers these, "
+                     "but kb ask offers an answer")
+        for false in report.false_answers:
+            lines.append(f"  {shown}:{false.line}: {false.question!r}")
+            lines.append(f"      offered: {false.offered} ({false.offered_title})")
+        lines.append("")
+    if report.answered is not None and report.n:
+        lines.append(f"Expected answer offered (among the first {SHOWN}): {report.answered:.3f} "
+                     "of the answerable questions")
+    if report.no_answer:
+        noun = "question" if report.no_answer == 1 else "questions"
+        lines.append(f"{report.no_answer} {noun} nothing answers: declined "
+                     f"{report.declined:.3f}")
+    if report.n or not report.no_answer:
+        noun = "question" if report.n == 1 else "questions"
+        lines.append(f"{report.n} {noun}: hit@1 {report.hit_at_1:.3f}, "
+                     f"hit@3 {report.hit_at_3:.3f}, MRR {report.mrr:.3f}")
     return "\n".join(lines)
 
 

@@ -658,6 +658,22 @@ EVAL_CSV = ("question,expected\n"
             "wat betekent verzonden,betalen/methoden\n")
 
 
+def test_eval_counts_false_answers_to_questions_nothing_answers(shop):
+    (shop.root / "vragen.csv").write_text(
+        EVAL_CSV + "hebben jullie vacatures in de branderij,-\n"
+                   "hoe kan ik mijn bestelling retourneren of ruilen,-\n", encoding="utf-8")
+    result = kb("eval", "vragen.csv", "--format", "json")
+    data = json.loads(result.stdout)
+    assert data["n"] == 4 and data["no_answer"] == 2
+    # The second is answered by the returns article: a false answer by the file's word.
+    assert [f["offered"] for f in data["false_answers"]] == ["retourneren/termijn"]
+    assert data["declined"] == 0.5
+    assert kb("eval", "vragen.csv", "--min-declined", "0.5").exit_code == 0
+    failed = kb("eval", "vragen.csv", "--min-declined", "0.6")
+    assert failed.exit_code == 1
+    assert "Answer quality is below the minimum set." in failed.output
+
+
 def test_eval_text_lists_misses_and_ends_with_the_figures(shop):
     (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
     result = kb("eval", "vragen.csv")
@@ -676,7 +692,7 @@ def test_eval_format_json(shop):
     result = kb("eval", "vragen.csv", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
+    assert set(data) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses", "answered"}
     assert data["n"] == 4
     assert data["hit_at_1"] == 0.75
     for key in ("hit_at_1", "hit_at_3", "mrr"):

@@ -116,8 +116,16 @@ def test_an_empty_question_is_refused(tmp_path):
 def test_an_empty_expected_answer_is_refused(tmp_path):
     found = problems(tmp_path, "question,expected\nretour, | \n")
     assert [(p.line, p.field) for p in found] == [(2, "expected")]
-    assert found[0].message == ("expected a slug such as 'retourneren/termijn' but found "
-                                "nothing")
+    assert found[0].message == ("expected a slug such as 'retourneren/termijn', or '-' when "
+                                "nothing answers the question, but found nothing")
+
+
+def test_a_dash_marks_a_question_nothing_answers(tmp_path):
+    cases = read(tmp_path, "question,expected\nhebben jullie vacatures, - \n"
+                                 "retour,retourneren/termijn\n")
+    assert [(c.line, c.question, c.expected, c.answerable) for c in cases] == [
+        (2, "hebben jullie vacatures", [], False),
+        (3, "retour", ["retourneren/termijn"], True)]
 
 
 def test_an_unknown_slug_gets_a_did_you_mean(tmp_path):
@@ -185,7 +193,7 @@ CASES = [
 
 
 def rank(question: str) -> list[tuple[str, str]]:
-    return [(slug, f"Titel {slug}") for slug in RANKINGS[question]]
+    return [(slug, f"Titel {slug}") for slug in RANKINGS.get(question, ["x"])]
 
 
 def test_evaluate_computes_hit_at_1_hit_at_3_and_mrr():
@@ -247,3 +255,37 @@ def test_format_json():
     assert data["misses"][0] == {"line": 3, "question": "tweede", "expected": ["b"],
                                  "first": "a", "first_title": "Titel a", "rank": 2}
     assert data["misses"][-1]["first"] is None and data["misses"][-1]["rank"] is None
+
+
+def offered(question: str) -> list[tuple[str, str]]:
+    """What kb ask would offer: the first ranked slug, except for 'niets' and 'nee'."""
+    return [] if question in ("niets", "nee") else rank(question)[:1]
+
+
+UNANSWERABLE = [Case(20, "nee", []), Case(21, "ja toch", [])]
+
+
+def test_evaluate_counts_offered_answers_and_declines():
+    report = evaluate(CASES + UNANSWERABLE, rank, offered)
+    # The '-' questions are not in the hit figures.
+    assert (report.n, report.hit_at_1) == (8, 2 / 8)
+    # Expected article among the first answers offered: eerste, een van twee.
+    assert report.answered == pytest.approx(2 / 8)
+    assert report.no_answer == 2
+    assert report.declined == pytest.approx(1 / 2)
+    assert [(f.line, f.question, f.offered, f.offered_title) for f in report.false_answers] \
+        == [(21, "ja toch", "x", "Titel x")]
+    text = format_text(report, "vragen.csv").splitlines()
+    assert "False answers (1): nothing answers these, but kb ask offers an answer" in text
+    assert "      offered: x (Titel x)" in text
+    assert "2 questions nothing answers: declined 0.500" in text
+    data = json.loads(format_json(report))
+    assert (data["no_answer"], data["declined"], data["answered"]) == (2, 0.5, 0.25)
+    assert data["false_answers"] == [{"line": 21, "question": "ja toch", "offered": "x",
+                                      "offered_title": "Titel x"}]
+
+
+def test_without_offered_answers_there_are_no_answer_figures():
+    report = evaluate(CASES + UNANSWERABLE, rank)
+    assert report.answered is None and report.declined is None
+    assert set(report.as_dict()) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
