@@ -75,6 +75,10 @@ class KbConfig(base.Config):
     analytics export works as it is: URLs and paths become slugs, rows of the same
     page add up."""
 
+    machine_answers = c.Type(bool, default=True)
+    """Write `answers.json`, `llms.txt`, `llms-full.txt` and a Markdown copy of each
+    answer (`<page>.md`) for a shop's chatbot or virtual assistant."""
+
     def as_options(self) -> dict:
         """The options as the user wrote them, for `kb.settings.parse_settings`."""
         return {key: value for key, value in self.items() if value is not None}

@@ -68,6 +68,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "help.start_chat": "Start de chat",
         "help.invite": "Kom je er niet uit? Onze chat is nu open.",
         "help.invite_close": "Nee, bedankt",
+        "notfound.title": "Deze pagina bestaat niet (meer)",
+        "notfound.text": "Misschien is de pagina verhuisd of klopt het adres niet helemaal. "
+                         "Zoek hieronder je antwoord of kies een van de meest gestelde vragen.",
+        "machine.summary": "Antwoorden van de klantenservice op de vragen die klanten het "
+                           "vaakst stellen.",
+        "machine.about": "Dit is het helpcentrum van de webwinkel: {answers}, per onderwerp "
+                         "en de meest gestelde vragen eerst. Elke link leidt naar het antwoord "
+                         "als Markdown; {full} bevat ze allemaal en {json} ook de gegevens per "
+                         "antwoord (beleid, fases, controledatum). Bijgewerkt op {date}.",
+        "machine.answers.one": "1 antwoord",
+        "machine.answers.other": "{n} antwoorden",
+        "machine.contact": "Kanalen, openingstijden en reactietijden van de klantenservice",
+        "machine.reviewed": "Laatst gecontroleerd: {date}",
+        "machine.source": "Bron",
     },
     "en": {
         "home": "Home",
@@ -126,6 +140,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "help.start_chat": "Start the chat",
         "help.invite": "Stuck? Our chat is open right now.",
         "help.invite_close": "No, thanks",
+        "notfound.title": "This page doesn't exist (any more)",
+        "notfound.text": "The page may have moved, or the address is not quite right. "
+                         "Search for your answer below or pick one of the most asked questions.",
+        "machine.summary": "Customer service answers to the questions shoppers ask most.",
+        "machine.about": "This is the shop's help centre: {answers}, by topic and most asked "
+                         "first. Each link leads to the answer in Markdown; {full} holds them "
+                         "all and {json} also the data of each answer (policy, stages, review "
+                         "date). Updated on {date}.",
+        "machine.answers.one": "1 answer",
+        "machine.answers.other": "{n} answers",
+        "machine.contact": "Customer service channels, opening hours and response times",
+        "machine.reviewed": "Last reviewed: {date}",
+        "machine.source": "Source",
     },
 }
 

@@ -7,10 +7,12 @@ Hooks appear in lifecycle order. Each delegates: validation to
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
 from datetime import date
+from urllib.parse import urljoin
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -21,13 +23,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import helpblocks, yamlio
+from kb import answers, helpblocks, structured, yamlio
 from kb.articles import Collection, load_collection
 from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
 from kb.popularity import load_popularity, popularity_path
 from kb.problems import format_text, has_errors
-from kb.project import resolve_today
+from kb.project import resolve_today, site_url_problem
 from kb.settings import Settings, parse_settings
 from kb.search import analyzer_for, site_terms, thesaurus_for
 from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
@@ -36,6 +38,9 @@ log = logging.getLogger("mkdocs.plugins.kb")
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
+# Theme templates kb replaces (404.html): searched before the theme's, after custom_dir.
+OVERRIDES_DIR = os.path.join(TEMPLATES_DIR, "overrides")
+ROBOTS = "robots.txt"
 ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
 SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
 # A hidden field in the site's search index with the words shoppers use for an
@@ -62,6 +67,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.fallbacks: dict[str, Markup] = {}  # rendered contact block by contact URL
         self.files: Files | None = None
         self.preloaded: tuple[Collection | None, date | None] = (None, None)
+        self.dates: dict[str, date] = {}  # src_uri -> the sitemap's lastmod
+        self.dirty = False
+        self.answer_html: dict[str, str] = {}  # src_uri -> the editor's answer as rendered
 
     def preload(self, collection: Collection | None, today: date | None) -> None:
         """Use content the CLI has already read and reported (kb build)."""
@@ -69,6 +77,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        self.dirty = dirty
 
     @event_priority(100)  # before the search plugin fills in its own defaults
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -87,6 +96,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         raw = _raw_config(config.config_file_path)
         if config.theme.name == "material":
             _configure_material(config, raw)
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, OVERRIDES_DIR)
+        if not config.site_url:  # information, like content warnings: --strict still builds
+            log.info(str(site_url_problem(shown)))
         _configure_search(config, lang)
         if config.nav is None:
             config.nav = _escaped(site_nav(self.settings, _blog_index(config)))
@@ -131,6 +143,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                               counts=collection.popularity)
         self.generated = self.plan.pages()
         self.fallbacks = {}
+        if not self.dirty:  # a dirty rebuild renders changed pages only; keep the rest
+            self.answer_html = {}
         self.files = files
         for src_uri, (kind, _title) in self.generated.items():
             files.append(File.generated(config, src_uri, content=_stub(kind)))
@@ -145,6 +159,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 config, uri, abs_src_path=os.path.join(PACKAGE_DIR, "assets", name)
             ))
         self._add_help_blocks(config, files)
+        self._add_robots(config, files)
+        self.dates = structured.page_dates(self.plan)
         return files
 
     def _add_help_blocks(self, config: MkDocsConfig, files: Files) -> None:
@@ -177,9 +193,6 @@ class KbPlugin(BasePlugin[KbConfig]):
                     data=helpblocks.absolute_links(data, config.site_url),
                     hours={c.id: plan.t.hours(c.hours) for c in plan.channels if c.hours})
                 files.append(File.generated(config, base + ".html", content=html))
-        if not config.site_url:
-            log.info("kb: site_url is not set, so the help fragments (help/<context>.html) "
-                     "link relative to the help centre; set it before a shop includes them")
         self._add_demo(config, files)
 
     def _add_demo(self, config: MkDocsConfig, files: Files) -> None:
@@ -196,6 +209,20 @@ class KbPlugin(BasePlugin[KbConfig]):
                                         content=html))
         css, _, _ = self.env.loader.get_source(self.env, "kb/help/shop.css")
         files.append(File.generated(config, f"{helpblocks.DEMO_DIR}/shop.css", content=css))
+
+    def _add_robots(self, config: MkDocsConfig, files: Files) -> None:
+        """robots.txt, unless the docs folder has its own."""
+        if files.get_file_from_path(ROBOTS) is None:
+            files.append(File.generated(config, ROBOTS, content=structured.robots_txt(
+                config.site_url, f"{helpblocks.DEMO_DIR}/")))
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        # sitemap.xml's lastmod: when the page's answers were last reviewed, not the
+        # build date MkDocs puts there.
+        day = self.dates.get(page.file.src_uri) if self._kind(page) else None
+        if day is not None:
+            page.update_date = day.isoformat()
+        return None
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
@@ -235,10 +262,33 @@ class KbPlugin(BasePlugin[KbConfig]):
         kind = self._kind(page)
         if kind is None:
             return None
+        if kind == "article":
+            self.answer_html[page.file.src_uri] = html  # for kb.answers, undecorated
         template = self.BODY_TEMPLATES.get(kind)
         if template is None:
             return ""
         return self._render(template, page, config, files, content=Markup(html))
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        """404.html (see templates/overrides/404.html): search, the most asked questions
+        and the contact block, linked from the site root as the page answers any address."""
+        if template_name != "404.html" or self.plan is None or self.env is None \
+                or self.files is None:
+            return None
+        root = str(context.get("base_url") or "/").rstrip("/") + "/"
+        files = self.files
+
+        def url(target: str) -> str:
+            file = files.get_file_from_path(target)
+            if file is None:
+                raise PluginError(f"kb: no page {target!r} to link to from 404.html")
+            return urljoin(root, file.url)
+
+        values = dict(kb=self.plan, t=self.plan.t, page=None, config=config, url=url)
+        fallback = Markup(self.env.get_template("kb/partials/fallback.html").render(**values))
+        context["kb_not_found"] = Markup(self.env.get_template("kb/not-found.html").render(
+            fallback=fallback, **values))
+        return context
 
     @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig,
@@ -253,10 +303,41 @@ class KbPlugin(BasePlugin[KbConfig]):
                                     fallback=self._fallback(page, config, files))
         return context
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """The page's schema.org JSON-LD (kb.structured), at the end of <head>."""
+        if self.plan is None or self.env is None or self.files is None:
+            return None
+        files, site_url = self.files, config.site_url
+
+        def url_of(src_uri: str) -> str | None:
+            file = files.get_file_from_path(src_uri)
+            return urljoin(site_url, file.url) if site_url and file else None
+
+        kind = self._kind(page)
+        if kind is not None:
+            data = structured.page_graph(self.plan, page.file.src_uri, kind, url_of,
+                                         config.site_name, config.site_description)
+        elif page.title:  # a hand-written page or blog post: its breadcrumb trail
+            data = structured.other_page_graph(self.plan, _plain(page.title),
+                                               page.canonical_url, url_of)
+        else:
+            return None
+        head = output.find("</head>")
+        if head < 0:
+            return None
+        script = f'<script type="application/ld+json">{structured.script_json(data)}</script>\n'
+        return output[:head] + script + output[head:]
+
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.plan is None or self.settings is None or self.files is None:
             return
+        self._add_search_terms(config)
+        if self.settings.machine_answers:
+            self._write_answers(config)
+
+    def _add_search_terms(self, config: MkDocsConfig) -> None:
+        assert self.plan is not None and self.settings is not None and self.files is not None
         path = os.path.join(config.site_dir, "search", "search_index.json")
         if not os.path.isfile(path):
             return
@@ -277,6 +358,21 @@ class KbPlugin(BasePlugin[KbConfig]):
                 doc[SEARCH_FIELD] = terms[doc["location"]]
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(index, fh, ensure_ascii=False, separators=(",", ":"))
+
+    def _write_answers(self, config: MkDocsConfig) -> None:
+        """answers.json, llms.txt and a Markdown copy per answer (see kb.answers)."""
+        assert self.plan is not None and self.settings is not None and self.files is not None
+        files = self.files
+
+        def url_of(src_uri: str) -> str | None:
+            file = files.get_file_from_path(src_uri)
+            return file.url if file else None
+
+        site = answers.SiteInfo(config.site_name, config.site_url or "",
+                                config.site_description or "", self.settings.language)
+        output = answers.machine_files(self.plan, self.answer_html, url_of, site)
+        for path in answers.write_files(config.site_dir, output, {f.dest_uri for f in files}):
+            log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         # The CSV usually lies next to mkdocs.yml, outside the watched docs folder.
@@ -322,6 +418,11 @@ def _url(target: str, page: Page, files: Files) -> str:
     if file is None:
         raise PluginError(f"kb: no page {target!r} to link to from {page.file.src_uri}")
     return get_relative_url(file.url, page.url) or "."
+
+
+def _plain(title: str) -> str:
+    """A page title as text: MkDocs gives a heading's text with HTML entities."""
+    return html.unescape(str(title))
 
 
 def _shown(config: MkDocsConfig) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from kb import yamlio
 from kb.articles import Collection, display_path, load_collection
 from kb.popularity import load_popularity
-from kb.problems import Problem
+from kb.problems import WARNING, Problem
 from kb.settings import Settings, parse_settings
 from kb.similarity import duplicate_problems
 from kb.site import site_problems
@@ -99,10 +99,23 @@ def load_project(config_file: str | None = None) -> Project:
     theme_language = theme.get("language") if isinstance(theme, dict) else None
     settings, problems = parse_settings(options, shown, theme_language)
     site_url = raw.get("site_url")
+    if not (isinstance(site_url, str) and site_url.strip()):
+        problems.append(site_url_problem(shown))
     return Project(path, docs_dir, site_dir, settings, problems,
                    site_url if isinstance(site_url, str) and site_url.strip() else None,
                    raw.get("use_directory_urls", True) is not False,
                    str(raw.get("site_name") or ""))
+
+
+SITE_URL_MESSAGE = (
+    "not set; canonical URLs, the addresses in sitemap.xml and robots.txt and the absolute "
+    "links in the JSON-LD and in the help fragments (help/<context>.html) need the address "
+    "the help centre is published at, such as 'https://help.example.com/'")
+
+
+def site_url_problem(path: str) -> Problem:
+    """The warning for a mkdocs.yml without `site_url` (kb check and the build log)."""
+    return Problem(path, SITE_URL_MESSAGE, field="site_url", severity=WARNING)
 
 
 def resolve_today(value: str | date | None = None) -> date:

@@ -27,7 +27,7 @@ COVERAGE_POLICIES = ("fail", "warn")
 OPTIONS = (
     "enabled", "language", "review_every", "owner", "review_policy", "coverage_policy", "pages",
     "top_questions", "taxonomy", "contact", "synonyms", "builtin_synonyms", "cache_dir",
-    "help_questions", "chat_invite_after", "popularity",
+    "help_questions", "chat_invite_after", "popularity", "machine_answers",
 )
 
 
@@ -48,6 +48,7 @@ class Settings:
     help_questions: int = DEFAULT_HELP_QUESTIONS
     chat_invite_after: int = DEFAULT_CHAT_INVITE_AFTER  # seconds; 0: never
     popularity: str | None = None  # CSV of counts per slug, relative to mkdocs.yml
+    machine_answers: bool = True  # answers.json, llms.txt and Markdown copies
 
 
 def _positive_int(value: Any) -> bool:
@@ -118,6 +119,12 @@ def parse_settings(options: dict[str, Any] | None, path: str,
             bad("pages", f"expected a list of folders below the docs folder but found {pages!r}")
     settings.synonyms, synonym_problems = parse_option(options.get("synonyms"), path)
     problems += synonym_problems
+    if "machine_answers" in options:
+        if isinstance(options["machine_answers"], bool):
+            settings.machine_answers = options["machine_answers"]
+        else:
+            bad("machine_answers", f"expected true or false but found "
+                                   f"{options['machine_answers']!r}")
     if "builtin_synonyms" in options:
         if isinstance(options["builtin_synonyms"], bool):
             settings.builtin_synonyms = options["builtin_synonyms"]

@@ -10,6 +10,8 @@ import pytest
 import yaml
 
 TODAY = "2026-11-22"
+# Where fixture projects say they are published; `config(site_url=None)` leaves it out.
+SITE_URL = "https://help.test.example/"
 
 MINIMAL_ARTICLE = """\
 ---
@@ -47,11 +49,14 @@ class ProjectFactory:
     def config(self, kb_options: dict | None = None, **settings: object) -> Path:
         data = {
             "site_name": "Test Shop Help",
+            "site_url": SITE_URL,
             "docs_dir": "docs",
             "theme": {"name": "material", "language": "nl"},
             "plugins": ["search", {"kb": kb_options or {}}],
         }
         data.update(settings)
+        if data["site_url"] is None:
+            del data["site_url"]
         path = self.root / "mkdocs.yml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
                         encoding="utf-8")

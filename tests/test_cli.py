@@ -485,7 +485,7 @@ def test_ask_with_synonyms_and_typos(shop):
 
 
 def test_ask_urls_without_site_url_and_without_directory_urls(shop):
-    shop.config({"contact": CONTACT})
+    shop.config({"contact": CONTACT}, site_url=None)
     result = kb("ask", "wachtwoord vergeten", "--format", "json", "-k", "1")
     assert json.loads(result.stdout)[0]["url"] == "account/wachtwoord/"
     shop.config({"contact": CONTACT}, site_url=SITE_URL, use_directory_urls=False)

@@ -60,7 +60,14 @@
 
   document.addEventListener("submit", handOver);
 
-  /* 3. Contact channels say whether they are open right now, and a shopper
+  /* 3. Material's search dialog has no name: it takes its search field's. */
+  var dialog = document.querySelector(".md-search[role=dialog]");
+  if (dialog && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
+    var field = dialog.querySelector("input[aria-label]");
+    if (field) dialog.setAttribute("aria-label", field.getAttribute("aria-label"));
+  }
+
+  /* 4. Contact channels say whether they are open right now, and a shopper
      who has searched for a while without opening a result is invited to
      chat, but only while the chat is open. The hours, and the arithmetic
      of time zones, come from the help-block widget (help/kb-help.js) and
@@ -81,14 +88,19 @@
       out.textContent = st.state === "open" ? data.strings.open : st.text;
       out.setAttribute("data-kb-status", st.state);
       out.hidden = false;
-      // A closed channel is not offered as if it were open: its links rest.
+      // A closed channel is not offered as if it were open: its links rest, as
+      // disabled links (role, aria-disabled) rather than bare placeholders.
       [].forEach.call(box.querySelectorAll("a[href], a[data-kb-href]"), function (a) {
         if (st.state === "closed" && a.hasAttribute("href")) {
           a.setAttribute("data-kb-href", a.getAttribute("href"));
           a.removeAttribute("href");
+          a.setAttribute("role", "link");
+          a.setAttribute("aria-disabled", "true");
         } else if (st.state === "open" && a.hasAttribute("data-kb-href")) {
           a.setAttribute("href", a.getAttribute("data-kb-href"));
           a.removeAttribute("data-kb-href");
+          a.removeAttribute("role");
+          a.removeAttribute("aria-disabled");
         }
       });
     });
