@@ -33,8 +33,8 @@ def widget_assets() -> dict[str, str]:
     (one request, and no <style> element a strict CSP would block), the
     stylesheet also stands alone for the static fragments. Both lose their
     comments and indentation on the way: every byte travels to every shopper."""
-    css = _minify_css(_asset("kb-help.css"))
-    script = _minify_js(_asset("kb-help.js"))
+    css = minify_css(_asset("kb-help.css"))
+    script = minify_js(_asset("kb-help.js"))
     if WIDGET_CSS_MARKER not in script:
         raise RuntimeError("kb-help.js lacks its stylesheet marker")
     # json.dumps escapes quotes and backslashes; "</" cannot end a script it is not inside.
@@ -44,7 +44,7 @@ def widget_assets() -> dict[str, str]:
     return {"kb-help.js": script, "kb-help.css": css + "\n"}
 
 
-def _minify_css(css: str) -> str:
+def minify_css(css: str) -> str:
     """Comments and runs of white space out."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     css = re.sub(r"\s+", " ", css)
@@ -53,7 +53,7 @@ def _minify_css(css: str) -> str:
     return re.sub(r":\s+", ":", css).replace(";}", "}").strip()
 
 
-def _minify_js(js: str) -> str:
+def minify_js(js: str) -> str:
     """Comments and indentation out, relying on how kb-help.js is written:
     a comment stands on lines of its own or follows code after white space
     ("//" then a space); no string holds " // " or starts a line with "/*"."""

@@ -48,11 +48,6 @@ SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
 SEARCH_FIELD = "kb"
 SEARCH_FIELD_BOOST = 100
 SEARCH_FEATURES = ("search.suggest", "search.highlight")
-CHANNEL_ICONS = {
-    "chat": "material/chat-outline", "phone": "material/phone-outline",
-    "email": "material/email-outline", "whatsapp": "material/whatsapp",
-    "form": "material/card-account-mail-outline", "store": "material/storefront-outline",
-}
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -104,8 +99,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             config.nav = _escaped(site_nav(self.settings, _blog_index(config)))
             # Articles are left out of the nav on purpose; don't list them all.
             config.validation.nav.omitted_files = logging.DEBUG
-        # The widget first: the site's script uses it to say which channels are open.
-        for uri in (helpblocks.WIDGET_URI, *ASSETS):
+        # kb.js fetches the help-block widget (help/kb-help.js) only when a page needs it.
+        for uri in ASSETS:
             target = config.extra_javascript if uri.endswith(".js") else config.extra_css
             if uri not in target:
                 target.append(uri)
@@ -153,11 +148,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         # environment, escape every value by default.
         self.env = Environment(loader=config.theme.get_env().loader, autoescape=True,
                                auto_reload=False)
-        self.env.globals.update(icons=CHANNEL_ICONS, ranges=format_ranges, weekdays=WEEKDAYS)
-        for uri, name in ASSETS.items():
-            files.append(File.generated(
-                config, uri, abs_src_path=os.path.join(PACKAGE_DIR, "assets", name)
-            ))
+        self.env.globals.update(ranges=format_ranges, weekdays=WEEKDAYS)
+        for uri, name in ASSETS.items():  # every page loads them: no comments, no indent
+            with open(os.path.join(PACKAGE_DIR, "assets", name), encoding="utf-8") as fh:
+                text = fh.read()
+            minify = helpblocks.minify_js if name.endswith(".js") else helpblocks.minify_css
+            files.append(File.generated(config, uri, content=minify(text)))
         self._add_help_blocks(config, files)
         self._add_robots(config, files)
         self.dates = structured.page_dates(self.plan)

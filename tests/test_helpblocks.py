@@ -12,7 +12,7 @@ from kb.articles import Article
 from kb.contact import parse_contact
 from kb.helpblocks import (
     DEMO_PAGES, SITE_BLOCK, WIDGET_CSS_MARKER, HelpBlock, absolute_links, block_data,
-    channel_data, data_script, _minify_css, _minify_js, demo_pages, plan_blocks, widget_assets, widget_strings,
+    channel_data, data_script, minify_css, minify_js, demo_pages, plan_blocks, widget_assets, widget_strings,
 )
 from kb.i18n import Translator
 from kb.taxonomy import default_taxonomy
@@ -139,8 +139,8 @@ def test_the_widget_and_its_stylesheet_stay_under_6_kb_gzipped():
 def test_the_widget_loses_its_comments_but_not_its_code():
     source = ('var a = "https://x"; // why\n  /* a block\n     comment */\n'
               '  b(a); /* kept: it shares its line */\n  // a line\n  c();\n')
-    assert _minify_js(source) == 'var a = "https://x";\nb(a); /* kept: it shares its line */\nc();\n'
-    assert _minify_css("a :focus { color:  red ; }\n/* x */ b > i {margin: 0 1px;}") == \
+    assert minify_js(source) == 'var a = "https://x";\nb(a); /* kept: it shares its line */\nc();\n'
+    assert minify_css("a :focus { color:  red ; }\n/* x */ b > i {margin: 0 1px;}") == \
         "a :focus{color:red}b>i{margin:0 1px}"
     script = widget_assets()["kb-help.js"]
     assert "Rules this file keeps" not in script and "\n  " not in script

@@ -238,7 +238,13 @@ def test_help_blocks_per_context_with_the_widget_and_a_demo(shop: ProjectFactory
     assert not (site / "help" / "kb-contact.html").exists()
     assert "/*KB_CSS*/" not in read(site, "help/kb-help.js")
     home = read(site, "index.html")
-    assert home.index('src="help/kb-help.js"') < home.index('src="assets/kb/kb.js"')
+    # Pages load only kb.js; it fetches the widget when a contact block comes near.
+    assert 'src="assets/kb/kb.js"' in home and 'src="help/kb-help.js"' not in home
+    assert '"../../help/kb-help.js"' in read(site, "assets/kb/kb.js")
+    # Every page loads them: they travel without comments and indentation.
+    assert "/*" not in read(site, "assets/kb/kb.css")
+    assert not [line for line in read(site, "assets/kb/kb.js").splitlines()
+                if line.startswith((" ", "//", "/*"))]
     cart = read(site, "help/demo/cart.html")
     assert 'data-kb-help="cart"' in cart and 'data-kb-help="checkout"' in cart
     assert '<script src="../kb-help.js" defer></script>' in cart

@@ -71,8 +71,15 @@
      who has searched for a while without opening a result is invited to
      chat, but only while the chat is open. The hours, and the arithmetic
      of time zones, come from the help-block widget (help/kb-help.js) and
-     help/kb-contact.json. Without JavaScript the pages show the hours. */
+     help/kb-contact.json. Without JavaScript the pages show the hours.
+     Both are fetched only when a page needs them: when a contact block comes
+     near the screen, when the search opens (for the invitation), or at once
+     for a help block an editor put in the page. A shopper who reads an
+     answer and leaves downloads neither. */
   var help = window.kbHelp;
+  var me = document.currentScript;
+  var WIDGET = me && me.src ? new URL("../../help/kb-help.js", me.src).href : "";
+  var NEAR = "300px 0px"; // how close to the screen a contact block starts the fetch
   var CONTACT = "kb-contact";
   var INVITED = "kb-invite-dismissed"; // sessionStorage: a "no" holds for the visit
 
@@ -164,7 +171,9 @@
     }, 1000);
   }
 
-  if (help && help.load) {
+  function ready() {
+    help = window.kbHelp;
+    if (!help || !help.load) return;
     help.load(CONTACT, function (data) {
       if (!data || !data.channels) return;
       showStatus(data);
@@ -180,4 +189,42 @@
       invite(data);
     });
   }
+
+  var started = false;
+  function fetchWidget() {
+    if (started) return;
+    started = true;
+    if (help) { ready(); return; }
+    if (!WIDGET) return;
+    var script = document.createElement("script");
+    script.src = WIDGET;
+    script.onload = ready;
+    document.head.appendChild(script);
+  }
+
+  function watch() {
+    if (started) return;
+    if (document.querySelector("[data-kb-help]")) { fetchWidget(); return; }
+    var boxes = document.querySelectorAll("[data-kb-channel]");
+    if (!boxes.length) return;
+    if (!window.IntersectionObserver) { fetchWidget(); return; }
+    var near = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) {
+        near.disconnect();
+        fetchWidget();
+      }
+    }, { rootMargin: NEAR });
+    [].forEach.call(boxes, function (box) { near.observe(box); });
+  }
+
+  var searchToggle = document.getElementById("__search");
+  if (searchToggle) {
+    searchToggle.addEventListener("change", function () { if (searchToggle.checked) fetchWidget(); });
+  }
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-md-component=search-query]")) fetchWidget();
+  });
+  // Instant navigation brings new contact blocks without a new page load.
+  watch();
+  if (window.document$ && window.document$.subscribe) window.document$.subscribe(watch);
 })();

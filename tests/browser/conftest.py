@@ -95,3 +95,9 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+def reveal_channels(page) -> None:
+    """Scroll the page's contact block into view, as a shopper reading down would:
+    kb.js fetches the opening-hours widget only when a contact block comes near."""
+    page.locator("[data-kb-channel]").first.scroll_into_view_if_needed()

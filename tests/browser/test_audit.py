@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import reveal_channels
+
 PAGES = {
     "home": "",
     "area": "topics/returns/",
@@ -46,7 +48,12 @@ def test_pages_have_no_accessibility_violations(browser, base_url: str, demo_sit
             page.clock.install(time=datetime.fromisoformat(when))
             page.goto(base_url + path)
             # kb.js has drawn the channels' status (every page has the contact block).
+            reveal_channels(page)
             page.locator("[data-kb-status]:not([hidden])").first.wait_for()
+            # Back to the top, and past Material's header transition (the tabs slide
+            # back in), so that axe sees colours at rest.
+            page.evaluate("window.scrollTo(0, 0)")
+            page.wait_for_timeout(400)
             question = page.locator("details.kb-question > summary")
             if question.count():
                 question.first.click()  # an open answer is checked too
@@ -67,6 +74,7 @@ def test_closed_channel_links_are_disabled_links(browser, base_url: str) -> None
     page.clock.install(time=datetime.fromisoformat(MOMENTS["evening"]))
     page.goto(base_url + "retourneren/retourtermijn/")
     chat = page.locator(".kb-fallback [data-kb-channel=chat] a.kb-channel__label")
+    reveal_channels(page)
     page.locator(".kb-fallback [data-kb-channel=chat] [data-kb-status=closed]").wait_for()
     assert chat.get_attribute("href") is None
     assert chat.get_attribute("role") == "link"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import reveal_channels
 from tests.browser.test_site import type_query
 
 OPEN = "2026-11-23T10:00+01:00"  # a Monday morning: every channel open
@@ -69,6 +70,7 @@ def test_help_centre_pages_say_which_channels_are_open(browser, base_url):
     page.goto(base_url + "retourneren/defect-apparaat/")
     fallback = page.locator(".kb-fallback")
     chat = fallback.locator("[data-kb-channel=chat]")
+    reveal_channels(page)
     chat.locator("[data-kb-status=closed]").wait_for()
     assert chat.locator("[data-kb-status]").inner_text() == "gesloten · morgen vanaf 08:30"
     # Closed: the chat link rests until the chat opens.
@@ -81,7 +83,32 @@ def test_help_centre_pages_say_which_channels_are_open(browser, base_url):
     assert chat.locator("a.kb-channel__label").get_attribute(
         "href") == "https://bonenbaai.example/chat"
     page.goto(base_url + "contact/")
+    page.locator("#chat [data-kb-status=open]").wait_for()  # the channels are on screen
     assert page.locator("#chat [data-kb-status]").inner_text() == "nu open"
+    context.close()
+
+
+def test_the_widget_is_fetched_only_when_a_page_needs_it(browser, base_url):
+    context, page = at(browser, OPEN)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    widget = [base_url + "help/kb-help.js", base_url + "help/kb-contact.json"]
+    page.goto(base_url + "retourneren/retourtermijn/")
+    page.wait_for_load_state("networkidle")
+    # Reading the answer at the top of the page costs no widget and no channel data.
+    assert not [u for u in fetched if u in widget]
+    assert page.locator(".kb-fallback [data-kb-status]").first.is_hidden()
+    reveal_channels(page)
+    page.locator(".kb-fallback [data-kb-status=open]").first.wait_for()
+    assert [u for u in fetched if u in widget] == widget
+    # Opening the search fetches it too: the chat invitation needs the hours.
+    fetched.clear()
+    page.goto(base_url + "betalen/betaalmethoden/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in fetched if u in widget]
+    page.locator("input[data-md-component=search-query]").click()
+    page.wait_for_load_state("networkidle")
+    assert [u for u in fetched if u in widget] == widget
     context.close()
 
 
