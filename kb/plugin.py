@@ -62,6 +62,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.fallbacks: dict[str, Markup] = {}  # rendered contact block by contact URL
         self.files: Files | None = None
         self.preloaded: tuple[Collection | None, date | None] = (None, None)
+        self.site_name = ""  # as written in mkdocs.yml; config.site_name is escaped
+        self.site_description = ""  # likewise
         self.dates: dict[str, date] = {}  # src_uri -> the sitemap's lastmod
         self.dirty = False
         self.answer_html: dict[str, str] = {}  # src_uri -> the editor's answer as rendered
@@ -87,6 +89,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError("kb: invalid configuration\n" + format_text(problems))
         lang = self.settings.language
         config.theme["language"] = lang
+        # Material prints the site name as it is (<title>, header, logo label); kb's own
+        # output (JSON-LD, answers.json, templates) escapes where it writes, so it keeps
+        # the name as written.
+        self.site_name = _as_written(config.site_name)
+        config.site_name = escape(self.site_name)
+        self.site_description = _as_written(config.site_description)
+        config.site_description = escape(self.site_description) or None
         config.theme.dirs.append(TEMPLATES_DIR)
         raw = _raw_config(config.config_file_path)
         if config.theme.name == "material":
@@ -134,7 +143,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         for article in collection.articles:
             if article.src_uri not in live:
                 files.remove(files.get_file_from_path(article.src_uri))
-        self.plan = plan_site(collection, self.settings, today, config.site_name,
+        self.plan = plan_site(collection, self.settings, today, self.site_name,
                               counts=collection.popularity)
         self.generated = self.plan.pages()
         self.fallbacks = {}
@@ -199,7 +208,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         pages = helpblocks.demo_pages(list(self.settings.taxonomy.contexts))
         template = self.env.get_template("kb/help/demo.html")
         for name, blocks in pages.items():
-            html = template.render(page=name, lang=lang, site_name=config.site_name,
+            html = template.render(page=name, lang=lang, site_name=self.site_name,
                                    blocks=blocks, words=words, pages=list(pages))
             files.append(File.generated(config, f"{helpblocks.DEMO_DIR}/{name}.html",
                                         content=html))
@@ -312,7 +321,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         kind = self._kind(page)
         if kind is not None:
             data = structured.page_graph(self.plan, page.file.src_uri, kind, url_of,
-                                         config.site_name, config.site_description)
+                                         self.site_name, self.site_description)
         elif page.title:  # a hand-written page or blog post: its breadcrumb trail
             data = structured.other_page_graph(self.plan, _plain(page.title),
                                                page.canonical_url, url_of)
@@ -364,8 +373,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             file = files.get_file_from_path(src_uri)
             return file.url if file else None
 
-        site = answers.SiteInfo(config.site_name, config.site_url or "",
-                                config.site_description or "", self.settings.language)
+        site = answers.SiteInfo(self.site_name, config.site_url or "",
+                                self.site_description, self.settings.language)
         output = answers.machine_files(self.plan, self.answer_html, url_of, site)
         for path in answers.write_files(config.site_dir, output, {f.dest_uri for f in files}):
             log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
@@ -414,6 +423,11 @@ def _url(target: str, page: Page, files: Files) -> str:
     if file is None:
         raise PluginError(f"kb: no page {target!r} to link to from {page.file.src_uri}")
     return get_relative_url(file.url, page.url) or "."
+
+
+def _as_written(value: object) -> str:
+    """A config text as the editor wrote it, also when kb escaped it in an earlier pass."""
+    return value.unescape() if isinstance(value, Markup) else str(value or "")
 
 
 def _plain(title: str) -> str:

@@ -200,6 +200,23 @@ def test_content_is_escaped_everywhere(project: ProjectFactory) -> None:
     assert "Gratis &amp; snel, &#34;echt&#34; waar &lt;/ script" in listing
 
 
+def test_site_name_and_description_are_escaped_for_material(project: ProjectFactory) -> None:
+    name, description = "Koffie & <b>Thee</b>", 'Hulp bij "alles" <script>'
+    project.config({}, site_name=name, site_description=description)
+    project.one_per_area()
+    site = mkdocs_build(project)
+    for path, html in all_html(site).items():
+        assert "<b>Thee</b>" not in html and '"alles" <script>' not in html, path
+    home = read(site, "index.html")
+    assert "Koffie &amp; &lt;b&gt;Thee&lt;/b&gt;" in home.split("</title>")[0]
+    # kb's own outputs carry the name as written, escaped only by their own format.
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
+    graph = json.loads(ld.group(1))["@graph"]
+    assert any(item.get("name") == name for item in graph)
+    answers = json.loads(read(site, "answers.json"))
+    assert answers["site"]["name"] == name
+
+
 def test_help_blocks_are_escaped_in_every_form(project: ProjectFactory) -> None:
     project.config({"contact": CONTACT})
     project.one_per_area()
