@@ -119,18 +119,12 @@ def parse_settings(options: dict[str, Any] | None, path: str,
             bad("pages", f"expected a list of folders below the docs folder but found {pages!r}")
     settings.synonyms, synonym_problems = parse_option(options.get("synonyms"), path)
     problems += synonym_problems
-    if "machine_answers" in options:
-        if isinstance(options["machine_answers"], bool):
-            settings.machine_answers = options["machine_answers"]
-        else:
-            bad("machine_answers", f"expected true or false but found "
-                                   f"{options['machine_answers']!r}")
-    if "builtin_synonyms" in options:
-        if isinstance(options["builtin_synonyms"], bool):
-            settings.builtin_synonyms = options["builtin_synonyms"]
-        else:
-            bad("builtin_synonyms", f"expected true or false but found "
-                                    f"{options['builtin_synonyms']!r}")
+    for key in ("machine_answers", "builtin_synonyms"):
+        if key in options:
+            if isinstance(options[key], bool):
+                setattr(settings, key, options[key])
+            else:
+                bad(key, f"expected true or false but found {options[key]!r}")
     if "cache_dir" in options:
         if isinstance(options["cache_dir"], str) and options["cache_dir"].strip():
             settings.cache_dir = options["cache_dir"].strip()

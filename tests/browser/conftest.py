@@ -35,7 +35,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class Handler(SimpleHTTPRequestHandler):
     extra_headers: dict[str, str] = {}
 
     def end_headers(self) -> None:
@@ -48,10 +48,12 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+def serve(directory: Path, headers: dict[str, str] | None = None,
+          base: type[SimpleHTTPRequestHandler] | None = None) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 (a port of its own, so an origin of its own),
-    adding `headers` to every response; yields the base URL."""
-    handler = type("Handler", (_Handler,), {"extra_headers": headers or {}})
+    adding `headers` to every response; yields the base URL. `base` is a handler
+    class derived from `Handler` that changes how files are served."""
+    handler = type("Handler", (base or Handler,), {"extra_headers": headers or {}})
     server = ThreadingHTTPServer(("127.0.0.1", 0),
                                  functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

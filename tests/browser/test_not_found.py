@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from tests.browser.conftest import _Handler
+from tests.browser.conftest import Handler, serve
 from tests.browser.test_site import SEARCH_INPUT, results
 
 
-class _NotFoundHandler(_Handler):
+class _NotFoundHandler(Handler):
     def send_error(self, code, message=None, explain=None):  # type: ignore[override]
         if code != 404:
             return super().send_error(code, message, explain)
@@ -29,22 +24,9 @@ class _NotFoundHandler(_Handler):
             self.wfile.write(body)
 
 
-@contextlib.contextmanager
-def serve_with_404(directory: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_NotFoundHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def host(demo_site: Path):
-    with serve_with_404(demo_site) as url:
+    with serve(demo_site, base=_NotFoundHandler) as url:
         yield url
 
 
