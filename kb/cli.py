@@ -199,7 +199,7 @@ def build_command(strict: bool, site_dir: str | None, verbose: bool, today: str 
 
     project = _project(config_file)
     day = _today(today)
-    collection, problems = check_project(project, day)
+    collection, problems = check_project(project, day, duplicates=False)
     if problems:
         click.echo(format_text(problems), err=True)
     if has_errors(problems):
@@ -348,7 +348,7 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
     day = _today(today)
     if not os.path.isfile(questions_file):
         raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
-    collection, _ = check_project(project, day)
+    collection, _ = check_project(project, day, duplicates=False)
     slugs = collection.by_slug()
     shown = display_path(os.path.abspath(questions_file))
     try:

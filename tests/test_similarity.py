@@ -185,6 +185,22 @@ def test_kb_check_exits_0_with_a_warning_naming_both_files(project):
     assert CliRunner().invoke(cli, ["check", "--strict"]).exit_code == 1
 
 
+@pytest.mark.usefixtures("restore_mkdocs_state")  # kb build changes MkDocs' logger
+def test_near_duplicates_are_left_to_kb_check_not_the_build(project):
+    project.config()
+    project.one_per_area()
+    project.write("retour/termijn.md", RETURN)
+    project.write("retour/terugsturen.md", SEND_BACK)
+    _, found = check_project(load_project(), TODAY, duplicates=False)
+    assert not [p for p in found if "nearly the same question" in p.message]
+    with pytest.MonkeyPatch.context() as patch:
+        # kb build never runs the search at all (its cost grows fastest with size).
+        patch.setattr("kb.project.duplicate_problems",
+                      lambda *a: pytest.fail("kb build looked for near-duplicates"))
+        result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+
+
 def test_the_demo_has_no_near_duplicates():
     project = load_project(str(ROOT / "mkdocs.yml"))
     collection, found = check_project(project, TODAY)
