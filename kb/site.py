@@ -149,6 +149,14 @@ class RelatedIndex:
         self.groups: dict[Signature, list[Article]] = {}
         for article in live:  # `live` is ranked, so each group is in popularity order
             self.groups.setdefault(_signature(article), []).append(article)
+        # Any article of the same area is closer than one of another area (SAME_AREA
+        # outweighs shared stages and contexts), so an area with enough articles
+        # ranks its own groups only: without this the ranking is quadratic in the
+        # number of signatures.
+        self.area_groups: dict[str, dict[Signature, list[Article]]] = {}
+        for sig, members in self.groups.items():
+            self.area_groups.setdefault(sig[0], {})[sig] = members
+        self.area_size = {p: sum(map(len, g.values())) for p, g in self.area_groups.items()}
         longest = max((len(a.related) for a in live), default=0)
         self.depth = MAX_RELATED + 1 + longest  # enough after dropping self and manual
         self.ranked: dict[Signature, list[Article]] = {}
@@ -162,7 +170,10 @@ class RelatedIndex:
         if sig not in self.ranked:
             policy, stages, contexts = sig
             by_score: dict[float, list[list[Article]]] = {}
-            for (other_policy, other_stages, other_contexts), members in self.groups.items():
+            # The article itself is in its area: it needs `depth` others besides.
+            groups = self.area_groups[policy] if self.area_size[policy] > self.depth \
+                else self.groups
+            for (other_policy, other_stages, other_contexts), members in groups.items():
                 same_policy = other_policy == policy
                 shared = len(stages & other_stages)
                 if not same_policy and not shared:
