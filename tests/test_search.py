@@ -742,3 +742,11 @@ def test_an_index_that_cannot_be_updated_falls_back_to_memory(docs, cache, monke
     assert result.in_memory and "cannot be updated" in result.reason
     with answers.searcher(TODAY) as searcher:
         assert searcher.ask("ruilen 45 dagen").hits[0].title == "Hoe lang mag ik iets ruilen?"
+
+
+def test_word_terms_are_the_terms_of_a_keyword_kept_for_the_next_article():
+    analyzer = Analyzer("nl")
+    first = analyzer.word_terms("Track & Trace codes")
+    assert first == tuple(analyzer.terms("Track & Trace codes"))
+    # Kept: the same keyword in the next article is not analysed again.
+    assert analyzer.word_terms("Track & Trace codes") is first
