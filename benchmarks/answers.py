@@ -735,13 +735,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="do not run `kb build` to put related questions in proportion")
     parser.add_argument("--skip-quality", action="store_true",
                         help="do not evaluate answer quality on the demo content")
-    parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
-                        help="before each part and each child process, wait until other "
-                             "processes use less than this many cores, as build.py does "
-                             "(default: 0.3; 0 disables waiting)")
-    parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
-                        help="give up waiting for an idle machine after this long "
-                             "(default: 300)")
+    build.add_idle_options(parser, "before each part and each child process")
     parser.add_argument("--json", metavar="PATH",
                         help="where to write the results (default: "
                              "benchmarks/results/answers-<date>.json; '-' for standard output)")
@@ -749,10 +743,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats < 1 or args.questions < len(KINDS) or args.cli_runs < 1:
         parser.error("--repeats and --cli-runs must be at least 1, --questions at least 4")
     today = date.fromisoformat(args.today) if args.today else date.today()
-    build.IDLE.update(threshold=args.idle_threshold, timeout=args.idle_timeout)
+    build.use_idle_options(args)
 
-    info = machine()
-    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    info = build.show_machine(machine())
     started = time.perf_counter()
     payload: dict = {"machine": info, "command": "python " + " ".join(sys.argv),
                      "today": today.isoformat(), "seed": args.seed,

@@ -723,8 +723,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
 
     tools = ensure_tools()
-    info = build.machine()
-    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    info = build.show_machine(build.machine())
     print("Tools: " + ", ".join(f"{k} {v}" for k, v in tools.items()), flush=True)
     busy = build.busy_cores()
     print(f"Other processes: {busy:.2f} cores busy", flush=True)

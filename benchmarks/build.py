@@ -399,6 +399,20 @@ def busy_cores(interval: float = 0.5) -> float:
 IDLE = {"threshold": 0.0, "timeout": 0.0}  # set from the command line
 
 
+def add_idle_options(parser, when: str = "before each timed command") -> None:
+    """--idle-threshold and --idle-timeout; `use_idle_options` applies them."""
+    parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
+                        help=f"{when}, wait until other processes use less than this many "
+                             "cores (default: 0.3; 0 disables waiting)")
+    parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
+                        help="give up waiting for an idle machine after this long "
+                             "(default: 300)")
+
+
+def use_idle_options(args) -> None:
+    IDLE.update(threshold=args.idle_threshold, timeout=args.idle_timeout)
+
+
 def wait_for_idle() -> float:
     """Wait (up to IDLE['timeout'] s) until other work uses < IDLE['threshold'] cores."""
     busy = busy_cores()
@@ -531,6 +545,12 @@ def summarize(row: dict) -> dict:
 # Machine and report
 # --------------------------------------------------------------------------
 
+def show_machine(info: dict) -> dict:
+    """Print the machine's details on one line, as every benchmark starts; returns them."""
+    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    return info
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     try:
@@ -601,12 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the content")
     parser.add_argument("--today", default=None,
                         help="date passed to kb as --today (default: today)")
-    parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
-                        help="before each timed command, wait until other processes use "
-                             "less than this many cores (default: 0.3; 0 disables waiting)")
-    parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
-                        help="give up waiting for an idle machine after this long "
-                             "(default: 300)")
+    add_idle_options(parser)
     parser.add_argument("--table-from", metavar="FILE",
                         help="only print the table of an earlier --json FILE")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE "
@@ -620,10 +635,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table([summarize(row) for row in saved["results"]]))
         return 0
     today = date.fromisoformat(args.today) if args.today else date.today()
-    IDLE.update(threshold=args.idle_threshold, timeout=args.idle_timeout)
+    use_idle_options(args)
 
-    info = machine()
-    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    info = show_machine(machine())
     rows = [bench_size(n, args.repeats, args.warmup, today, args.seed) for n in args.sizes]
     print()
     print(table(rows))

@@ -304,12 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat-share", type=float, default=0.5, metavar="SHARE",
                         help="share of rows that repeat an earlier row word for word, as in "
                              "search logs (default: 0.5; 0 for the worst case)")
-    parser.add_argument("--idle-threshold", type=float, default=0.3, metavar="CORES",
-                        help="before each run, wait until other processes use less than this "
-                             "many cores, as build.py does (default: 0.3; 0 disables waiting)")
-    parser.add_argument("--idle-timeout", type=float, default=300, metavar="SECONDS",
-                        help="give up waiting for an idle machine after this long "
-                             "(default: 300)")
+    build.add_idle_options(parser, "before each run")
     parser.add_argument("--json", metavar="PATH",
                         help="where to write the results (default: "
                              "benchmarks/results/gaps-<date>.json; '-' for standard output)")
@@ -318,14 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(*args.child)
         return 0
-    build.IDLE.update(threshold=args.idle_threshold, timeout=args.idle_timeout)
+    build.use_idle_options(args)
     info = build.machine()
     try:
         info["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                                         capture_output=True, text=True).stdout.strip()
     except OSError:
         pass
-    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    build.show_machine(info)
     if not 0 <= args.repeat_share < 1:
         parser.error("--repeat-share must be at least 0 and below 1")
     rows = [bench_size(n, args.seed, args.repeat_share) for n in args.sizes]

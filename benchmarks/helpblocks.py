@@ -360,8 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.loads < 1:
         parser.error("--loads must be at least 1")
 
-    info = build.machine()
-    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    info = build.show_machine(build.machine())
     busy = build.busy_cores()
     print(f"Other processes: {busy:.2f} cores busy", flush=True)
     built = kb_build()

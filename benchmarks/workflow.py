@@ -140,8 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 1 or any(n < 10 for n in args.sizes):
         parser.error("--repeats must be at least 1 and every size at least 10")
-    info = build.machine()
-    print("Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    info = build.show_machine(build.machine())
     results = [bench_size(n, args.repeats) for n in args.sizes]
     check_3000 = next((r["commands"]["kb check"]["wall_s"] for r in results if r["n"] == 3000),
                       None)
