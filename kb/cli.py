@@ -19,7 +19,7 @@ from kb.problems import (
 from kb.project import Project, ProjectError, check_project, find_config, load_project, \
     resolve_today
 from kb.scaffold import STARTER_LANGUAGES, NewArticle, ScaffoldError, article_folder, \
-    create_article, init_project
+    create_article, init_project, replace_file
 
 
 class ContentProblem(click.ClickException):
@@ -586,20 +586,9 @@ def report_command(output: str, output_file: str | None, within: int,
 
 
 def _write_atomically(path: str, text: str) -> None:
-    """Write `path` whole or not at all: a failed run never leaves half a file."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
+        replace_file(path, text.encode("utf-8"))
     except OSError as exc:
-        raise _fail(f"{path}: cannot be written: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(temp, path)
-    except OSError as exc:
-        os.unlink(temp)
         raise _fail(f"{path}: cannot be written: {exc.strerror}") from None
 
 

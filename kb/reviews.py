@@ -19,6 +19,7 @@ from datetime import date
 from kb import yamlio
 from kb.articles import Article, Collection, display_path, in_pages, iter_markdown, slug_for
 from kb.problems import ERROR, WARNING, Problem, closest
+from kb.scaffold import replace_file
 
 OVERDUE = "overdue"
 DUE = "due"
@@ -416,15 +417,5 @@ def write_mark(mark: Mark) -> bool:
     """Write one mark; False when the file already had this date (left untouched)."""
     if mark.after == mark.before:
         return False
-    target = os.path.realpath(mark.path)
-    temporary = f"{target}.kb-review.tmp"
-    # Through a temporary file, so an interrupted write never leaves half an article.
-    with open(temporary, "wb") as fh:
-        fh.write(mark.after)
-    try:
-        os.chmod(temporary, os.stat(target).st_mode & 0o7777)
-        os.replace(temporary, target)
-    except OSError:
-        os.unlink(temporary)
-        raise
+    replace_file(os.path.realpath(mark.path), mark.after)
     return True

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import string
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,28 @@ STARTER_DIR = Path(__file__).parent / "starter"
 STARTER_LANGUAGES = ("nl", "en")
 # Packaged under names without a leading dot, which package data would skip.
 _RENAMES = {"gitignore": ".gitignore", "github": ".github"}
+
+
+def replace_file(path: str, data: bytes) -> None:
+    """Write `path` whole or not at all, through a temporary file beside it: an
+    interrupted run never leaves half an article or report. An existing file keeps
+    its permissions; a new one gets the usual ones (umask)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 class ScaffoldError(Exception):

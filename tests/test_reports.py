@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date
 from html.parser import HTMLParser
@@ -109,6 +110,17 @@ def test_json_report(project):
     assert [a["slug"] for a in owners["team-retour"]["articles"]][0] == "returns/oud"
     assert data["problems"]["errors"] == 0 and data["problems"]["warnings"] >= 2
     assert data["gaps"] is None
+
+
+def test_report_file_gets_the_usual_permissions_and_no_temporary_file(project, tmp_path: Path):
+    setup(project)
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "r.md"
+    assert kb("report", "-o", str(out)).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in out.parent.iterdir()] == ["r.md"]
 
 
 def test_report_to_a_file_that_cannot_be_written_fails_cleanly(project, tmp_path: Path):
