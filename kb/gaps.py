@@ -32,7 +32,7 @@ from datetime import date
 from kb.articles import Article, normal_title, slugify
 from kb.problems import Problem
 from kb.scaffold import NewArticle, ScaffoldError, create_article
-from kb.search import Analyzer, Searcher, fold, within_distance
+from kb.search import Analyzer, Searcher, deletion_forms, fold, within_distance
 from kb.settings import Settings
 from kb.tables import Table, TableError, open_table
 from kb.taxonomy import Taxonomy
@@ -238,11 +238,6 @@ class _Group:
         self.votes.update(other.votes)
 
 
-def _deletions(word: str) -> set[str]:
-    """`word` and every form of it with one letter left out."""
-    return {word[:i] + word[i + 1:] for i in range(len(word) + 1)}
-
-
 UNKNOWN_BOOST = 2.0  # a word the content lacks is most likely what the question is about
 COMPOUND_SELF = 0.5  # a split compound's own term, next to its parts
 
@@ -274,12 +269,12 @@ class _Vocabulary:
                     self.stem[word] = single
         fixes = self._typos(term_df)
         stop_forms = {form for w in self.analyzer.stop_words if len(w) >= 4
-                      for form in _deletions(w)}
+                      for form in deletion_forms(w)}
         self.expand: dict[str, list[tuple[str, float]]] = {}
         for word in word_df:
             term = self.stem[word]
             term = fixes.get(term, term)
-            if len(word) >= 5 and not known(term) and stop_forms.intersection(_deletions(word)):
+            if len(word) >= 5 and not known(term) and stop_forms.intersection(deletion_forms(word)):
                 term = ""  # a misspelt stop word: `hebbben`, `kunenn`
             if not term:
                 self.expand[word] = []
@@ -316,13 +311,13 @@ class _Vocabulary:
         variants: dict[str, list[str]] = {}
         for term, n in df.items():
             if len(term) >= 6 and n >= 1:
-                for form in _deletions(term):
+                for form in deletion_forms(term):
                     variants.setdefault(form, []).append(term)
         fixes = {}
         for term, n in df.items():
             if len(term) < 6 or n < 1 or self.known(term):
                 continue
-            found = {c for form in _deletions(term) for c in variants.get(form, ())}
+            found = {c for form in deletion_forms(term) for c in variants.get(form, ())}
             found.discard(term)
             best = max(found, key=rank, default=None)
             if best is not None and rank(best) > rank(term):

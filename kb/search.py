@@ -518,6 +518,17 @@ def within_distance(a: str, b: str, maxdist: int) -> bool:
     return previous[-1] <= maxdist
 
 
+def deletion_forms(word: str, depth: int = 1) -> set[str]:
+    """`word` and every form of it with up to `depth` letters left out: two words
+    within `depth` edits of each other share one of these forms."""
+    forms = {word}
+    edge = {word}
+    for _ in range(depth):
+        edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
+        forms |= edge
+    return forms
+
+
 class _Spellings:
     """The index's spelling words in memory, found by the deletions they share with a
     word (two words within two edits share a form with at most two letters deleted
@@ -529,20 +540,11 @@ class _Spellings:
     def __init__(self, words: Iterable[str]):
         self.table: dict[str, list[str]] = {}
         for word in words:
-            for form in self._forms(word, 2 if len(word) >= 5 else 1):
+            for form in deletion_forms(word, 2 if len(word) >= 5 else 1):
                 self.table.setdefault(form, []).append(word)
 
-    @staticmethod
-    def _forms(word: str, depth: int) -> set[str]:
-        forms = {word}
-        edge = {word}
-        for _ in range(depth):
-            edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
-            forms |= edge
-        return forms
-
     def within(self, word: str, maxdist: int, prefix: int) -> list[str]:
-        found = {c for form in self._forms(word, maxdist) for c in self.table.get(form, ())}
+        found = {c for form in deletion_forms(word, maxdist) for c in self.table.get(form, ())}
         return sorted(c for c in found if c[:prefix] == word[:prefix]
                       and within_distance(word, c, maxdist))
 
