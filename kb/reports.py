@@ -15,6 +15,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from kb.answers import md_escape
 from kb.articles import Collection
 from kb.gaps import shorten
 from kb.coverage import Coverage, as_dict as coverage_dict, measure
@@ -146,11 +147,8 @@ def _area_rows(report: HealthReport) -> list[list[str]]:
 # --- Markdown --------------------------------------------------------------------------
 
 def _md_cell(text: str) -> str:
-    # A pipe ends a cell and a newline ends the table; escape what Markdown would act on.
-    text = " ".join(str(text).split())
-    for char in "\\|*_`[]<>":
-        text = text.replace(char, "\\" + char)
-    return text
+    # A pipe ends a cell and a newline ends the table; the rest as in any Markdown text.
+    return md_escape(" ".join(str(text).split())).replace("|", "\\|")
 
 
 def _md_code(text: str) -> str:
