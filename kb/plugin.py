@@ -31,7 +31,8 @@ from kb.popularity import load_popularity, popularity_path
 from kb.problems import format_text, has_errors
 from kb.project import resolve_today, site_url_problem
 from kb.settings import Settings, parse_settings
-from kb.search import analyzer_for, site_terms, thesaurus_for
+from kb.search import analyzer_for, fold, site_terms, thesaurus_for
+from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD, compact
 from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
 
 log = logging.getLogger("mkdocs.plugins.kb")
@@ -43,10 +44,6 @@ OVERRIDES_DIR = os.path.join(TEMPLATES_DIR, "overrides")
 ROBOTS = "robots.txt"
 ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
 SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
-# A hidden field in the site's search index with the words shoppers use for an
-# article (keywords, synonyms): below a title match, far above a body match.
-SEARCH_FIELD = "kb"
-SEARCH_FIELD_BOOST = 100
 SEARCH_FEATURES = ("search.suggest", "search.highlight")
 
 
@@ -337,30 +334,33 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.plan is None or self.settings is None or self.files is None:
             return
-        self._add_search_terms(config)
+        self._finish_search_index(config)
         if self.settings.machine_answers:
             self._write_answers(config)
 
-    def _add_search_terms(self, config: MkDocsConfig) -> None:
+    def _finish_search_index(self, config: MkDocsConfig) -> None:
+        """Compact the articles in Material's index and add the words shoppers use
+        for them (see kb.siteindex)."""
         assert self.plan is not None and self.settings is not None and self.files is not None
         path = os.path.join(config.site_dir, "search", "search_index.json")
         if not os.path.isfile(path):
             return
         with open(path, encoding="utf-8") as fh:
             index = json.load(fh)
-        if SEARCH_FIELD not in index.get("config", {}).get("fields", {}):
+        if TERMS_FIELD not in index.get("config", {}).get("fields", {}):
             return  # a search plugin that does not index extra fields
         analyzer = analyzer_for(self.settings.language)
         thesaurus = thesaurus_for(self.settings)
-        terms = {}
+        terms, articles = {}, set()
         for src_uri, extras in self.plan.articles.items():
             file = self.files.get_file_from_path(src_uri)
+            if file is None:
+                continue
+            articles.add(file.url)
             words = site_terms(extras.article, analyzer, thesaurus)
-            if file is not None and words:
+            if words:
                 terms[file.url] = " ".join(words)
-        for doc in index.get("docs", []):
-            if doc.get("location") in terms:
-                doc[SEARCH_FIELD] = terms[doc["location"]]
+        compact(index, articles, terms, analyzer.stop_words, fold)
         with open(path, "w", encoding="utf-8") as fh:
             json.dump(index, fh, ensure_ascii=False, separators=(",", ":"))
 
@@ -492,7 +492,8 @@ def _configure_search(config: MkDocsConfig, lang: str) -> None:
         if options.get("pipeline") is None and "pipeline" in options:
             options["pipeline"] = list(SEARCH_PIPELINE)
         if isinstance(options.get("fields"), dict):
-            options["fields"].setdefault(SEARCH_FIELD, {"boost": SEARCH_FIELD_BOOST})
+            options["fields"].setdefault(TERMS_FIELD, {"boost": TERMS_BOOST})
+            options["fields"].setdefault(TEXT_FIELD, {"boost": TEXT_BOOST})
 
 
 def _blog_index(config: MkDocsConfig) -> str | None:

@@ -156,6 +156,23 @@ def test_search_is_dutch_with_the_stemmer_and_suggestions(shop: ProjectFactory) 
     assert 'lang="nl"' in home
 
 
+def test_article_sections_are_indexed_as_words_behind_the_short_answer(
+        shop: ProjectFactory) -> None:
+    shop.write("retourneren/kapot.md", article(
+        title="Mijn molen is kapot aangekomen", summary="Stuur ons binnen 14 dagen een foto.",
+        body="Dat is vervelend.\n\n## Wat we nodig hebben\n\nEen foto van de schade "
+             "en het bestelnummer."))
+    index = json.loads(read(mkdocs_build(shop), "search/search_index.json"))
+    fields = index["config"]["fields"]
+    assert fields["kb_text"]["boost"] == fields["text"]["boost"] < fields["kb"]["boost"]
+    docs = {d["location"]: d for d in index["docs"]}
+    page = docs["retourneren/kapot/"]
+    assert "Stuur ons binnen 14 dagen een foto." in page["text"]  # the result's preview
+    section = docs["retourneren/kapot/#wat-we-nodig-hebben"]
+    assert section["title"] == "Wat we nodig hebben" and section["text"] == ""
+    assert section["kb_text"].split() == ["bestelnummer", "foto", "schade"]
+
+
 def test_boilerplate_blocks_are_kept_out_of_the_search_index(shop: ProjectFactory) -> None:
     index = read(mkdocs_build(shop), "search/search_index.json")
     assert "Hoe lang heb ik om iets terug te sturen?" in index
