@@ -89,6 +89,13 @@ def test_text_leaves_out_scripts_footnote_backlinks_and_keeps_image_alt() -> Non
     assert "alert" not in text and "↩" not in text
 
 
+def test_text_survives_markup_inside_scripts_and_odd_but_valid_html() -> None:
+    html = ("<P>Een <B>vet</B> woord</P><script>var t = '<p>niet</p>'; if (a<b) {}</script>"
+            "<p>5 < 6 en <3</p><!-- <p>weg</p> --><p>a <a href='x>y' class='headerlink'>¶</a>"
+            "b<br/>c &amp; d</p>")
+    assert html_to_text(html) == "Een vet woord\n\n5 < 6 en <3\n\na b\nc & d"
+
+
 def test_clean_html_drops_permalinks_only() -> None:
     html = ('<h2 id="k">Kop<a class="headerlink" href="#k" title="Permanent link">&para;</a>'
             '</h2>\n<p><a href="../x/">link</a></p>')
