@@ -55,6 +55,9 @@ class Article:
     weight: int | None = None  # pinned: lower first, before every unpinned question
     body: str = ""
     lines: dict[str, int] = field(default_factory=dict)
+    # The front matter as MkDocs reads it (its dates as dates): the renderer is
+    # handed this and `body` instead of parsing every file a second time.
+    meta: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def is_live(self, today: date) -> bool:
         """Published on `today`: not a draft, past `publish`, before `expires`."""
@@ -371,6 +374,8 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
         owner=owner.strip(), contexts=contexts, keywords=keywords, related=related,
         covers=covers, draft=bool(draft), publish=publish, expires=expires, weight=weight,
         body=body, lines=lines,
+        meta={**data, **{k: v for k, v in (("reviewed", reviewed), ("publish", publish),
+                                            ("expires", expires)) if k in data}},
     )
 
 

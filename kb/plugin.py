@@ -226,6 +226,15 @@ class KbPlugin(BasePlugin[KbConfig]):
             page.update_date = day.isoformat()
         return None
 
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """An article's answer as kb read it: MkDocs need not read and parse the file
+        again (its front matter comes back in on_page_markdown)."""
+        extras = self.plan.articles.get(page.file.src_uri) if self.plan else None
+        if extras is None or extras.article.body.startswith("---"):
+            return None  # a body opening with '---' would look like front matter
+        return extras.article.body
+
+    @event_priority(100)  # other plugins' on_page_markdown see the front matter
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> str | None:
         kind = self._kind(page)
@@ -235,6 +244,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         src_uri = page.file.src_uri
         if kind == "article":
             article = self.plan.articles[src_uri].article
+            if not page.meta:  # read from memory by on_page_read_source
+                page.meta = dict(article.meta)
             title, description = article.title, article.summary
         else:
             listing = self.plan.listing(src_uri)

@@ -173,6 +173,30 @@ def test_article_sections_are_indexed_as_words_behind_the_short_answer(
     assert section["kb_text"].split() == ["bestelnummer", "foto", "schade"]
 
 
+def test_articles_are_rendered_from_memory_with_their_front_matter_for_the_theme(
+        shop: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.structure.files import File
+
+    shop.write("retourneren/verborgen.md", article(
+        title="Zonder inhoudsopgave?", hide=["toc", "navigation"],
+        body="## Eerste kop\n\nTekst.\n\n## Tweede kop\n\nMeer tekst."))
+    shop.write("retourneren/streep.md", article(
+        title="Met een streep bovenaan?", body="---\n\nNa de streep."))
+    opened = []
+    original = File.content_string
+    monkeypatch.setattr(File, "content_string", property(
+        lambda self: (opened.append(self.src_uri) if self.generated_by is None else None)
+        or original.fget(self)))
+    site = mkdocs_build(shop)
+    # MkDocs reads no article file again, but for the one whose answer opens with
+    # a rule that MkDocs would take for front matter.
+    assert opened == ["retourneren/streep.md"]
+    hidden = read(site, "retourneren/verborgen/index.html")
+    assert "Eerste kop" in hidden
+    assert 'data-md-type="navigation" hidden' in hidden and 'data-md-type="toc" hidden' in hidden
+    assert "<hr" in read(site, "retourneren/streep/index.html")
+
+
 def test_boilerplate_blocks_are_kept_out_of_the_search_index(shop: ProjectFactory) -> None:
     index = read(mkdocs_build(shop), "search/search_index.json")
     assert "Hoe lang heb ik om iets terug te sturen?" in index
