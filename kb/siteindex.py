@@ -33,6 +33,7 @@ TEXT_BOOST = 1
 
 _TAG = re.compile(r"<[^>]*>")
 _EDGES = "\"'.,:;!?()[]{}<>«»“”‘’„…*/\\|"
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 _DEFAULT_SEPARATOR = re.compile(r"[\s\-]+")
 
 
@@ -51,14 +52,14 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub(" ", text))
 
 
-def words(text: str, split: re.Pattern[str]) -> list[str]:
-    """Lowercased words of indexed text, punctuation at their edges dropped and
-    signs that are no word (`&`, `=`) left out."""
-    found = []
-    for word in split.split(plain(text).lower()):
+def words(text: str, split: re.Pattern[str]) -> set[str]:
+    """The distinct lowercased words of indexed text, punctuation at their edges
+    dropped and signs that are no word (`&`, `=`) left out."""
+    found = set()
+    for word in set(split.split(plain(text).lower())):
         word = word.strip(_EDGES)
-        if any(c.isalnum() for c in word):
-            found.append(word)
+        if _LETTER_OR_DIGIT.search(word):
+            found.add(word)
     return found
 
 
@@ -76,9 +77,9 @@ def compact(index: dict, articles: Collection[str], terms: Mapping[str, str],
         page, _, anchor = location.partition("#")
         if not anchor or page not in articles:
             continue
-        hidden = set(words(str(doc.get("text", "")), split))
+        hidden = words(str(doc.get("text", "")), split)
         doc["text"] = ""
-        hidden = {w for w in hidden if fold(w) not in stop_words}
+        hidden = {w for w in hidden if w not in stop_words and fold(w) not in stop_words}
         if hidden:
             doc[TEXT_FIELD] = " ".join(sorted(hidden))
     return index

@@ -63,5 +63,5 @@ def test_separator_falls_back_when_python_cannot_read_the_pattern() -> None:
 
 
 def test_words_drop_punctuation_at_their_edges_only() -> None:
-    assert words("“Kan dat?” Ja, 2,5 kilo (max.) & = e-mail", re.compile(r"\s+")) == \
-        ["kan", "dat", "ja", "2,5", "kilo", "max", "e-mail"]
+    assert words("“Kan dat?” Ja, 2,5 kilo (max.) & = e-mail _ kan", re.compile(r"\s+")) == \
+        {"kan", "dat", "ja", "2,5", "kilo", "max", "e-mail"}
