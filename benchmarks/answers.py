@@ -19,6 +19,8 @@ benchmarks/results/answers-<date>.json:
      scoring;
    * the end-to-end time of ``kb ask "..."`` as a child process, next to the
      start-up of Python alone and of ``kb --version`` (imports only).
+   build.py runs the full index build and the warm latency through ``child``, in
+   child processes of its own.
 2. Related questions at 1,000 articles: ``RelatedIndex`` construction and
    ``related()`` for every live article (what ``plan_site`` does for them), the
    near-duplicate check ``kb check`` and ``kb build`` run, and one timed ``kb build``
@@ -251,6 +253,91 @@ def folder_size(path: str) -> int:
     return total
 
 
+def full_index_build(project, today: date) -> tuple[float, float, object]:
+    """Build the `kb ask` index from nothing: remove the project's cache folder, then
+    refresh a new AnswerIndex. Returns the wall and CPU seconds of the refresh alone
+    (not the removal) and its Refresh."""
+    cache = project.cache_dir
+    shutil.rmtree(cache, ignore_errors=True)
+    cpu = time.process_time()
+    seconds, result = timed(AnswerIndex(project.docs_dir, project.settings, cache).refresh,
+                            today)
+    cpu = time.process_time() - cpu
+    assert result.rebuilt and not result.broken, result
+    return seconds, cpu, result
+
+
+def question_sets(specs: list, count: int, seed: int) -> tuple[list, list]:
+    """The `count` timed questions and the 20 other warm-up questions for a content seed."""
+    return make_questions(specs, count, seed + 7), make_questions(specs, 20, seed + 99)
+
+
+def warm_latency(answers: AnswerIndex, questions: list[tuple[str, str]],
+                 warmup: list[tuple[str, str]], repeats: int, today: date) -> dict:
+    """One searcher for everything: the warm-up questions first, then every question
+    `repeats` times, each round in another shuffled order. Milliseconds per question:
+    "all", "samples" (by kind), "per_question", "first_round", and "all_cpu" (this
+    process's CPU time, little disturbed by other work on the machine); "good" counts the
+    good answers of the first round, "segments" the index segments."""
+    samples: dict[str, list[float]] = {k: [] for k in KINDS}
+    cpu_samples: list[float] = []
+    per_question: list[list[float]] = [[] for _ in questions]
+    first_round: list[float] = []
+    good = 0
+    with answers.searcher(today) as searcher:
+        for _, q in warmup:
+            searcher.ask(q, LIMIT)
+        order = list(range(len(questions)))
+        for round_ in range(repeats):
+            random.Random(round_).shuffle(order)
+            for i in order:
+                kind, q = questions[i]
+                cpu = time.process_time()
+                seconds, answer = timed(searcher.ask, q, LIMIT)
+                cpu_samples.append((time.process_time() - cpu) * 1000)
+                samples[kind].append(seconds * 1000)
+                per_question[i].append(seconds * 1000)
+                if round_ == 0:
+                    first_round.append(seconds * 1000)
+                    good += answer.good
+        segments = len(searcher.reader.leaf_readers()) if hasattr(
+            searcher.reader, "leaf_readers") else None
+    return {"all": [s for k in KINDS for s in samples[k]], "all_cpu": cpu_samples,
+            "samples": samples, "per_question": per_question, "first_round": first_round,
+            "good": good, "segments": segments}
+
+
+def child(argv: list[str]) -> int:
+    """What build.py starts as a child process, so that os.wait4 gives the CPU time and
+    peak memory of this work alone. Prints its figures as one line of JSON.
+
+    ``index PROJECT_DIR TODAY``: a full index build on an empty cache folder.
+    ``latency PROJECT_DIR TODAY N SEED QUESTIONS REPEATS``: warm latency (warm_latency)
+    on the index built before, for the questions bench_ask asks at size N.
+    """
+    task, project_dir, today = argv[0], argv[1], date.fromisoformat(argv[2])
+    project = load_project(os.path.join(project_dir, "mkdocs.yml"))
+    if task == "index":
+        seconds, cpu, result = full_index_build(project, today)
+        out = {"seconds": seconds, "cpu_seconds": cpu, "indexed": result.added,
+               "index_bytes": folder_size(os.path.join(project.cache_dir, INDEX_FOLDER))}
+    elif task == "latency":
+        n, seed, count, repeats = (int(v) for v in argv[3:7])
+        questions, warmup = question_sets(build.plan_articles(n, today, seed), count, seed)
+        answers = AnswerIndex(project.docs_dir, project.settings, project.cache_dir)
+        opened = answers.refresh(today)
+        warm = warm_latency(answers, questions, warmup, repeats, today)
+        answers.index.close()
+        out = {"questions": len(questions), "repeats": repeats, "rebuilt": opened.rebuilt,
+               "latency_ms": spread(warm["all"]), "latency_cpu_ms": spread(warm["all_cpu"]),
+               "latency_by_kind_ms": {k: spread(v) for k, v in warm["samples"].items()},
+               "good_answer_share": warm["good"] / len(questions)}
+    else:
+        raise SystemExit(f"unknown task {task!r}; expected index or latency")
+    print(json.dumps(out), flush=True)
+    return 0
+
+
 def bench_cli(cmd: list[str], cwd: str, runs: int, log: str) -> dict:
     build.checked(build.run(cmd, cwd, log), " ".join(cmd[:2]), log)  # untimed warm-up
     results = [build.checked(build.run(cmd, cwd, log), " ".join(cmd[:2]), log)
@@ -275,10 +362,7 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
     # Full build on an empty cache folder.
     builds = []
     for i in range(args.repeats):
-        shutil.rmtree(cache, ignore_errors=True)
-        seconds, result = timed(AnswerIndex(project.docs_dir, project.settings, cache).refresh,
-                                today)
-        assert result.rebuilt and not result.broken, result
+        seconds, _cpu, result = full_index_build(project, today)
         builds.append(seconds)
         print(f"   full index build {i + 1}/{args.repeats}: {seconds:.2f} s "
               f"({result.added} articles)", flush=True)
@@ -302,31 +386,12 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
           f"(stat pass alone {row['nochange_scan_only']['p50']:.1f} ms)", flush=True)
 
     # Warm latency, in process: the index is opened once.
-    questions = make_questions(specs, args.questions, args.seed + 7)
-    warmup = make_questions(specs, 20, args.seed + 99)
+    questions, warmup = question_sets(specs, args.questions, args.seed)
     answers = AnswerIndex(project.docs_dir, project.settings, cache)
     answers.refresh(today)
-    samples: dict[str, list[float]] = {k: [] for k in KINDS}
-    per_question: list[list[float]] = [[] for _ in questions]
-    first_round: list[float] = []
+    warm = warm_latency(answers, questions, warmup, args.repeats, today)
+    samples, per_question = warm["samples"], warm["per_question"]
     analysis: list[dict] = []
-    good = 0
-    with answers.searcher(today) as searcher:
-        for _, q in warmup:
-            searcher.ask(q, LIMIT)
-        order = list(range(len(questions)))
-        for round_ in range(args.repeats):
-            random.Random(round_).shuffle(order)
-            for i in order:
-                kind, q = questions[i]
-                seconds, answer = timed(searcher.ask, q, LIMIT)
-                samples[kind].append(seconds * 1000)
-                per_question[i].append(seconds * 1000)
-                if round_ == 0:
-                    first_round.append(seconds * 1000)
-                    good += answer.good
-        segments = len(searcher.reader.leaf_readers()) if hasattr(
-            searcher.reader, "leaf_readers") else None
     # A fresh searcher per question, as in a `kb ask` process (which opens one for its
     # single question): nothing cached from earlier questions. Each question is asked
     # on one fresh searcher and only analysed (concepts) on another, to split the time
@@ -340,9 +405,9 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
             analysed = timed(searcher.concepts, q)[0]
         analysis.append({"kind": kind, "open": opened * 1000, "ask": asked * 1000,
                          "analysis": analysed * 1000})
-    everything = [s for k in KINDS for s in samples[k]]
-    row["latency_ms"] = spread(everything)
-    row["latency_first_round_ms"] = spread(first_round)
+    row["latency_ms"] = spread(warm["all"])
+    row["latency_cpu_ms"] = spread(warm["all_cpu"])
+    row["latency_first_round_ms"] = spread(warm["first_round"])
     row["latency_by_kind_ms"] = {k: spread(v) for k, v in samples.items()}
     row["fresh_searcher_ms"] = spread([p["ask"] for p in analysis])
     row["fresh_searcher_open_ms"] = spread([p["open"] for p in analysis])
@@ -353,8 +418,8 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
                "ask_mean": statistics.fmean(
                    p["ask"] for p in analysis if kind in ("all", p["kind"]))}
         for kind in (*KINDS, "all")}
-    row["good_answer_share"] = good / len(questions)
-    row["segments"] = segments
+    row["good_answer_share"] = warm["good"] / len(questions)
+    row["segments"] = warm["segments"]
     row["questions"] = [{"kind": k, "question": q, "median_ms": statistics.median(t)}
                         for (k, q), t in zip(questions, per_question)]
     print(f"   warm latency ({len(questions)} questions x {args.repeats}): "

@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Build-time benchmark: `kb build` versus a plain Material for MkDocs build.
 
-For every size N this script generates, into benchmarks/work/<N>/, two projects
-that share the SAME synthetic Markdown articles:
+For every size N this script generates, into benchmarks/work/<N>/, projects that
+share the SAME synthetic Markdown articles:
 
 * ``kb/``        mkdocs.yml with theme material + plugins search and kb (with a
                  contact configuration); ``kb build`` generates home, topic,
@@ -10,9 +10,25 @@ that share the SAME synthetic Markdown articles:
 * ``baseline/``  the same theme settings with only the search plugin, an
                  ``index.md`` and a small explicit ``nav:`` (13 entries), just as
                  kb's own nav lists sections and never every article.
+* ``hugo/``      for reference only, a lower bound for any static generator: a
+                 minimal Hugo site (hugo.toml, four small layouts of our own: a
+                 page with title, content and a nav of the sections) whose
+                 content/ holds the articles as hard links. Left out when
+                 ``hugo`` is not on PATH (a note says so) or with --no-hugo.
 
 It checks that the kb project passes ``kb check``, then times, alternating and
-repeated, ``kb build``, ``mkdocs build`` of the baseline and ``kb check``.
+repeated, ``kb build``, ``mkdocs build`` of the baseline, ``kb check``,
+``hugo --quiet`` (which must write a page for every article) and a full build
+of the ``kb ask`` index on an empty cache folder (``answers.child index``: the
+AnswerIndex.refresh of answers.py, in a child Python process; it also reports
+the refresh's own time, without start-up and imports). After the rounds, one
+more child (``answers.child latency``) asks answers.py's ~200 shopper-like
+questions on that index, warm, and reports p50/p95 in wall and CPU time (leave
+both out with --no-ask). Last, it weighs the site search index
+(search/search_index.json) of the kb and baseline sites: raw, gzip level 9, and
+gzip bytes per article. Targets: warm ``kb ask`` p95 <= 50 ms at 10,000
+articles; kb's search index <= 400 B gzip per article.
+
 Each command runs as a child process started with subprocess.Popen and reaped
 with os.wait4(), which returns the resource usage of exactly that child: its
 ru_maxrss is the peak resident set size of that one build (Linux reports it in
@@ -20,15 +36,19 @@ KiB) and ru_utime + ru_stime its CPU time. (RUSAGE_CHILDREN of this process
 would only give the maximum over all builds so far.) Wall time is
 time.perf_counter() around start and reap. The medians over the repeats are
 reported; CPU time is shown too because it is far less disturbed by other work
-on the machine than wall time is.
+on the machine than wall time is. This process imports neither Whoosh nor
+answers.py, so that its own small footprint is all a child can inherit in
+ru_maxrss.
 
 Only the standard library is used (plus the `kb` and `mkdocs` commands that kb
-installs). Run:  python benchmarks/build.py --sizes 100 1000 3000
+installs, `hugo`, and answers.py in the `kb ask` children). Run:
+python benchmarks/build.py --sizes 100 1000 3000
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
@@ -359,6 +379,102 @@ def generate(n: int, today: date, seed: int, root: str | None = None,
     return {"kb": kb_dir, "baseline": base_dir}
 
 
+# Hugo, for reference: the lower bound of a static generator on the same Markdown.
+HUGO_CONFIG = """\
+baseURL = "https://help.shop.example/"
+languageCode = "nl"
+defaultContentLanguage = "nl"
+title = "Benchmark Klantenservice"
+pluralizeListTitles = false
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": """\
+<!DOCTYPE html>
+<html lang="{{ site.LanguageCode }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ if not .IsHome }}{{ .Title }} · {{ end }}{{ site.Title }}</title>
+</head>
+<body>
+<nav><a href="{{ "/" | relURL }}">{{ site.Title }}</a>
+{{- range site.Sections }} | <a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}</nav>
+<main>{{ block "main" . }}{{ end }}</main>
+</body>
+</html>
+""",
+    "single.html": """\
+{{ define "main" }}<article>
+<h1>{{ .Title }}</h1>
+{{ with .Params.summary }}<p>{{ . }}</p>{{ end }}
+{{ .Content }}
+</article>{{ end }}
+""",
+    "list.html": """\
+{{ define "main" }}<h1>{{ .Title }}</h1>
+<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>
+{{ end }}
+""",
+    "index.html": """\
+{{ define "main" }}<h1>Waar kunnen we je mee helpen?</h1>
+<ul>{{ range first 8 site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>
+{{- end }}</ul>
+{{ end }}
+""",
+}
+
+
+def write_hugo(docs_dir: str, hugo_dir: str) -> list[str]:
+    """A minimal Hugo site in `hugo_dir` whose content/ holds the articles of `docs_dir`
+    (hard links where possible, else copies); returns the articles' paths in docs_dir."""
+    shutil.rmtree(hugo_dir, ignore_errors=True)
+    layouts = os.path.join(hugo_dir, "layouts", "_default")
+    os.makedirs(layouts)
+    with open(os.path.join(hugo_dir, "hugo.toml"), "w", encoding="utf-8") as fh:
+        fh.write(HUGO_CONFIG)
+    for name, text in HUGO_LAYOUTS.items():
+        target = os.path.join(layouts if name != "index.html" else
+                              os.path.dirname(layouts), name)
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    sources = []
+    for root, _dirs, files in os.walk(docs_dir):
+        for name in files:
+            if not name.endswith(".md"):
+                continue
+            source = os.path.join(root, name)
+            sources.append(os.path.relpath(source, docs_dir))
+            target = os.path.join(hugo_dir, "content", sources[-1])
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+    return sorted(sources)
+
+
+def hugo_pages(hugo_dir: str, sources: list[str]) -> dict:
+    """HTML files Hugo wrote, and how many articles got their page (<path>/index.html)."""
+    public = os.path.join(hugo_dir, "public")
+    built = sum(1 for src in sources
+                if os.path.isfile(os.path.join(public, src[:-len(".md")], "index.html")))
+    return {"pages": count_pages(public), "articles": built}
+
+
+def search_index_size(site_dir: str, articles: int) -> dict | None:
+    """Raw and gzip (level 9) bytes of MkDocs' site search index, and gzip bytes per
+    article; None when the site has no search index."""
+    try:
+        with open(os.path.join(site_dir, "search", "search_index.json"), "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        return None
+    packed = len(gzip.compress(raw, compresslevel=9, mtime=0))
+    return {"raw_bytes": len(raw), "gzip_bytes": packed,
+            "gzip_bytes_per_article": packed / max(1, articles)}
+
+
 # --------------------------------------------------------------------------
 # Measuring
 # --------------------------------------------------------------------------
@@ -467,7 +583,28 @@ def checked(result: Run, what: str, log: str) -> Run:
     return result
 
 
-def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dict:
+# The `kb ask` index build and warm latency run in a child process through answers.child,
+# so that os.wait4 gives their own CPU time and peak memory (and this process stays small:
+# it does not import Whoosh).
+ASK_CHILD = ("import sys; sys.path.insert(0, {!r}); import answers; "
+             "sys.exit(answers.child(sys.argv[1:]))").format(HERE)
+ASK_TARGET_N, ASK_P95_TARGET_MS = 10_000, 50  # warm `kb ask` p95 at 10,000 articles
+SEARCH_GZIP_TARGET = 400  # gzipped bytes of kb's site search index per article
+
+
+def child_result(log: str) -> dict:
+    """The JSON line that an answers.child process printed last."""
+    with open(log, encoding="utf-8", errors="replace") as fh:
+        lines = [line for line in fh if line.startswith("{")]
+    if not lines:
+        sys.exit(f"no result line in {log}")
+    return json.loads(lines[-1])
+
+
+def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int,
+               hugo: str | None = None, ask_questions: int = 0) -> dict:
+    """Time every command for size n. `hugo` is the hugo command (None: leave Hugo out);
+    `ask_questions` the questions for `kb ask` latency (0: leave the `kb ask` index out)."""
     print(f"\n== N = {n}: generating projects in {os.path.relpath(WORK)}/{n}/", flush=True)
     dirs = generate(n, today, seed)
     env_today = ["--today", today.isoformat()]
@@ -477,6 +614,13 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
         "material_build": ([mkdocs, "build", "--strict"], dirs["baseline"]),
         "kb_check": ([kb, "check"] + env_today, dirs["kb"]),
     }
+    if hugo:
+        dirs["hugo"] = os.path.join(WORK, str(n), "hugo")
+        sources = write_hugo(os.path.join(dirs["kb"], "docs"), dirs["hugo"])
+        commands["hugo_build"] = ([hugo, "--quiet"], dirs["hugo"])
+    if ask_questions:
+        commands["kb_ask_index"] = ([sys.executable, "-c", ASK_CHILD, "index", dirs["kb"],
+                                     today.isoformat()], dirs["kb"])
     logs = {name: os.path.join(WORK, str(n), f"{name}.log") for name in commands}
 
     cmd, cwd = commands["kb_check"]
@@ -484,19 +628,33 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
     with open(logs["kb_check"], encoding="utf-8") as fh:
         print("   kb check:", fh.read().strip().splitlines()[-1], flush=True)
 
-    order = ["kb_build", "material_build", "kb_check"]
+    order = list(commands)  # kb_build, material_build, kb_check, then hugo and the index
     results: dict[str, list[Run]] = {name: [] for name in commands}
+    inside: list[dict] = []  # what each timed index build child reported of its refresh
+    hugo_built = None
     for round_ in range(warmup + repeats):
         # Alternate which build goes first so neither always gets the warmer cache.
-        names = order if round_ % 2 == 0 else [order[1], order[0], order[2]]
+        names = order if round_ % 2 == 0 else [order[1], order[0], *order[2:]]
         label = "warm-up" if round_ < warmup else f"repeat {round_ - warmup + 1}/{repeats}"
         for name in names:
             cmd, cwd = commands[name]
             result = checked(run(cmd, cwd, logs[name]), name, logs[name])
+            note = ""
+            if name == "hugo_build" and hugo_built is None:
+                hugo_built = hugo_pages(dirs["hugo"], sources)
+                if hugo_built["articles"] != n:
+                    sys.exit(f"Hugo wrote pages for {hugo_built['articles']} of {n} articles "
+                             f"({hugo_built['pages']} HTML files in all); see {logs[name]} "
+                             f"and {os.path.join(dirs['hugo'], 'public')}")
+            if name == "kb_ask_index":
+                reported = child_result(logs[name])
+                note = f", refresh {reported['seconds']:.2f} s"
+                if round_ >= warmup:
+                    inside.append(reported)
             print(f"   {label:<12} {name:<15} {result.seconds:7.2f} s wall "
                   f"{result.cpu_seconds:7.2f} s CPU {result.peak_mb:7.1f} MB "
                   f"(other processes: {result.busy_cores:.2f} cores before, "
-                  f"{result.others_during:.2f} during)", flush=True)
+                  f"{result.others_during:.2f} during{note})", flush=True)
             if round_ >= warmup:
                 results[name].append(result)
 
@@ -506,8 +664,37 @@ def bench_size(n: int, repeats: int, warmup: int, today: date, seed: int) -> dic
         "kb_pages": count_pages(os.path.join(dirs["kb"], "site")),
         "material_pages": count_pages(os.path.join(dirs["baseline"], "site")),
         "runs": {name: [asdict(r) for r in rs] for name, rs in results.items()},
+        "search_index": {"kb": search_index_size(os.path.join(dirs["kb"], "site"), n),
+                         "material": search_index_size(os.path.join(dirs["baseline"], "site"),
+                                                       n)},
     }
+    if hugo_built:
+        row["hugo_pages"] = hugo_built["pages"]
+    if ask_questions:
+        row["ask_index_inside"] = inside
+        row["ask_latency"] = ask_latency(n, dirs["kb"], today, seed, ask_questions, repeats)
     return summarize(row)
+
+
+def ask_latency(n: int, project_dir: str, today: date, seed: int, questions: int,
+                repeats: int) -> dict:
+    """Warm `kb ask` latency in one child process, on the index the last build left."""
+    log = os.path.join(WORK, str(n), "kb_ask_latency.log")
+    cmd = [sys.executable, "-c", ASK_CHILD, "latency", project_dir, today.isoformat(),
+           str(n), str(seed), str(questions), str(repeats)]
+    result = checked(run(cmd, project_dir, log), "kb ask latency", log)
+    latency = child_result(log)
+    if latency["rebuilt"]:
+        print("   WARNING: the latency child found no index and built one first", flush=True)
+    ms = latency["latency_ms"]
+    print(f"   kb ask warm latency ({latency['questions']} questions x {repeats}): "
+          f"p50 {ms['p50']:.1f} ms, p95 {ms['p95']:.1f} ms, max {ms['max']:.1f} ms, "
+          f"CPU p95 {latency['latency_cpu_ms']['p95']:.1f} ms "
+          f"(child: {result.cpu_seconds:.2f} s CPU, {result.peak_mb:.1f} MB; other processes: "
+          f"{result.busy_cores:.2f} cores before, {result.others_during:.2f} during)",
+          flush=True)
+    latency["run"] = asdict(result)
+    return latency
 
 
 def summarize(row: dict) -> dict:
@@ -538,6 +725,34 @@ def summarize(row: dict) -> dict:
     # ratios is less sensitive to the machine speeding up or slowing down.
     row["paired_ratio"] = statistics.median(
         k["seconds"] / m["seconds"] for k, m in zip(kb_runs, mat_runs))
+    # Newer figures: only in results files that have them.
+    if runs.get("hugo_build"):
+        row.update({
+            "hugo_build_s": median("hugo_build", "seconds"),
+            "hugo_build_cpu_s": median("hugo_build", "cpu_seconds"),
+            "hugo_peak_mb": median("hugo_build", "peak_mb"),
+        })
+        hugo_cpu = max(row["hugo_build_cpu_s"], 1e-6)
+        row["material_hugo_cpu_ratio"] = row["material_build_cpu_s"] / hugo_cpu
+        row["kb_hugo_cpu_ratio"] = row["kb_build_cpu_s"] / hugo_cpu
+    if runs.get("kb_ask_index"):
+        row.update({
+            "ask_index_s": median("kb_ask_index", "seconds"),
+            "ask_index_cpu_s": median("kb_ask_index", "cpu_seconds"),
+            "ask_index_peak_mb": median("kb_ask_index", "peak_mb"),
+        })
+    inside = row.get("ask_index_inside")
+    if inside:
+        row["ask_index_refresh_s"] = statistics.median(r["seconds"] for r in inside)
+        row["ask_index_refresh_cpu_s"] = statistics.median(r["cpu_seconds"] for r in inside)
+        row["ask_index_bytes"] = inside[-1]["index_bytes"]
+    latency = row.get("ask_latency")
+    if latency:
+        row["ask_p50_ms"] = latency["latency_ms"]["p50"]
+        row["ask_p95_ms"] = latency["latency_ms"]["p95"]
+        if "latency_cpu_ms" in latency:
+            row["ask_p50_cpu_ms"] = latency["latency_cpu_ms"]["p50"]
+            row["ask_p95_cpu_ms"] = latency["latency_cpu_ms"]["p95"]
     return row
 
 
@@ -606,7 +821,81 @@ def table(rows: list[dict]) -> str:
             f"| {r['kb_build_cpu_s']:.2f} | {r['material_build_cpu_s']:.2f} "
             f"| {r['cpu_ratio']:.2f} | {r['repeats']} |"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + more_tables(rows))
+
+
+def cell(row: dict, key: str, spec: str = ".2f", scale: float = 1) -> str:
+    value = row.get(key)
+    return "–" if value is None else format(value * scale, spec)
+
+
+def heading(title: str, columns: list[str]) -> list[str]:
+    """A blank line, a title, a blank line and the header of a right-aligned table."""
+    return ["", title, "", "| " + " | ".join(columns) + " |", "|" + "---:|" * len(columns)]
+
+
+def more_tables(rows: list[dict]) -> list[str]:
+    """Hugo, the `kb ask` index and the site search index, for the rows that have them."""
+    out = []
+    if any("hugo_build_s" in r for r in rows):
+        out += heading("Hugo on the same Markdown, minimal layouts (reference: a lower bound "
+                       "for any static generator); medians",
+                       ["N", "Hugo s", "Hugo CPU s", "Hugo peak MB", "Hugo pages",
+                        "Material CPU s", "kb CPU s", "CPU Material/Hugo", "CPU kb/Hugo"])
+        for r in rows:
+            out.append(f"| {r['n']:,} | {cell(r, 'hugo_build_s')} | {cell(r, 'hugo_build_cpu_s')} "
+                       f"| {cell(r, 'hugo_peak_mb', '.0f')} | {cell(r, 'hugo_pages', ',')} "
+                       f"| {r['material_build_cpu_s']:.2f} | {r['kb_build_cpu_s']:.2f} "
+                       f"| {cell(r, 'material_hugo_cpu_ratio', '.1f')} "
+                       f"| {cell(r, 'kb_hugo_cpu_ratio', '.1f')} |")
+    if any("ask_index_s" in r or "ask_p95_ms" in r for r in rows):
+        out += heading("`kb ask` index: a full build on an empty cache in a child process "
+                       "(wall, CPU and peak memory of the whole child; refresh: the build alone, "
+                       "measured inside it), medians; warm latency of one searcher",
+                       ["N", "index build s", "CPU s", "refresh s", "refresh CPU s", "peak MB",
+                        "index MB", "warm p50 ms", "warm p95 ms", "warm max ms",
+                        "CPU p50 ms", "CPU p95 ms", "questions x rounds"])
+        for r in rows:
+            latency = r.get("ask_latency") or {}
+            asked = (f"{latency['questions']} x {latency['repeats']}" if latency else "–")
+            out.append(f"| {r['n']:,} | {cell(r, 'ask_index_s')} | {cell(r, 'ask_index_cpu_s')} "
+                       f"| {cell(r, 'ask_index_refresh_s')} "
+                       f"| {cell(r, 'ask_index_refresh_cpu_s')} "
+                       f"| {cell(r, 'ask_index_peak_mb', '.0f')} "
+                       f"| {cell(r, 'ask_index_bytes', '.1f', 1e-6)} "
+                       f"| {cell(r, 'ask_p50_ms', '.1f')} | {cell(r, 'ask_p95_ms', '.1f')} "
+                       f"| {cell(latency.get('latency_ms', {}), 'max', '.1f')} "
+                       f"| {cell(r, 'ask_p50_cpu_ms', '.1f')} "
+                       f"| {cell(r, 'ask_p95_cpu_ms', '.1f')} | {asked} |")
+    if any(r.get("search_index") for r in rows):
+        out += heading("Site search index `search/search_index.json`: bytes raw and gzip "
+                       "(level 9); per article = gzip bytes / N",
+                       ["N", "kb raw", "kb gzip", "kb gzip per article", "Material raw",
+                        "Material gzip", "Material gzip per article"])
+        for r in rows:
+            size = r.get("search_index") or {}
+            cells = []
+            for name in ("kb", "material"):
+                one = size.get(name) or {}
+                cells += [cell(one, "raw_bytes", ","), cell(one, "gzip_bytes", ","),
+                          cell(one, "gzip_bytes_per_article", ".0f")]
+            out.append(f"| {r['n']:,} | " + " | ".join(cells) + " |")
+    targets = []
+    for r in rows:
+        if r["n"] == ASK_TARGET_N and "ask_p95_ms" in r:
+            met = r["ask_p95_ms"] <= ASK_P95_TARGET_MS
+            targets.append(f"- warm `kb ask` p95 <= {ASK_P95_TARGET_MS} ms at {r['n']:,} "
+                           f"articles: {r['ask_p95_ms']:.1f} ms, {'met' if met else 'NOT met'}"
+                           f" (CPU time p95 {cell(r, 'ask_p95_cpu_ms', '.1f')} ms)")
+        per_article = ((r.get("search_index") or {}).get("kb") or {}).get(
+            "gzip_bytes_per_article")
+        if per_article is not None:
+            met = per_article <= SEARCH_GZIP_TARGET
+            targets.append(f"- kb search index <= {SEARCH_GZIP_TARGET} B gzip per article at "
+                           f"{r['n']:,}: {per_article:.0f} B, {'met' if met else 'NOT met'}")
+    if targets:
+        out += ["", "Targets", ""] + targets
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -622,13 +911,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", default=None,
                         help="date passed to kb as --today (default: today)")
     add_idle_options(parser)
+    parser.add_argument("--no-hugo", action="store_true",
+                        help="leave out the Hugo reference build")
+    parser.add_argument("--no-ask", action="store_true",
+                        help="leave out the `kb ask` index build and latency")
+    parser.add_argument("--ask-questions", type=int, default=200, metavar="N",
+                        help="questions asked per round for `kb ask` latency (default: 200)")
     parser.add_argument("--table-from", metavar="FILE",
                         help="only print the table of an earlier --json FILE")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON to FILE "
                                                        "('-' for standard output)")
     args = parser.parse_args(argv)
-    if args.repeats < 1 or args.warmup < 0:
-        parser.error("--repeats must be at least 1 and --warmup at least 0")
+    if args.repeats < 1 or args.warmup < 0 or args.ask_questions < 4:
+        parser.error("--repeats must be at least 1, --warmup at least 0 and --ask-questions "
+                     "at least 4")
     if args.table_from:
         with open(args.table_from, encoding="utf-8") as fh:
             saved = json.load(fh)
@@ -637,8 +933,18 @@ def main(argv: list[str] | None = None) -> int:
     today = date.fromisoformat(args.today) if args.today else date.today()
     use_idle_options(args)
 
-    info = show_machine(machine())
-    rows = [bench_size(n, args.repeats, args.warmup, today, args.seed) for n in args.sizes]
+    info = machine()
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    if hugo:
+        words = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
+        info["hugo"] = words[1] if len(words) > 1 else "unknown"  # "hugo v0.111.3+extended ..."
+    show_machine(info)
+    if not hugo and not args.no_hugo:
+        print("NOTE: `hugo` is not on PATH, so the Hugo reference build is skipped "
+              "(Debian: apt-get install hugo).", flush=True)
+    ask_questions = 0 if args.no_ask else args.ask_questions
+    rows = [bench_size(n, args.repeats, args.warmup, today, args.seed, hugo, ask_questions)
+            for n in args.sizes]
     print()
     print(table(rows))
     if args.json:
