@@ -316,14 +316,26 @@ def entries(plan: SitePlan, html: Mapping[str, str],
     return found
 
 
-def answers_document(entries: Iterable[Entry], site: SiteInfo, generated: str) -> dict:
+def answer_texts(html: str, memo: dict[str, tuple[str, str]] | None = None) -> tuple[str, str]:
+    """`html_to_text` and `clean_html` of an answer; `memo` (by HTML) keeps them between
+    the rebuilds of `kb serve`, which renders only the answers that changed."""
+    found = memo.get(html) if memo is not None else None
+    if found is None:
+        found = html_to_text(html), clean_html(html)
+        if memo is not None:
+            memo[html] = found
+    return found
+
+
+def answers_document(entries: Iterable[Entry], site: SiteInfo, generated: str,
+                     memo: dict[str, tuple[str, str]] | None = None) -> dict:
     answers = [{
         "slug": e.article.slug,
         "url": site.link(e.url),
         "title": e.article.title,
         "summary": e.article.summary,
-        "answer_text": html_to_text(e.html),
-        "answer_html": clean_html(e.html),
+        "answer_text": text,
+        "answer_html": cleaned,
         "policy": e.article.policy,
         "policy_label": e.policy_label,
         "stages": list(e.article.stages),
@@ -331,7 +343,7 @@ def answers_document(entries: Iterable[Entry], site: SiteInfo, generated: str) -
         "keywords": list(e.article.keywords),
         "reviewed": e.article.reviewed.isoformat(),
         "markdown": site.link(e.markdown),
-    } for e in entries]
+    } for e in entries for text, cleaned in [answer_texts(e.html, memo)]]
     return {
         "site": {"name": site.name, "url": site.url, "language": site.language},
         "generated": generated,
@@ -391,13 +403,16 @@ def llms_full_txt(copies: Iterable[str]) -> str:
 
 
 def machine_files(plan: SitePlan, html: Mapping[str, str],
-                  url_of: Callable[[str], str | None], site: SiteInfo) -> dict[str, str]:
+                  url_of: Callable[[str], str | None], site: SiteInfo,
+                  memo: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
     """Every file for machines: path below the site folder -> text.
 
     `html` holds, by src_uri, the editor's answer as rendered; `url_of` gives a
-    src_uri's page URL relative to the site root (None when it has no page)."""
+    src_uri's page URL relative to the site root (None when it has no page);
+    `memo` as for `answer_texts`."""
     found = entries(plan, html, url_of)
-    files = {ANSWERS_JSON: answers_json(answers_document(found, site, plan.today.isoformat()))}
+    document = answers_document(found, site, plan.today.isoformat(), memo)
+    files = {ANSWERS_JSON: answers_json(document)}
     copies = []
     for entry in found:
         copy = markdown_copy(entry.article, site.link(entry.url), plan.t)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -144,19 +144,22 @@ def iter_markdown(docs_dir: str) -> list[str]:
     found = []
     for root, dirs, files in os.walk(docs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.endswith(".md") and not name.startswith("."):
-                rel = os.path.relpath(os.path.join(root, name), docs_dir)
-                found.append(rel.replace(os.sep, "/"))
+        folder = os.path.relpath(root, docs_dir).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"  # one relpath per folder, not per file
+        found += [prefix + name for name in files
+                  if name.endswith(".md") and not name.startswith(".")]
     return sorted(found)
 
 
-def load_collection(docs_dir: str, settings: Settings, today: date) -> Collection:
-    """Read and validate every Markdown file below `docs_dir`."""
+def load_collection(docs_dir: str, settings: Settings, today: date,
+                    read: Callable[..., Article | None | bool] | None = None) -> Collection:
+    """Read and validate every Markdown file below `docs_dir`; `read` stands in for
+    `read_article` (kb serve passes one that remembers unchanged files)."""
     collection = Collection(docs_dir)
+    read = read or read_article
     for src_uri in iter_markdown(docs_dir):
         path = os.path.join(docs_dir, src_uri)
-        result = read_article(path, src_uri, settings, today, collection.problems)
+        result = read(path, src_uri, settings, today, collection.problems)
         if isinstance(result, Article):
             collection.articles.append(result)
         elif result is None:

@@ -96,15 +96,27 @@ def _swap(new: str, final: str) -> None:
 
 
 def serve_site(config_file: str, *, dev_addr: str | None = None, today: date | None = None,
-               open_browser: bool = False) -> None:
-    """Live preview: rebuilds on every edit; content errors are logged, not fatal."""
+               open_browser: bool = False, full: bool = False) -> None:
+    """Live preview; content errors are logged, not fatal. After an edit MkDocs'
+    dirty rebuild renders only the pages that show something that changed (see
+    kb.incremental); with `full` every rebuild renders the whole site."""
     if today is not None:
         os.environ["KB_TODAY"] = today.isoformat()
     options = {"dev_addr": dev_addr} if dev_addr else {}
+    # MkDocs warns on every dirty build that links may be stale; kb sees to them.
+    quiet = logging.getLogger("mkdocs.commands.build")
+    quiet.addFilter(_not_dirty_warning)
     try:
-        serve(config_file=config_file, livereload=True, open_in_browser=open_browser, **options)
+        serve(config_file=config_file, livereload=True, open_in_browser=open_browser,
+              build_type=None if full else "dirty", **options)
     except MkDocsException as exc:
         raise BuildError(str(exc)) from None
+    finally:
+        quiet.removeFilter(_not_dirty_warning)
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def setup_logging(verbose: bool, echo) -> None:

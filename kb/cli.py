@@ -219,18 +219,29 @@ def build_command(strict: bool, site_dir: str | None, verbose: bool, today: str 
 @click.option("-a", "--dev-addr", metavar="IP:PORT", default=None,
               help="Address to serve on (default: 127.0.0.1:8000).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--full", is_flag=True,
+              help="Render the whole site again on every change (slow on a large site).")
 @today_option
 @config_option
-def serve_command(dev_addr: str | None, open_browser: bool, today: str | None,
+def serve_command(dev_addr: str | None, open_browser: bool, full: bool, today: str | None,
                   config_file: str | None) -> None:
-    """Preview the site, rebuilding whenever an article changes."""
+    """Preview the site, rebuilding whenever an article changes.
+
+    After an edit only the pages that show something that changed are rendered
+    again: the article itself; the home, area and stage pages that list it when
+    its title or short answer changed; the pages that link it as a related
+    question when its title changed. Adding, deleting, publishing or unpublishing
+    an article (or saving one that no longer validates) works out the related
+    questions of the whole site again, which takes a few seconds on thousands of
+    articles; editing mkdocs.yml renders every page again.
+    """
     from kb.builder import BuildError, serve_site, setup_logging
 
     project = _project(config_file)
     setup_logging(False, lambda message: click.echo(message, err=True))
     try:
         serve_site(project.config_path, dev_addr=dev_addr, today=_today(today),
-                   open_browser=open_browser)
+                   open_browser=open_browser, full=full)
     except BuildError as exc:
         raise _fail(str(exc)) from None
 

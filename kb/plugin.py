@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import answers, helpblocks, structured, yamlio
+from kb import answers, helpblocks, incremental, structured, yamlio
 from kb.articles import Collection, load_collection
 from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
@@ -64,6 +64,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.dates: dict[str, date] = {}  # src_uri -> the sitemap's lastmod
         self.dirty = False
         self.answer_html: dict[str, str] = {}  # src_uri -> the editor's answer as rendered
+        # `kb serve` (mkdocs serve --dirty): what one build keeps for the next, and the
+        # current build's plan with the pages it asks to be rendered again.
+        self.session: incremental.Session | None = None
+        self.update: incremental.Update | None = None
 
     def preload(self, collection: Collection | None, today: date | None) -> None:
         """Use content the CLI has already read and reported (kb build)."""
@@ -72,6 +76,13 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
         self.dirty = dirty
+        if self.session is not None:
+            self.session.close()
+        self.session = incremental.Session() if self.is_serve and dirty else None
+
+    def on_shutdown(self) -> None:
+        if self.session is not None:
+            self.session.close()
 
     @event_priority(100)  # before the search plugin fills in its own defaults
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -119,9 +130,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         # preloaded collection once only.
         (collection, today), self.preloaded = self.preloaded, (None, None)
         today = today or resolve_today()
+        session = self.session
+        everything = session is not None and session.begin(
+            (_raw_text(config.config_file_path), today))
         problems = []
         if collection is None:
-            collection = load_collection(config.docs_dir, self.settings, today)
+            collection = load_collection(config.docs_dir, self.settings, today,
+                                         read=session.read if session else None)
             problems = collection.problems + site_problems(collection, self.settings, today)
         if collection.popularity is None:
             collection.popularity, found = load_popularity(
@@ -140,20 +155,30 @@ class KbPlugin(BasePlugin[KbConfig]):
         for article in collection.articles:
             if article.src_uri not in live:
                 files.remove(files.src_uris.get(article.src_uri))
-        self.plan = plan_site(collection, self.settings, today, self.site_name,
-                              counts=collection.popularity)
+        if session is not None:  # a dirty rebuild: reuse what is unchanged
+            self.update = session.plan_site(collection, self.settings, today,
+                                            self.site_name, everything)
+            self.plan = self.update.plan
+        else:
+            self.plan = plan_site(collection, self.settings, today, self.site_name,
+                                  counts=collection.popularity)
         self.generated = self.plan.pages()
         self.fallbacks = {}
         if not self.dirty:  # a dirty rebuild renders changed pages only; keep the rest
             self.answer_html = {}
         self.files = files
         for src_uri, (kind, _title) in self.generated.items():
-            files.append(File.generated(config, src_uri, content=_stub(kind)))
+            if session is None:
+                files.append(File.generated(config, src_uri, content=_stub(kind)))
+            else:  # a source file whose age MkDocs compares (see Session.stub)
+                files.append(File.generated(config, src_uri,
+                                            abs_src_path=session.stub(src_uri, _stub(kind))))
         # Our fragments share the theme's loader (so `custom_dir` overrides them
         # and Material's icons can be included) but, unlike MkDocs' theme
         # environment, escape every value by default.
         self.env = Environment(loader=config.theme.get_env().loader, autoescape=True,
-                               auto_reload=False)
+                               auto_reload=False,
+                               bytecode_cache=session.kb_code if session else None)
         self.env.globals.update(ranges=format_ranges, weekdays=WEEKDAYS)
         for uri, name in ASSETS.items():  # every page loads them: no comments, no indent
             with open(os.path.join(PACKAGE_DIR, "assets", name), encoding="utf-8") as fh:
@@ -217,6 +242,25 @@ class KbPlugin(BasePlugin[KbConfig]):
         if files.src_uris.get(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=structured.robots_txt(
                 config.site_url, f"{helpblocks.DEMO_DIR}/")))
+
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        """A dirty rebuild: have MkDocs render the pages whose view changed, and remove
+        the pages that are gone (see kb.incremental)."""
+        if self.session is not None and self.update is not None:
+            outputs = {f.src_uri: f.abs_dest_path for f in files if f.is_documentation_page()}
+            self.session.prepare_outputs(outputs, self.update, config.site_dir)
+        return None
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.session is None:
+            return None
+        env.bytecode_cache = self.session.theme_code
+        # The sitemap's lastmod (see on_pre_page) of the pages this build did not read.
+        for file in files.documentation_pages():
+            day = self.dates.get(file.src_uri)
+            if file.page is not None and file.page.markdown is None and day is not None:
+                file.page.update_date = day.isoformat()
+        return None
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
         # sitemap.xml's lastmod: when the page's answers were last reviewed, not the
@@ -306,6 +350,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     @event_priority(-100)  # after the search plugin has indexed the page
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig,
                         nav) -> dict | None:
+        if self.session is not None:  # the search plugin has indexed it (merge_search)
+            self.session.rendered.add(page.url)
         kind = self._kind(page)
         template = self.PAGE_TEMPLATES.get(kind) if kind else None
         if template is None:
@@ -348,6 +394,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self._finish_search_index(config)
         if self.settings.machine_answers:
             self._write_answers(config)
+        if self.session is not None:
+            _forget_search_index(config)
 
     def _finish_search_index(self, config: MkDocsConfig) -> None:
         """Compact the articles in Material's index and add the words shoppers use
@@ -358,27 +406,44 @@ class KbPlugin(BasePlugin[KbConfig]):
             return
         with open(path, encoding="utf-8") as fh:
             index = json.load(fh)
-        if TERMS_FIELD not in index.get("config", {}).get("fields", {}):
+        extended = TERMS_FIELD in index.get("config", {}).get("fields", {})
+        if extended:
+            self._compact_search_index(index)
+        elif self.session is None:
             return  # a search plugin that does not index extra fields
+        if self.session is None:
+            text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+        else:  # a dirty rebuild indexed the pages it rendered only: add the others
+            text = self.session.search_index(
+                index, [f.url for f in self.files if f.is_documentation_page()])
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+    def _compact_search_index(self, index: dict) -> None:
+        assert self.plan is not None and self.settings is not None and self.files is not None
+        # Pages in the index: in a dirty rebuild only those rendered, the others are
+        # compact from earlier builds already.
+        indexed = {str(doc.get("location", "")).partition("#")[0]
+                   for doc in index.get("docs", [])}
         analyzer = analyzer_for(self.settings.language)
         thesaurus = thesaurus_for(self.settings)
         terms, articles = {}, set()
         for src_uri, extras in self.plan.articles.items():
             file = self.files.src_uris.get(src_uri)
-            if file is None:
+            if file is None or file.url not in indexed:
                 continue
             articles.add(file.url)
             words = site_terms(extras.article, analyzer, thesaurus)
             if words:
                 terms[file.url] = " ".join(words)
         compact(index, articles, terms, analyzer.stop_words, fold)
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump(index, fh, ensure_ascii=False, separators=(",", ":"))
 
     def _write_answers(self, config: MkDocsConfig) -> None:
-        """answers.json, llms.txt and a Markdown copy per answer (see kb.answers)."""
+        """answers.json, llms.txt and a Markdown copy per answer (see kb.answers); in a
+        dirty rebuild once the pages are served (Session.after_build)."""
         assert self.plan is not None and self.settings is not None and self.files is not None
-        files = self.files
+        files, plan, html, session = self.files, self.plan, self.answer_html, self.session
+        site_dir = config.site_dir
 
         def url_of(src_uri: str) -> str | None:
             file = files.src_uris.get(src_uri)
@@ -386,9 +451,34 @@ class KbPlugin(BasePlugin[KbConfig]):
 
         site = answers.SiteInfo(self.site_name, config.site_url or "",
                                 self.site_description, self.settings.language)
-        output = answers.machine_files(self.plan, self.answer_html, url_of, site)
-        for path in answers.write_files(config.site_dir, output, {f.dest_uri for f in files}):
-            log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+        taken = {f.dest_uri for f in files}
+
+        def write() -> None:
+            output = answers.machine_files(plan, html, url_of, site,
+                                           session.texts if session else None)
+            if session is not None:  # a dirty rebuild: write only what changed
+                output, gone = session.unwritten(output, html.values())
+                for path in gone:
+                    incremental.remove_output(os.path.join(site_dir, *path.split("/")),
+                                              site_dir)
+            for path in answers.write_files(site_dir, output, taken):
+                log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+
+        if session is None:
+            write()
+            return
+
+        def write_in_background() -> None:
+            try:
+                write()
+            except Exception as exc:  # a thread: report, never raise
+                log.error(f"kb: answers.json and the llms files were not written: {exc}")
+
+        session.after_build(write_in_background)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.session is not None:
+            self.session.forget()
 
     def on_serve(self, server, /, *, config: MkDocsConfig, builder):
         # The CSV usually lies next to mkdocs.yml, outside the watched docs folder.
@@ -467,6 +557,25 @@ def _escaped(nav: list) -> list:
     """Nav titles come from labels in mkdocs.yml; Material prints them unescaped."""
     return [{str(escape(title)): _escaped(target) if isinstance(target, list) else target
              for title, target in item.items()} for item in nav]
+
+
+def _raw_text(path: str | None) -> str:
+    """mkdocs.yml as written; kb serve renders every page again when it changes."""
+    try:
+        with open(path or "mkdocs.yml", encoding="utf-8", errors="replace") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def _forget_search_index(config: MkDocsConfig) -> None:
+    """Material's search plugin merges a dirty rebuild's entries into the previous
+    index as if one page had been rendered; kb merges them itself, page by page
+    (Session.merge_search), so the plugin must write only what it indexed."""
+    for name in ("material/search", "search"):
+        plugin = config.plugins.get(name)
+        if plugin is not None and getattr(plugin, "search_index_prev", None) is not None:
+            plugin.search_index_prev = None
 
 
 def _raw_config(path: str | None) -> dict:

@@ -12,7 +12,7 @@ import heapq
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
-from typing import Mapping
+from typing import Callable, Mapping
 
 from kb.articles import Article, Collection
 from kb.contact import Channel
@@ -204,7 +204,10 @@ class RelatedIndex:
 
 
 def plan_site(collection: Collection, settings: Settings, today: date, site_name: str,
-              counts: Mapping[str, float] | None = None) -> SitePlan:
+              counts: Mapping[str, float] | None = None,
+              related_of: Callable[[Article], list[Article]] | None = None) -> SitePlan:
+    """The site for `today`; `related_of` gives an article's related questions (default:
+    a RelatedIndex of the live articles; kb serve passes one that reuses the last)."""
     lang = settings.language
     t = Translator(lang)
     tax = settings.taxonomy
@@ -218,13 +221,13 @@ def plan_site(collection: Collection, settings: Settings, today: date, site_name
     plan = SitePlan(lang, t, today, site_name, live[: settings.top_questions], topics, stages,
                     settings.contact.channels,
                     help_blocks=plan_blocks(live, tax.contexts, lang, settings.help_questions))
-    related = RelatedIndex(live, settings.language)
+    related_of = related_of or RelatedIndex(live, settings.language).related
     topic_of = {x.term.id: x for x in topics}
     stage_of = {x.term.id: x for x in stages}
     for article in live:
         plan.articles[article.src_uri] = ArticleExtras(
             article, topic_of[article.policy], [stage_of[s] for s in article.stages],
-            related.related(article),
+            related_of(article),
         )
     return plan
 
