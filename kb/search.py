@@ -111,10 +111,15 @@ def fold(text: str) -> str:
 
 def clean(text: str) -> str:
     """Text without markup, template placeholders, links' targets and addresses."""
-    text = _PLACEHOLDER.sub(" ", text)
-    text = _ATTR_LIST.sub(" ", text)
+    # A pattern tries a match at every character (the address pattern cost most
+    # of the time it takes to analyse an article's body), though each needs one of
+    # these strings to match at all.
+    if "{" in text or "[[" in text:
+        text = _PLACEHOLDER.sub(" ", text)
+        text = _ATTR_LIST.sub(" ", text)
     text = _LINK.sub(r"\1", text)
-    text = _URL.sub(" ", text)
+    if "@" in text or "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
     text = _TAG.sub(" ", text)
     return _ENTITY.sub(" ", text)
 
@@ -124,6 +129,27 @@ def _noise(word: str) -> bool:
     if word.isalpha() or not any(c.isdigit() for c in word):
         return False
     return len(word) > 4 or not word.isdigit()
+
+
+def _words_of(text: str) -> list[str]:
+    """Folded words of text without markup, noise dropped."""
+    return [w for w in _WORD.findall(fold(text)) if not _noise(w)]
+
+
+class _Memo(dict):
+    """A bounded cache that fills itself: a hit, looked up from C through `map`,
+    costs no Python call at all."""
+
+    def __init__(self, compute: Callable[[str], tuple[str, ...]], size: int = 200_000):
+        super().__init__()
+        self.compute = compute
+        self.size = size
+
+    def __missing__(self, key: str) -> tuple[str, ...]:
+        value = self.compute(key)
+        if len(self) < self.size:
+            self[key] = value
+        return value
 
 
 def base_language(language: str) -> str:
@@ -143,10 +169,11 @@ class Analyzer:
                       else (lambda w: w))
         self._cache: dict[str, str] = {}
         self._words: dict[str, tuple[str, ...]] = {}
+        self._pieces = _Memo(self._piece_terms)
 
     def words(self, text: str) -> list[str]:
         """Folded words, noise dropped, stop words kept."""
-        return [w for w in _WORD.findall(fold(clean(text))) if not _noise(w)]
+        return _words_of(clean(text))
 
     def stem(self, word: str) -> str:
         term = self._cache.get(word)
@@ -162,6 +189,16 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """The index terms of `text`."""
         return [self.stem(w) for w in self.meaningful(self.words(text))]
+
+    def cached_terms(self, text: str) -> list[str]:
+        """`terms(text)`, the same list, several times faster on long text (related
+        questions analyse every article's body). Once markup is gone no word, accent
+        or folded letter spans white space, so each piece between spaces is analysed
+        once and then only looked up."""
+        return list(chain.from_iterable(map(self._pieces.__getitem__, clean(text).split())))
+
+    def _piece_terms(self, piece: str) -> tuple[str, ...]:
+        return tuple(self.stem(w) for w in self.meaningful(_words_of(piece)))
 
     def word_terms(self, text: str) -> tuple[str, ...]:
         """`terms` of a keyword or synonym, cached: the same few thousand recur in

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import random
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -13,8 +15,11 @@ from tests.conftest import article
 from kb.articles import load_collection
 from kb.cli import cli
 from kb.project import check_project, load_project
+from kb.search import Analyzer, analyzer_for
 from kb.settings import Settings
-from kb.similarity import duplicate_problems, near_duplicates, neighbours, synonym_map, vectors
+from kb.similarity import (
+    duplicate_problems, near_duplicates, neighbours, similar_pairs, synonym_map, vectors,
+)
 from kb.synonyms import builtin_groups
 
 TODAY = date(2026, 11, 22)
@@ -86,6 +91,59 @@ def test_vectors_map_synonyms_to_one_term(tmp_path):
     assert set(merged[0]) == set(merged[1])  # the same question in other words
 
 
+# Text that takes every turn of analysis: markup, placeholders, links, addresses,
+# entities, accents (composed and not), ligatures, digits, odd white space.
+VARIED = [
+    "Hoe kan ik mijn bestelling retourneren?",
+    "Cafeïne in de KOFFIE: café, naïef, Ærø, ﬁlter, ½ kilo, x² en ΟΔΟΣ ΟΔΟΣ.",
+    "Cafe\u0301 met losse accenten: e\u0301\u0301n \u0301begin en eind\u0301",
+    "Lees [de voorwaarden](../retour/voorwaarden.md), ![logo](img.png) of [[wiki]].",
+    "Mail service@shop.example of ga naar https://shop.example/retour en www.shop.nl!",
+    "Order 12345678, postcode 1234AB, code A1B2, 3 dagen, 2026 en 0,5 kg",
+    "<b>Vet</b> &amp; &#39; {{ placeholder }} {% tag %} {#c#} ${var} {: .class } tekst",
+    "De\u00a0tijd\u2003is\tnu\nklaar\u2028— e-mail, e\u2011mail, 't is o'clock _x_",
+    "",
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "de", "pl"])
+def test_cached_terms_are_the_terms(language):
+    texts = VARIED + [path.read_text(encoding="utf-8")
+                      for path in sorted((ROOT / "content").rglob("*.md"))[:40]]
+    analyzer = Analyzer(language)
+    for text in texts + texts:  # the second time from the cache
+        assert analyzer.cached_terms(text) == analyzer.terms(text), text
+
+
+def test_markup_and_addresses_are_no_words():
+    text = ("a {{ x }} b {: .c } [link](target) https://x.example/y m@x.nl c <b>d</b> "
+            "e &amp; f")
+    assert analyzer_for("en").words(text) == ["a", "b", "link", "c", "d", "e", "f"]
+
+
+def test_vectors_weigh_what_the_analyzer_finds(tmp_path):
+    articles = load(tmp_path, {"retour/termijn.md": RETURN, "retour/terugsturen.md": SEND_BACK,
+                               **OTHERS})
+    analyzer = analyzer_for("nl")
+    counts = []
+    for a in articles:
+        tf: Counter[str] = Counter()
+        for text, weight in [(a.title, 3), (" ".join(a.keywords), 2), (a.summary, 2),
+                             (a.body, 1)]:
+            for term in analyzer.terms(text):
+                tf[term] += weight
+        counts.append(tf)
+    df = Counter(t for tf in counts for t in tf)
+    for top in (None, 3):  # at 3 many terms tie: the first met are kept
+        for tf, vec in zip(counts, vectors(articles, "nl", top=top)):
+            weights = {t: (1 + math.log(c)) * math.log(1 + len(articles) / df[t])
+                       for t, c in tf.items()}
+            if top is not None:
+                weights = dict(sorted(weights.items(), key=lambda kv: -kv[1])[:top])
+            norm = math.sqrt(sum(w * w for w in weights.values()))
+            assert list(vec.items()) == [(t, w / norm) for t, w in weights.items()]
+
+
 def test_neighbours_are_the_most_similar_others_best_first():
     vecs = [{"koffie": 0.8, "bonen": 0.6}, {"koffie": 0.6, "bonen": 0.8}, {"koffie": 1.0},
             {"thee": 1.0}, {"cacao": 1.0}, {"suiker": 1.0}, {"melk": 1.0}, {"water": 1.0}]
@@ -106,6 +164,57 @@ def test_neighbours_skip_terms_most_articles_share():
 
 
 # --- Near-duplicates --------------------------------------------------------------
+
+
+def random_vectors(seed: int, count: int) -> list[dict[str, float]]:
+    """Unit vectors over a small vocabulary, a few terms far more common than the
+    rest, many of them variants of an earlier one so that near pairs abound."""
+    rng = random.Random(seed)
+    vocabulary = [f"t{n}" for n in range(80)]
+    popularity = [1 / (n + 1) for n in range(80)]
+    raw: list[dict[str, float]] = [{}]
+    while len(raw) < count:
+        if len(raw) > 1 and rng.random() < 0.5:
+            vec = dict(rng.choice(raw))
+            for term in rng.sample(sorted(vec), min(len(vec), rng.randint(0, 2))):
+                del vec[term]
+            for term in rng.choices(vocabulary, popularity, k=rng.randint(0, 3)):
+                vec[term] = rng.uniform(0.05, 1)
+        else:
+            vec = {t: rng.uniform(0.05, 1)
+                   for t in rng.choices(vocabulary, popularity, k=rng.randint(1, 14))}
+        raw.append(vec)
+    vecs = []
+    for vec in raw:
+        norm = math.sqrt(sum(w * w for w in vec.values())) or 1.0
+        vecs.append({t: w / norm for t, w in vec.items()})
+    return vecs
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.9])
+def test_similar_pairs_are_every_pair_at_the_threshold(seed, threshold):
+    vecs = random_vectors(seed, 300)
+    expected = [(i, j, sum(w * vecs[j].get(t, 0.0) for t, w in vecs[i].items()))
+                for i in range(len(vecs)) for j in range(i + 1, len(vecs))]
+    expected = [(i, j, score) for i, j, score in expected if score >= threshold]
+    found = sorted(similar_pairs(vecs, threshold))
+    assert len(expected) > 20
+    assert [(i, j) for i, j, _ in found] == [(i, j) for i, j, _ in expected]
+    assert [score for _, _, score in found] == pytest.approx([s for _, _, s in expected])
+
+
+def test_a_question_asked_many_times_is_flagged_for_every_pair(tmp_path):
+    # Seven ways to ask the same: more than the few nearest questions of each.
+    titles = ["Hoe kan ik mijn koffiebeker retourneren?", "Kan ik mijn koffiebeker retourneren?",
+              "Hoe kan ik de koffiebeker retourneren?", "Hoe moet ik mijn koffiebeker retourneren?",
+              "Kan ik de koffiebeker nog retourneren?", "Hoe kan ik een koffiebeker retourneren?",
+              "Mag ik mijn koffiebeker nog retourneren?"]
+    files = {f"retour/beker-{n}.md": article(title=title,
+                                             summary="Binnen 30 dagen via het retourportaal.")
+             for n, title in enumerate(titles)}
+    found = near_duplicates(load(tmp_path, {**files, **OTHERS}), NL)
+    assert len(found) == len(titles) * (len(titles) - 1) // 2
 
 
 def test_the_same_question_in_other_words_is_a_near_duplicate(tmp_path):
