@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import heapq
 import json
 import math
 import os
 import re
 import shutil
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, compress, islice, repeat
+from operator import ge
 
 from whoosh import fields as wf
 from whoosh import index as windex
@@ -46,7 +48,7 @@ from kb.articles import Article, in_pages, iter_markdown, read_article, slug_for
 from kb.settings import Settings
 from kb.synonyms import Phrase, Thesaurus, builtin_groups
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2  # 2: no positions, one term per day, spelling lengths
 INDEX_FOLDER = "ask-index"
 MANIFEST = "kb-manifest.json"
 MAX_CONCEPTS = 32  # a pasted e-mail is cut to its most telling words
@@ -55,6 +57,14 @@ MAX_SUGGESTED = 20  # longer questions get no "did you mean" rewrite
 MAX_LOOKUP = 48  # longer "words" (a pasted token) get no spelling or compound lookup
 SPELLINGS_AFTER = 12  # spelling lookups by one searcher (more than one question makes)
 # before it holds the words in memory
+# Per-article scores of recent concepts one searcher keeps, counted in articles (about
+# 60 bytes each): a hundred concepts that match all of 10,000 articles.
+CONCEPT_CACHE = 1_000_000
+# Whoosh sorts a commit's postings in memory up to this size, then on disk: each posting
+# written, read back and merged again, half as much work more. Its default (128) is
+# reached at about 3,000 articles; at about 190 bytes a posting 512 hold 10,000 or more
+# (a full build of 10,000 synthetic articles peaks at 570 MB, 240 MB with the default).
+POOL_MB = 512
 
 # Relative weight of each field and of each kind of variant of a concept.
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
@@ -282,6 +292,11 @@ def site_terms(article: Article, analyzer: Analyzer, thesaurus: Thesaurus) -> li
 # --- The documents ---------------------------------------------------------------
 
 def _schema() -> wf.Schema:
+    # Building the index costs per posting (an article's distinct terms per field), so
+    # the schema keeps none that nothing reads: kb matches no phrases (no positions),
+    # and a day needs one term, not eight for fast ranges over years. The spelling
+    # field is scorable only for its length column: Whoosh looks for that column on
+    # disk for every posting of a field that has none.
     terms = SpaceSeparatedTokenizer()
     return wf.Schema(
         slug=wf.ID(stored=True, unique=True),
@@ -289,13 +304,13 @@ def _schema() -> wf.Schema:
         title_text=wf.STORED(),
         summary_text=wf.STORED(),
         policy=wf.ID(stored=True),
-        title=wf.TEXT(analyzer=terms),
-        keywords=wf.TEXT(analyzer=terms),
-        summary=wf.TEXT(analyzer=terms),
-        body=wf.TEXT(analyzer=terms),
-        spelling=wf.KEYWORD(lowercase=False, scorable=False),
-        publish=wf.NUMERIC(int, bits=32, stored=True),
-        expires=wf.NUMERIC(int, bits=32, stored=True),
+        title=wf.TEXT(analyzer=terms, phrase=False),
+        keywords=wf.TEXT(analyzer=terms, phrase=False),
+        summary=wf.TEXT(analyzer=terms, phrase=False),
+        body=wf.TEXT(analyzer=terms, phrase=False),
+        spelling=wf.KEYWORD(lowercase=False, scorable=True),
+        publish=wf.NUMERIC(int, bits=32, stored=True, shift_step=0),
+        expires=wf.NUMERIC(int, bits=32, stored=True, shift_step=0),
         draft=wf.BOOLEAN(stored=True),
     )
 
@@ -441,7 +456,7 @@ class AnswerIndex:
         if not changed and not gone:
             return result
         try:
-            writer = self.index.writer(timeout=30.0)
+            writer = self.index.writer(timeout=30.0, limitmb=POOL_MB)
         except (OSError, windex.LockError) as exc:
             if self.folder is None:
                 raise
@@ -480,7 +495,7 @@ class AnswerIndex:
         # Replaced versions linger until segments merge, and they count in the
         # average field lengths BM25 uses: merge once they are a tenth of the index.
         if self.index.doc_count_all() - self.index.doc_count() > self.index.doc_count_all() / 10:
-            self.index.optimize()
+            self.index.optimize(limitmb=POOL_MB)
         self._save()
         return result
 
@@ -493,7 +508,7 @@ def memory_index(articles: Iterable[Article], settings: Settings) -> AnswerIndex
     """An index held in memory, for tests and one-off runs."""
     ai = AnswerIndex("", settings, None)
     ai._create()
-    writer = ai.index.writer()
+    writer = ai.index.writer(limitmb=POOL_MB)
     for article in articles:
         writer.add_document(**article_document(article, ai.analyzer))
     writer.commit()
@@ -606,8 +621,13 @@ class Searcher:
         ])
         self.allowed = set(self.searcher.docs_for_query(published))
         self.average = {f: self.searcher.avg_field_length(f) or 1.0 for f in FIELD_WEIGHTS}
-        self._lengths: dict[tuple[int, str], int] = {}
+        # BM25's length part of each article's fields, found when first scored.
+        self._norms: dict[str, dict[int, float]] = {name: {} for name in FIELD_WEIGHTS}
         self._scores: dict[tuple[str, str], dict[int, float]] = {}
+        # Questions share concepts (a long message's greeting and story, `kb gaps`'
+        # thousands of questions): the most recent concepts' scores, oldest first.
+        self._concepts: dict[tuple, dict[int, float]] = {}
+        self._concept_entries = 0
         # Looking up spellings walks the whole word list; `kb gaps` asks thousands of
         # questions that share their unknown words.
         self._fixes: dict[str, list[tuple[str, int]]] = {}
@@ -793,30 +813,50 @@ class Searcher:
         """Score `term` in every field at once. Its rarity (IDF) counts articles, not
         fields (`koffie` in a title is as common as `koffie` anywhere), and only the
         articles in the index now: Whoosh keeps replaced versions until it merges."""
-        postings: dict[str, list[tuple[int, float]]] = {}
+        postings: list[tuple[str, list[int], list[float]]] = []
         articles: set[int] = set()
         for name in FIELD_WEIGHTS:
-            found = postings[name] = []
+            docs: list[int] = []
+            tfs: list[float] = []
             if (name, term) in self.reader:
                 matcher = self.reader.postings(name, term)  # skips deleted documents
-                while matcher.is_active():
-                    found.append((matcher.id(), matcher.weight()))
-                    matcher.next()
-                articles.update(doc for doc, _ in found)
+                # A common word has a posting in most articles: the loop is the cost
+                # of a word's first question, so it looks nothing up it need not.
+                active, doc, weight, step = (matcher.is_active, matcher.id, matcher.weight,
+                                             matcher.next)
+                while active():
+                    docs.append(doc())
+                    tfs.append(weight())
+                    step()
+                articles.update(docs)
+            postings.append((name, docs, tfs))
         idf = math.log(self.total / (len(articles) + 1)) + 1
-        for name, found in postings.items():
-            average = self.average[name]
+        allowed = self.allowed
+        for name, docs, tfs in postings:
+            norms = self._norms[name]
             scores = self._scores[(name, term)] = {}
-            for doc, tf in found:
-                if doc not in self.allowed:
-                    continue
-                length = self._lengths.get((doc, name))
-                if length is None:
-                    length = self._lengths[(doc, name)] = \
-                        self.reader.doc_field_length(doc, name, 1)
-                scores[doc] = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
+            for doc, tf in zip(docs, tfs):
+                if doc in allowed:
+                    norm = norms.get(doc)
+                    if norm is None:
+                        length = self.reader.doc_field_length(doc, name, 1)
+                        norm = norms[doc] = K1 * (1 - B + B * length / self.average[name])
+                    scores[doc] = idf * tf * (K1 + 1) / (tf + norm)
 
     def _concept_scores(self, concept: Concept) -> dict[int, float]:
+        """`_score_concept`, remembered for later questions; not to be changed."""
+        key = tuple(concept.variants.items())
+        cache = self._concepts
+        scores = cache.pop(key, None)  # put back last: the most recently used
+        if scores is None:
+            scores = self._score_concept(concept)
+            self._concept_entries += len(scores)
+            while self._concept_entries > CONCEPT_CACHE and cache:
+                self._concept_entries -= len(cache.pop(next(iter(cache))))
+        cache[key] = scores
+        return scores
+
+    def _score_concept(self, concept: Concept) -> dict[int, float]:
         """Per article: for each field the best single-word variant, the fields
         added up; or a variant of several words (a phrase, a compound's parts)
         when all its words occur and that scores more. A synonym never scores twice."""
@@ -827,8 +867,13 @@ class Searcher:
             if len(terms) == 1:
                 for name, boost in FIELD_WEIGHTS.items():
                     field_best = best[name]
-                    for doc, score in self._term_scores(name, terms[0]).items():
-                        score *= boost * weight
+                    found = self._term_scores(name, terms[0])
+                    factor = boost * weight
+                    if not field_best:  # BM25 scores are positive: each one is the best
+                        best[name] = {doc: score * factor for doc, score in found.items()}
+                        continue
+                    for doc, score in found.items():
+                        score *= factor
                         if score > field_best.get(doc, 0.0):
                             field_best[doc] = score
                 continue
@@ -848,6 +893,9 @@ class Searcher:
                     together[doc] = score
         scores: dict[int, float] = {}
         for field_best in best.values():
+            if not scores:
+                scores = field_best
+                continue
             for doc, score in field_best.items():
                 scores[doc] = scores.get(doc, 0.0) + score
         for doc, score in together.items():
@@ -874,9 +922,19 @@ class Searcher:
         per_concept = [self._concept_scores(c) for c in concepts]
         totals: dict[int, float] = {}
         for scores in per_concept:
+            if not totals:
+                totals = dict(scores)
+                continue
             for doc, score in scores.items():
                 totals[doc] = totals.get(doc, 0.0) + score
-        candidates = sorted(totals, key=lambda d: (-totals[d], d))[:max(limit, CANDIDATES)]
+        wanted = max(limit, CANDIDATES)
+        pool: Iterable[int] = totals
+        if len(totals) > wanted:
+            # Sorting every matching article by a key made in Python cost more than
+            # the scoring: only those that score as much as the last wanted one.
+            cutoff = heapq.nlargest(wanted, totals.values())[-1]
+            pool = compress(totals, map(ge, totals.values(), repeat(cutoff)))
+        candidates = sorted(pool, key=lambda d: (-totals[d], d))[:wanted]
         asked = {t for c in concepts for v in c.variants for t in v if t != ALL}
         hits = []
         for doc in candidates:

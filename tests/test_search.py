@@ -705,6 +705,71 @@ def test_replaced_versions_do_not_skew_scores(docs, cache, index):
         assert on_disk == [(h.slug, h.score) for h in ask(index, question).hits], question
 
 
+def test_a_build_sorted_partly_on_disk_answers_like_one_sorted_in_memory(docs, cache, index,
+                                                                         monkeypatch):
+    """Whoosh sorts a commit's postings in memory up to POOL_MB, then in runs on disk;
+    the index is the same either way."""
+    monkeypatch.setattr(search, "POOL_MB", 0.001)  # a run every few postings
+    answers, result = refresh(docs, cache)
+    assert result.rebuilt and result.added == len(ARTICLES)
+    for question in WARM_QUESTIONS:
+        with answers.searcher(TODAY) as searcher:
+            on_disk = searcher.ask(question)
+        assert on_disk == ask(index, question), question
+
+
+def test_an_index_of_an_older_format_is_rebuilt(docs, cache, monkeypatch):
+    monkeypatch.setattr(search, "INDEX_FORMAT", search.INDEX_FORMAT - 1)
+    refresh(docs, cache)
+    monkeypatch.undo()
+    _, result = refresh(docs, cache)
+    assert result.rebuilt and "another kb version" in result.reason
+
+
+# --- One searcher for many questions ---------------------------------------------------
+
+# Typos, compounds, synonyms, phrases, forms, unknown words, a long message, repeats.
+WARM_QUESTIONS = [
+    "terugsturen", "Hoeveel cafeine?", "wachtwoort", "kerstpakket", "geld terug",
+    "retourlabel", "betaald", "bonnetje", "wanneer wordt mijn pakket bezorgd",
+    "Hallo, ik heb vorige week besteld, bestelnummer 100234. Wanneer krijg ik mijn geld "
+    "terug als ik de bonen terugstuur? Alvast bedankt, groet Sanne",
+    "xyzzy", "terugsturen", "wat kost verzending naar belgie", "Hoeveel cafeine?",
+]
+
+
+@pytest.mark.parametrize("concept_cache", [search.CONCEPT_CACHE, 3])
+def test_a_searcher_that_answered_many_questions_answers_like_a_new_one(index, monkeypatch,
+                                                                         concept_cache):
+    """A searcher keeps scores from question to question (terms, concepts, within a
+    budget of articles); what it answers stays what a new searcher answers."""
+    monkeypatch.setattr(search, "CONCEPT_CACHE", concept_cache)
+    with index.searcher(TODAY) as warm:
+        for _ in range(2):
+            for question in WARM_QUESTIONS:
+                assert warm.ask(question, 10) == ask(index, question, limit=10), question
+        assert warm._concepts
+        assert warm._concept_entries == sum(map(len, warm._concepts.values()))
+        if concept_cache < search.CONCEPT_CACHE:
+            assert warm._concept_entries <= concept_cache or len(warm._concepts) == 1
+
+
+def test_articles_that_score_the_same_keep_their_index_order(tmp_path):
+    """Only the best-scoring articles are sorted; all that tie with the last one wanted
+    are among them, and ties go to the article indexed first."""
+    same = {f"kopie/{i:02d}.md": article(title="Hoe ontkalk ik de machine?",
+                                         summary="Met citroenzuur.", body="Spoel na.")
+            for i in range(30)}
+    answers = memory_index(load_collection(str(write_docs(tmp_path / "docs", same)), NL,
+                                           TODAY).articles, NL)
+    with answers.searcher(TODAY) as searcher:
+        order = [searcher.searcher.stored_fields(d)["slug"] for d in sorted(searcher.allowed)]
+        for limit in (3, 20, 25, 40):
+            hits = searcher.ask("ontkalken machine", limit).hits
+            assert [h.slug for h in hits] == order[:limit]
+            assert len({h.score for h in hits}) == 1
+
+
 # --- URLs -----------------------------------------------------------------------------
 
 
