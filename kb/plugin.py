@@ -160,8 +160,10 @@ class KbPlugin(BasePlugin[KbConfig]):
                                             self.site_name, everything)
             self.plan = self.update.plan
         else:
+            # Related questions are first shown in on_page_context: a large site
+            # works them out in a second process while MkDocs converts Markdown.
             self.plan = plan_site(collection, self.settings, today, self.site_name,
-                                  counts=collection.popularity)
+                                  counts=collection.popularity, background=True)
         self.generated = self.plan.pages()
         self.fallbacks = {}
         if not self.dirty:  # a dirty rebuild renders changed pages only; keep the rest

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import random
+import threading
 from datetime import date
 
 from kb.articles import Article
 from kb.settings import Settings
 from kb.similarity import neighbours, vectors
-from kb.site import MAX_RELATED, RelatedIndex, closeness, site_nav
+import pytest
+
+import kb.site
+from kb.site import MAX_RELATED, RelatedInBackground, RelatedIndex, closeness, site_nav
 
 POLICIES = ["product", "order-status", "payment", "shipping", "returns", "privacy"]
 STAGES = ["research", "discovery", "order", "delivery", "returns"]
@@ -82,6 +86,68 @@ def test_related_index_matches_the_definition_on_random_help_centres() -> None:
         index = RelatedIndex(live, "nl")
         for article in live:
             assert index.related(article) == brute_force(article, live), article.slug
+
+
+def random_centre(seed: int, n: int) -> list[Article]:
+    rng = random.Random(seed)
+    live = [make(f"q{i}", rng.choice(POLICIES), rng.sample(STAGES, rng.randint(1, 2)),
+                 rng.sample(CONTEXTS, rng.randint(0, 2)), title=" ".join(rng.sample(WORDS, 3)))
+            for i in range(n)]
+    for article in live:
+        article.related = [a.slug for a in rng.sample(live, rng.randint(0, 3))]
+    return live
+
+
+def expected_related(live: list[Article]) -> dict[str, list[str]]:
+    index = RelatedIndex(live, "nl")
+    return {a.slug: [b.slug for b in index.related(a)] for a in live}
+
+
+def found_related(background: RelatedInBackground, live: list[Article]) -> dict[str, list[str]]:
+    found = {a.slug: background.related(a) for a in live}
+    # The very same Article objects come back, not copies from the other process.
+    assert all(b is background.by_uri[b.src_uri] for related in found.values() for b in related)
+    return {slug: [b.slug for b in related] for slug, related in found.items()}
+
+
+@pytest.mark.skipif("fork" not in kb.site.multiprocessing.get_all_start_methods()
+                    or (kb.site.os.cpu_count() or 1) < 2, reason="needs fork and two cores")
+def test_related_worked_out_in_another_process_are_the_same() -> None:
+    live = random_centre(11, 150)
+    background = RelatedInBackground(live, "nl", minimum=0)
+    assert background.process is not None  # it did fork
+    assert found_related(background, live) == expected_related(live)
+    assert not background.process.is_alive()
+
+
+def test_related_are_worked_out_here_when_another_thread_runs() -> None:
+    live = random_centre(12, 60)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        background = RelatedInBackground(live, "nl", minimum=0)
+    finally:
+        stop.set()
+        other.join()
+    assert background.process is None  # forking a threaded process is not safe
+    assert found_related(background, live) == expected_related(live)
+
+
+def test_a_failing_child_process_leaves_the_work_to_this_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails(conn, live, language):
+        conn.close()  # dies without an answer
+
+    monkeypatch.setattr(kb.site, "_related_child", fails)
+    live = random_centre(13, 60)
+    background = RelatedInBackground(live, "nl", minimum=0)
+    assert found_related(background, live) == expected_related(live)
+
+
+def test_small_sites_are_not_forked() -> None:
+    live = random_centre(14, 20)
+    assert RelatedInBackground(live, "nl").process is None
 
 
 def test_nav_lists_sections_not_articles() -> None:
