@@ -11,6 +11,7 @@ import html
 import json
 import logging
 import os
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urljoin
 
@@ -25,6 +26,7 @@ from mkdocs.utils import get_relative_url
 
 from kb import answers, helpblocks, incremental, structured, yamlio
 from kb.articles import Collection, load_collection
+from kb.background import Background
 from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
 from kb.popularity import load_popularity, popularity_path
@@ -33,7 +35,7 @@ from kb.project import resolve_today, site_url_problem
 from kb.settings import Settings, parse_settings
 from kb.search import analyzer_for, fold, site_terms, thesaurus_for
 from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD, compact
-from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
+from kb.site import BACKGROUND_FROM, CONTACT, SitePlan, plan_site, site_nav, site_problems
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -64,6 +66,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.dates: dict[str, date] = {}  # src_uri -> the sitemap's lastmod
         self.dirty = False
         self.answer_html: dict[str, str] = {}  # src_uri -> the editor's answer as rendered
+        self.machine_work: Background | None = None  # writing answers.json and the rest
         # `kb serve` (mkdocs serve --dirty): what one build keeps for the next, and the
         # current build's plan with the pages it asks to be rendered again.
         self.session: incremental.Session | None = None
@@ -255,6 +258,12 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.session is None:
+            # Every answer is rendered now: a large site writes the files for
+            # machines on another core while MkDocs fills in the page templates.
+            if self.plan is not None and self.settings and self.settings.machine_answers:
+                self.machine_work = Background(
+                    self._answers_writer(config),
+                    enabled=len(self.plan.articles) >= BACKGROUND_FROM)
             return None
         env.bytecode_cache = self.session.theme_code
         # The sitemap's lastmod (see on_pre_page) of the pages this build did not read.
@@ -442,7 +451,20 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def _write_answers(self, config: MkDocsConfig) -> None:
         """answers.json, llms.txt and a Markdown copy per answer (see kb.answers); in a
-        dirty rebuild once the pages are served (Session.after_build)."""
+        full build as started in on_env, in a dirty rebuild once the pages are
+        served (Session.after_build)."""
+        if self.session is None:
+            work, self.machine_work = self.machine_work, None
+            skipped = (work or Background(self._answers_writer(config), enabled=False)).result()
+            for path in skipped:
+                log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+            return
+        self.session.after_build(self._answers_writer(config))
+
+    def _answers_writer(self, config: MkDocsConfig) -> Callable[[], list[str]]:
+        """A function that writes the files for machines and returns the paths it left
+        alone (an editor's own llms.txt); in a dirty rebuild it writes what changed
+        only, reports errors itself and returns nothing."""
         assert self.plan is not None and self.settings is not None and self.files is not None
         files, plan, html, session = self.files, self.plan, self.answer_html, self.session
         site_dir = config.site_dir
@@ -455,7 +477,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                                 self.site_description, self.settings.language)
         taken = {f.dest_uri for f in files}
 
-        def write() -> None:
+        def write() -> list[str]:
             output = answers.machine_files(plan, html, url_of, site,
                                            session.texts if session else None)
             if session is not None:  # a dirty rebuild: write only what changed
@@ -463,22 +485,25 @@ class KbPlugin(BasePlugin[KbConfig]):
                 for path in gone:
                     incremental.remove_output(os.path.join(site_dir, *path.split("/")),
                                               site_dir)
-            for path in answers.write_files(site_dir, output, taken):
-                log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+            return answers.write_files(site_dir, output, taken)
 
         if session is None:
-            write()
-            return
+            return write
 
-        def write_in_background() -> None:
+        def write_in_background() -> list[str]:
             try:
-                write()
+                for path in write():
+                    log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
             except Exception as exc:  # a thread: report, never raise
                 log.error(f"kb: answers.json and the llms files were not written: {exc}")
+            return []
 
-        session.after_build(write_in_background)
+        return write_in_background
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.machine_work is not None:
+            self.machine_work.close()
+            self.machine_work = None
         if self.session is not None:
             self.session.forget()
 

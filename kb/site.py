@@ -9,9 +9,6 @@ the renderer turns them into URLs. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import heapq
-import multiprocessing
-import os
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -19,6 +16,7 @@ from itertools import islice
 from typing import Callable, Mapping
 
 from kb.articles import Article, Collection
+from kb.background import Background
 from kb.contact import Channel
 from kb.coverage import coverage_problems, measure
 from kb.helpblocks import HelpBlock, plan_blocks
@@ -221,64 +219,25 @@ BACKGROUND_FROM = 1000
 
 
 class RelatedInBackground:
-    """`RelatedIndex(live).related` for every live article, worked out in a forked
-    child process; `related` waits for the answer the first time it is asked.
-
-    It falls back to working in this process where forking is not possible or not
-    safe (one core, no `fork`, other threads running) and when the child fails,
-    so the result is the same in every case."""
+    """`RelatedIndex(live).related` for every live article, worked out on another
+    core (kb.background); `related` waits for the answer the first time it is asked."""
 
     def __init__(self, live: list[Article], language: str, minimum: int = BACKGROUND_FROM):
-        self.live, self.language = live, language
         self.by_uri = {a.src_uri: a for a in live}
+        self.work = Background(_related_uris, live, language, enabled=len(live) >= minimum)
         self.found: dict[str, list[Article]] | None = None
-        self.conn = self.process = None
-        if (len(live) >= minimum and (os.cpu_count() or 1) > 1
-                and "fork" in multiprocessing.get_all_start_methods()
-                and threading.active_count() == 1):
-            context = multiprocessing.get_context("fork")
-            self.conn, child = context.Pipe(duplex=False)
-            # A forked child shares the articles as they are: nothing is pickled
-            # on the way there, only the answer (lists of src_uris) comes back.
-            self.process = context.Process(target=_related_child, args=(child, live, language),
-                                           daemon=True)
-            self.process.start()
-            child.close()
 
     def related(self, article: Article) -> list[Article]:
         if self.found is None:
-            self.found = self._collect()
+            self.found = {uri: [self.by_uri[u] for u in related]
+                          for uri, related in self.work.result().items()}
         return self.found[article.src_uri]
 
-    def _collect(self) -> dict[str, list[Article]]:
-        uris = None
-        if self.conn is not None and self.process is not None:
-            try:
-                uris = self.conn.recv()
-            except (EOFError, OSError):
-                uris = None
-            self.conn.close()
-            self.process.join()
-        if uris is None:
-            index = RelatedIndex(self.live, self.language)
-            return {a.src_uri: index.related(a) for a in self.live}
-        return {uri: [self.by_uri[u] for u in related] for uri, related in uris.items()}
 
-    def close(self) -> None:
-        """Stop a child whose answer is no longer wanted (a failed build)."""
-        if self.process is not None and self.process.is_alive():
-            self.process.terminate()
-            self.process.join()
-
-
-def _related_child(conn, live: list[Article], language: str) -> None:
-    try:
-        index = RelatedIndex(live, language)
-        conn.send({a.src_uri: [b.src_uri for b in index.related(a)] for a in live})
-    except Exception:  # the parent works it out itself
-        conn.send(None)
-    finally:
-        conn.close()
+def _related_uris(live: list[Article], language: str) -> dict[str, list[str]]:
+    # src_uris travel back from the child; the parent maps them to its own Articles.
+    index = RelatedIndex(live, language)
+    return {a.src_uri: [b.src_uri for b in index.related(a)] for a in live}
 
 
 def plan_site(collection: Collection, settings: Settings, today: date, site_name: str,

@@ -11,7 +11,7 @@ from kb.settings import Settings
 from kb.similarity import neighbours, vectors
 import pytest
 
-import kb.site
+from kb.background import can_fork
 from kb.site import MAX_RELATED, RelatedInBackground, RelatedIndex, closeness, site_nav
 
 POLICIES = ["product", "order-status", "payment", "shipping", "returns", "privacy"]
@@ -110,14 +110,13 @@ def found_related(background: RelatedInBackground, live: list[Article]) -> dict[
     return {slug: [b.slug for b in related] for slug, related in found.items()}
 
 
-@pytest.mark.skipif("fork" not in kb.site.multiprocessing.get_all_start_methods()
-                    or (kb.site.os.cpu_count() or 1) < 2, reason="needs fork and two cores")
+@pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
 def test_related_worked_out_in_another_process_are_the_same() -> None:
     live = random_centre(11, 150)
     background = RelatedInBackground(live, "nl", minimum=0)
-    assert background.process is not None  # it did fork
+    assert background.work.process is not None  # it did fork
     assert found_related(background, live) == expected_related(live)
-    assert not background.process.is_alive()
+    assert not background.work.process.is_alive()
 
 
 def test_related_are_worked_out_here_when_another_thread_runs() -> None:
@@ -130,24 +129,13 @@ def test_related_are_worked_out_here_when_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
-    assert background.process is None  # forking a threaded process is not safe
-    assert found_related(background, live) == expected_related(live)
-
-
-def test_a_failing_child_process_leaves_the_work_to_this_one(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    def fails(conn, live, language):
-        conn.close()  # dies without an answer
-
-    monkeypatch.setattr(kb.site, "_related_child", fails)
-    live = random_centre(13, 60)
-    background = RelatedInBackground(live, "nl", minimum=0)
+    assert background.work.process is None  # forking a threaded process is not safe
     assert found_related(background, live) == expected_related(live)
 
 
 def test_small_sites_are_not_forked() -> None:
     live = random_centre(14, 20)
-    assert RelatedInBackground(live, "nl").process is None
+    assert RelatedInBackground(live, "nl").work.process is None
 
 
 def test_nav_lists_sections_not_articles() -> None:
