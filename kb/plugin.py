@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import answers, helpblocks, incremental, structured, yamlio
+from kb import answers, helpblocks, incremental, site, structured, yamlio
 from kb.articles import Collection, load_collection
 from kb.background import Background
 from kb.config import KbConfig
@@ -35,7 +35,7 @@ from kb.project import resolve_today, site_url_problem
 from kb.settings import Settings, parse_settings
 from kb.search import analyzer_for, fold, site_terms, thesaurus_for
 from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD, compact
-from kb.site import BACKGROUND_FROM, CONTACT, SitePlan, plan_site, site_nav, site_problems
+from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -263,7 +263,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             if self.plan is not None and self.settings and self.settings.machine_answers:
                 self.machine_work = Background(
                     self._answers_writer(config),
-                    enabled=len(self.plan.articles) >= BACKGROUND_FROM)
+                    enabled=len(self.plan.articles) >= site.BACKGROUND_FROM)
             return None
         env.bytecode_cache = self.session.theme_code
         # The sitemap's lastmod (see on_pre_page) of the pages this build did not read.
@@ -473,12 +473,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             file = files.src_uris.get(src_uri)
             return file.url if file else None
 
-        site = answers.SiteInfo(self.site_name, config.site_url or "",
-                                self.site_description, self.settings.language)
+        about = answers.SiteInfo(self.site_name, config.site_url or "",
+                                 self.site_description, self.settings.language)
         taken = {f.dest_uri for f in files}
 
         def write() -> list[str]:
-            output = answers.machine_files(plan, html, url_of, site,
+            output = answers.machine_files(plan, html, url_of, about,
                                            session.texts if session else None)
             if session is not None:  # a dirty rebuild: write only what changed
                 output, gone = session.unwritten(output, html.values())

@@ -222,8 +222,9 @@ class RelatedInBackground:
     """`RelatedIndex(live).related` for every live article, worked out on another
     core (kb.background); `related` waits for the answer the first time it is asked."""
 
-    def __init__(self, live: list[Article], language: str, minimum: int = BACKGROUND_FROM):
+    def __init__(self, live: list[Article], language: str, minimum: int | None = None):
         self.by_uri = {a.src_uri: a for a in live}
+        minimum = BACKGROUND_FROM if minimum is None else minimum
         self.work = Background(_related_uris, live, language, enabled=len(live) >= minimum)
         self.found: dict[str, list[Article]] | None = None
 

@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
+import kb.background
+import kb.site
+from kb.background import can_fork
 from tests.conftest import SITE_URL, ProjectFactory, article, mkdocs_build
 
 CONTACT = {
@@ -195,6 +198,31 @@ def test_articles_are_rendered_from_memory_with_their_front_matter_for_the_theme
     assert "Eerste kop" in hidden
     assert 'data-md-type="navigation" hidden' in hidden and 'data-md-type="toc" hidden' in hidden
     assert "<hr" in read(site, "retourneren/streep/index.html")
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork and two cores")
+def test_a_large_site_built_with_a_second_core_is_the_same(
+        shop: ProjectFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(12):
+        shop.write(f"retourneren/vraag-{n}.md", article(
+            title=f"Vraag {n} over retourneren?", body=f"Antwoord {n} over de doos.",
+            related=["returns/termijn"] if n % 3 == 0 else []))
+    one = mkdocs_build(shop)
+    alone = {p: read(one, p) for p in ("answers.json", "llms-full.txt",
+                                        "retourneren/vraag-4/index.html")}
+    forks = []
+    original = kb.background.Background.__init__
+
+    def counting(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        forks.append(self.process is not None)
+
+    monkeypatch.setattr(kb.background.Background, "__init__", counting)
+    monkeypatch.setattr(kb.site, "BACKGROUND_FROM", 0)
+    two = mkdocs_build(shop)
+    assert forks == [True, True]  # related questions, then the files for machines
+    for path, text in alone.items():
+        assert read(two, path) == text.replace(str(one), str(two)), path
 
 
 def test_boilerplate_blocks_are_kept_out_of_the_search_index(shop: ProjectFactory) -> None:
