@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import urljoin
 
-from jinja2 import Environment
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -44,6 +44,7 @@ TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
 # Theme templates kb replaces (404.html): searched before the theme's, after custom_dir.
 OVERRIDES_DIR = os.path.join(TEMPLATES_DIR, "overrides")
 ROBOTS = "robots.txt"
+NAV_KEY = "kb_nav_key"  # set on pages whose nav kb renders once per folder (nav.html)
 ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
 SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
 SEARCH_FEATURES = ("search.suggest", "search.highlight")
@@ -67,6 +68,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.dirty = False
         self.answer_html: dict[str, str] = {}  # src_uri -> the editor's answer as rendered
         self.machine_work: Background | None = None  # writing answers.json and the rest
+        self.nav_urls: set[str] = set()  # pages in the nav
         # `kb serve` (mkdocs serve --dirty): what one build keeps for the next, and the
         # current build's plan with the pages it asks to be rendered again.
         self.session: incremental.Session | None = None
@@ -251,12 +253,14 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """A dirty rebuild: have MkDocs render the pages whose view changed, and remove
         the pages that are gone (see kb.incremental)."""
+        self.nav_urls = {page.url for page in nav.pages}
         if self.session is not None and self.update is not None:
             outputs = {f.src_uri: f.abs_dest_path for f in files if f.is_documentation_page()}
             self.session.prepare_outputs(outputs, self.update, config.site_dir)
         return None
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        _cache_nav(env, config)
         if self.session is None:
             # Every answer is rendered now: a large site writes the files for
             # machines on another core while MkDocs fills in the page templates.
@@ -371,6 +375,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         page.content = self._render(template, page, config, files,
                                     body=Markup(page.content or ""),
                                     fallback=self._fallback(page, config, files))
+        if kind == "article" and page.url not in self.nav_urls:
+            # The nav's links are relative: the same for every page of one folder.
+            context[NAV_KEY] = page.url.rstrip("/").rpartition("/")[0] or "."
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -543,6 +550,32 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.fallbacks[key] = Markup(self._render("kb/partials/fallback.html", page,
                                                       config, files))
         return self.fallbacks[key]
+
+
+def _cache_nav(env, config: MkDocsConfig) -> None:
+    """Let kb's partials/nav.html render Material's navigation once per folder.
+
+    Material draws the whole nav on every page, a sixth of a build. On an answer
+    page (never in the nav) it depends only on the page's folder, through its
+    relative links; kb's nav.html then asks kb_cached_nav for it. Material's own
+    partial stays reachable as kb-theme/partials/nav.html."""
+    theirs = [d for d in config.theme.dirs if d != OVERRIDES_DIR
+              and os.path.isfile(os.path.join(d, "partials", "nav.html"))]
+    if not theirs:
+        return
+    env.loader = ChoiceLoader([env.loader, PrefixLoader(
+        {"kb-theme": FileSystemLoader(theirs[-1])})])
+    rendered: dict[str, Markup] = {}
+
+    @pass_context
+    def kb_cached_nav(context) -> Markup:
+        key = context[NAV_KEY]
+        if key not in rendered:
+            template = context.environment.get_template("kb-theme/partials/nav.html")
+            rendered[key] = Markup(template.render(context.get_all()))
+        return rendered[key]
+
+    env.globals["kb_cached_nav"] = kb_cached_nav
 
 
 def _url(target: str, page: Page, files: Files) -> str:

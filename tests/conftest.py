@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -114,6 +116,20 @@ SHOP_ARTICLES = {
         title="Wat betekent de status van mijn bestelling?", policy="order-status",
         stage="delivery", summary="Verzonden betekent dat je pakket onderweg is."),
 }
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def in_fresh_python(code: str, *args: str) -> str:
+    """Run `code` in a new interpreter (sys.argv[1:] = args) and return its output.
+
+    kb forks only a process without other threads; the browser tests leave
+    threads running in this one, so tests of forking run their part there."""
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def mkdocs_build(project: ProjectFactory) -> Path:
