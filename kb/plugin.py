@@ -69,6 +69,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.answer_html: dict[str, str] = {}  # src_uri -> the editor's answer as rendered
         self.machine_work: Background | None = None  # writing answers.json and the rest
         self.nav_urls: set[str] = set()  # pages in the nav
+        self.graphs: Background | None = None  # src_uri -> JSON-LD of kb's pages
         # `kb serve` (mkdocs serve --dirty): what one build keeps for the next, and the
         # current build's plan with the pages it asks to be rendered again.
         self.session: incremental.Session | None = None
@@ -180,6 +181,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             else:  # a source file whose age MkDocs compares (see Session.stub)
                 files.append(File.generated(config, src_uri,
                                             abs_src_path=session.stub(src_uri, _stub(kind))))
+        # A large site works out its pages' JSON-LD on another core while MkDocs
+        # converts Markdown: on_post_page only inserts it.
+        self.graphs = None if session is not None else Background(
+            self._all_graphs, config, enabled=len(self.plan.articles) >= site.BACKGROUND_FROM)
         # Our fragments share the theme's loader (so `custom_dir` overrides them
         # and Material's icons can be included) but, unlike MkDocs' theme
         # environment, escape every value by default.
@@ -384,26 +389,42 @@ class KbPlugin(BasePlugin[KbConfig]):
         """The page's schema.org JSON-LD (kb.structured), at the end of <head>."""
         if self.plan is None or self.env is None or self.files is None:
             return None
-        files, site_url = self.files, config.site_url
-
-        def url_of(src_uri: str) -> str | None:
-            file = files.src_uris.get(src_uri)
-            return urljoin(site_url, file.url) if site_url and file else None
-
         kind = self._kind(page)
         if kind is not None:
-            data = structured.page_graph(self.plan, page.file.src_uri, kind, url_of,
-                                         self.site_name, self.site_description)
+            done = self.graphs.result() if self.graphs is not None else {}
+            data = done.get(page.file.src_uri) or self._graphs(config, [page.file.src_uri])[0]
         elif page.title:  # a hand-written page or blog post: its breadcrumb trail
-            data = structured.other_page_graph(self.plan, _plain(page.title),
-                                               page.canonical_url, url_of)
+            data = structured.script_json(structured.other_page_graph(
+                self.plan, _plain(page.title), page.canonical_url, self._absolute(config)))
         else:
             return None
         head = output.find("</head>")
         if head < 0:
             return None
-        script = f'<script type="application/ld+json">{structured.script_json(data)}</script>\n'
+        script = f'<script type="application/ld+json">{data}</script>\n'
         return output[:head] + script + output[head:]
+
+    def _absolute(self, config: MkDocsConfig) -> Callable[[str], str | None]:
+        files, site_url = self.files, config.site_url
+        assert files is not None
+
+        def url_of(src_uri: str) -> str | None:
+            file = files.src_uris.get(src_uri)
+            return urljoin(site_url, file.url) if site_url and file else None
+
+        return url_of
+
+    def _graphs(self, config: MkDocsConfig, src_uris: list[str]) -> list[str]:
+        """The JSON-LD of kb's pages and answers, as script text."""
+        assert self.plan is not None
+        url_of, kinds = self._absolute(config), self.generated
+        return [structured.script_json(structured.page_graph(
+            self.plan, src_uri, kinds[src_uri][0] if src_uri in kinds else "article", url_of,
+            self.site_name, self.site_description)) for src_uri in src_uris]
+
+    def _all_graphs(self, config: MkDocsConfig) -> dict[str, str]:
+        uris = [*self.generated, *(self.plan.articles if self.plan else ())]
+        return dict(zip(uris, self._graphs(config, uris)))
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
