@@ -483,9 +483,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         served (Session.after_build)."""
         if self.session is None:
             work, self.machine_work = self.machine_work, None
-            skipped = (work or Background(self._answers_writer(config), enabled=False)).result()
-            for path in skipped:
-                log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+            _log_kept(work.result() if work else self._answers_writer(config)())
             return
         self.session.after_build(self._answers_writer(config))
 
@@ -520,8 +518,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
         def write_in_background() -> list[str]:
             try:
-                for path in write():
-                    log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+                _log_kept(write())
             except Exception as exc:  # a thread: report, never raise
                 log.error(f"kb: answers.json and the llms files were not written: {exc}")
             return []
@@ -571,6 +568,11 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.fallbacks[key] = Markup(self._render("kb/partials/fallback.html", page,
                                                       config, files))
         return self.fallbacks[key]
+
+
+def _log_kept(paths: list[str]) -> None:
+    for path in paths:
+        log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
 
 
 def _cache_nav(env, config: MkDocsConfig) -> None:
