@@ -72,6 +72,7 @@ _TOKEN = re.compile(r"""
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 _SPACES = re.compile(r"\s+")
 RAW_TEXT = {"script", "style"}  # their content is text up to the end tag, never markup
+_RAW_END = {tag: re.compile(rf"</{tag}[^>]*(?:>|\Z)", re.IGNORECASE) for tag in RAW_TEXT}
 
 
 def _attributes(source: str) -> dict[str, str]:
@@ -142,9 +143,9 @@ class _Text:
                 continue
             self.handle_starttag(tag, source)
             if tag in RAW_TEXT:
-                close = html.lower().find(f"</{tag}", at)
-                close = len(html) if close < 0 else html.find(">", close) + 1 or len(html)
-                at = close
+                # Searched in `html` itself: lower() may change its length (İ).
+                close = _RAW_END[tag].search(html, at)
+                at = close.end() if close else len(html)
                 self.handle_endtag(tag)
             elif source.rstrip().endswith("/") and tag not in VOID:
                 self.handle_endtag(tag)

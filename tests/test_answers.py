@@ -94,6 +94,9 @@ def test_text_survives_markup_inside_scripts_and_odd_but_valid_html() -> None:
             "<p>5 < 6 en <3</p><!-- <p>weg</p> --><p>a <a href='x>y' class='headerlink'>¶</a>"
             "b<br/>c &amp; d</p>")
     assert html_to_text(html) == "Een vet woord\n\n5 < 6 en <3\n\na b\nc & d"
+    # A letter whose lower case is longer (İ) before a script moves no position.
+    assert html_to_text("<p>İİİİ</p><SCRIPT>x = '<p>niet</p>'</Script><p>wel</p>") == \
+        "İİİİ\n\nwel"
 
 
 def test_clean_html_drops_permalinks_only() -> None:
