@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 from kb.articles import Article
 from kb.i18n import Translator
+from kb.sanitize import safe_markdown
 from kb.site import CONTACT, SitePlan
 
 ANSWERS_JSON = "answers.json"
@@ -42,6 +43,7 @@ class SiteInfo:
     url: str = ""  # site_url; empty: links are relative to the site root
     description: str = ""
     language: str = "en"
+    unsafe_html: bool = False  # the Markdown copies keep raw HTML as written
 
     def link(self, path: str) -> str:
         """`path` (relative to the site root, URL-encoded) as the files show it."""
@@ -277,10 +279,12 @@ def markdown_path(url: str) -> str:
     return (path or "index") + ".md"
 
 
-def markdown_copy(article: Article, page_url: str, t: Translator) -> str:
+def markdown_copy(article: Article, page_url: str, t: Translator, safe: bool = True) -> str:
     """The answer as a plain Markdown document: question, short answer, the
-    editor's full answer as written, review date and the page it comes from."""
-    body = article.body.strip("\n").rstrip()
+    editor's full answer as written (`safe`: without what the page leaves out,
+    see kb.sanitize), review date and the page it comes from."""
+    body = safe_markdown(article.body) if safe else article.body
+    body = body.strip("\n").rstrip()
     parts = [f"# {md_escape(article.title)}", f"> {md_escape(article.summary)}"]
     if body:
         parts.append(body)
@@ -416,7 +420,8 @@ def machine_files(plan: SitePlan, html: Mapping[str, str],
     files = {ANSWERS_JSON: answers_json(document)}
     copies = []
     for entry in found:
-        copy = markdown_copy(entry.article, site.link(entry.url), plan.t)
+        copy = markdown_copy(entry.article, site.link(entry.url), plan.t,
+                             safe=not site.unsafe_html)
         files[unquote(entry.markdown)] = copy
         copies.append(copy)
     files[LLMS_TXT] = llms_txt(plan, found, site, url_of)

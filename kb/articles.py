@@ -13,12 +13,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from kb import yamlio
 from kb.contact import parse_date
-from kb.problems import ERROR, WARNING, Problem, closest, expected_one_of
+from kb.problems import ERROR, WARNING, Problem, closest, expected_one_of, short_repr
 from kb.settings import Settings
 
 REQUIRED = ("title", "summary", "policy", "stages", "reviewed")
@@ -28,7 +28,31 @@ FIELDS = REQUIRED + OPTIONAL
 # Keys MkDocs and Material understand; allowed on articles without a warning.
 THEME_KEYS = ("article", "description", "template", "hide", "search", "icon", "status",
               "subtitle", "tags", "comments", "social")
+# What Material's templates can use for each of its page keys; another type stops the
+# build with a TypeError deep in a template.
+_TEXT = (str,)
+_TEXTS = "texts"
+THEME_TYPES: dict[str, tuple[Any, str]] = {
+    "description": (_TEXT, "a text"), "template": (_TEXT, "a template name such as blog.html"),
+    "icon": (_TEXT, "an icon name such as material/truck"), "status": (_TEXT, "a text"),
+    "subtitle": (_TEXT, "a text"), "hide": (_TEXTS, "a list such as [navigation, toc]"),
+    "tags": (_TEXTS, "a list of words"), "search": ((dict,), "a mapping such as {boost: 2}"),
+    "comments": ((bool,), "true or false"), "social": ((bool, dict), "true, false or a mapping"),
+}
 MAX_SUMMARY = 300
+# Longest `review_every`: ten years. A larger number is usually meant as "never",
+# which an article that is still published should not be.
+MAX_REVIEW_EVERY = 3650
+# Weights go into JSON for the widget, whose numbers are exact up to 2**53.
+MAX_WEIGHT = 10**15 - 1
+# Control characters (NUL, BEL, ESC, DEL and the C1 range): invisible in a page, not
+# allowed in XML (the sitemap), and acted on by a terminal that kb review or kb ask
+# prints them to. Tabs and line breaks are white space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_EXPECTED = "expected a text without control characters"
+# The same in UTF-8: C0 and DEL are single bytes, C1 starts with 0xc2. Deleting bytes
+# is four times quicker than the regular expression over a whole answer.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|&[a-zA-Z]+;|&#\d+;")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -71,7 +95,8 @@ class Article:
 
     @property
     def review_due(self) -> date:
-        return self.reviewed + timedelta(days=self.review_every)
+        """`reviewed` plus `review_every` days; date.max (never) beyond the calendar's end."""
+        return add_days(self.reviewed, self.review_every)
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
@@ -99,6 +124,49 @@ class Collection:
 
     def live(self, today: date) -> list[Article]:
         return [a for a in self.articles if a.is_live(today)]
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days` (negative: minus), kept within date.min and date.max: a
+    review due after the year 9999 is never due, and nothing goes live before year 1."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def control_character(value: str) -> str | None:
+    """Where the first control character of `value` is, as 'U+0007 at position 5', or
+    None when it has none."""
+    found = _CONTROL.search(value)
+    return f"U+{ord(found.group()):04X} at position {found.start() + 1}" if found else None
+
+
+def _control_in(value: Any) -> tuple[str, str] | None:
+    """The first text in `value` (lists and mappings included) with a control
+    character: (where, the text)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            where = control_character(item)
+            if where:
+                return where, item
+        elif isinstance(item, dict):
+            stack += reversed([v for pair in item.items() for v in pair])
+        elif isinstance(item, list):
+            stack += reversed(item)
+    return None
+
+
+_UNPRINTABLE_KEY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def field_name(key: str) -> str:
+    """A front-matter key as messages show it: quoted when it has control characters or
+    line breaks, so that a terminal shows them instead of acting on them, and the
+    message stays one line."""
+    return short_repr(key) if _UNPRINTABLE_KEY.search(key) else key
 
 
 def slug_for(src_uri: str) -> str:
@@ -202,7 +270,9 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
         error(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
               line)
         return False
-    text = text.replace("\r\n", "\n")
+    # Old Mac files end lines with a lone CR; the YAML parser counts it as a line
+    # break too, so line numbers stay those of an editor.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     if not text.startswith("---"):
         error("has no front matter; an article starts with a '---' line followed by "
@@ -219,28 +289,54 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
         error("the front matter starts with '---' on line 1 but is never closed with '---'", 1)
         return False
     yaml_text = text[first_newline + 1: end.start()]
-    body = text[end.end():].lstrip("\n")
+    body_start = end.end()
+    while text.startswith("\n", body_start):
+        body_start += 1
+    body = text[body_start:]
     try:
         parsed = yamlio.load_mapping(yaml_text)
     except yamlio.YamlError as exc:
-        error(f"the front matter is not valid YAML: {exc.message}",
-              (exc.line or 0) + 1)
+        what = "" if exc.too_big else "is not valid YAML: "
+        error(f"the front matter {what}{exc.message}", (exc.line or 0) + 1)
         return False
     if not isinstance(parsed, yamlio.Mapping):
-        found = "nothing" if parsed is None else f"{type(parsed).__name__} {parsed!r}"
+        found = ("nothing" if parsed is None
+                 else f"{type(parsed).__name__} {short_repr(parsed)}")
         error(f"the front matter must be a mapping of keys to values but found {found}", 2)
         return False
 
     data = parsed.data
     lines = {key: line + 1 for key, line in parsed.lines.items()}
     for key, line in parsed.duplicates:
-        error("is set twice; the last value wins, remove the other one", line + 1, key)
+        error("is set twice; the last value wins, remove the other one", line + 1,
+              field_name(key))
     marker = data.get("article", True)
     if marker is False:
         return None
     if marker is not True:
-        error(f"expected true or false but found {marker!r}", lines.get("article"), "article")
-    return _validate(data, lines, body, shown, src_uri, settings, today, error)
+        error(f"expected true or false but found {short_repr(marker)}", lines.get("article"),
+              "article")
+    controlled = False
+    suspect = b"\xc2" in raw or len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
+    # Escapes in quoted YAML ("\a", "\x1b") make control characters of plain text.
+    if suspect or "\\" in yaml_text:
+        for key, value in data.items():
+            where = _control_in([key, value])
+            if where:
+                error(f"{CONTROL_EXPECTED} but found {where[0]} in {short_repr(where[1])}",
+                      lines.get(key, 1), field_name(key))
+                controlled = True
+    found = _CONTROL.search(body) if suspect else None
+    if found:
+        # The answer goes to every page, feed and terminal the title goes to.
+        more = len(_CONTROL.findall(body)) - 1
+        column = found.start() - body.rfind("\n", 0, found.start())
+        error(f"{CONTROL_EXPECTED} in the answer but found U+{ord(found.group()):04X} at "
+              f"column {column}{f' (and {more} more)' if more else ''}",
+              text.count("\n", 0, body_start + found.start()) + 1)
+        controlled = True
+    article = _validate(data, lines, body, shown, src_uri, settings, today, error)
+    return False if controlled else article
 
 
 def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str,
@@ -252,14 +348,14 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
     def fail(key: str, message: str, severity: str = ERROR) -> None:
         nonlocal broken
         broken = broken or severity == ERROR
-        error(message, lines.get(key, 1), key, severity)
+        error(message, lines.get(key, 1), field_name(key), severity)
 
     for key in data:
         if key not in FIELDS and key not in THEME_KEYS:
             guess = closest(key, FIELDS)
             hint = f"; did you mean {guess!r}?" if guess else ""
             error(f"unknown front-matter key{hint} (known keys: {', '.join(FIELDS)})",
-                  lines.get(key), key, WARNING)
+                  lines.get(key), field_name(key), WARNING)
     for key in REQUIRED:
         empty_summary = key == "summary" and not str(data.get(key) or "").strip()
         if empty_summary and draft is True:
@@ -275,7 +371,7 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
         if value is None:
             return ""
         if not isinstance(value, str):
-            fail(key, f"expected a text but found {value!r}")
+            fail(key, f"expected a text but found {short_repr(value)}")
             return ""
         if not value.strip():
             fail(key, "must not be empty")
@@ -289,13 +385,13 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
             value = [value]
         if not isinstance(value, list):
             fail(key, f"expected a list such as [{choices[0] if choices else 'x'}] "
-                      f"but found {value!r}")
+                      f"but found {short_repr(value)}")
             return []
         if required and not value:
             fail(key, f"expected at least one of {', '.join(choices)} but found an empty list")
         result = []
         for item in value:
-            if item not in choices:
+            if not isinstance(item, str) or item not in choices:
                 fail(key, expected_one_of(item, choices))
             elif item not in result:
                 result.append(item)
@@ -310,7 +406,7 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
         if not isinstance(value, list) or not all(
             isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
         ):
-            fail(key, f"expected a list of words but found {value!r}")
+            fail(key, f"expected a list of words but found {short_repr(value)}")
             return []
         return [str(v).strip() for v in value if str(v).strip()]
 
@@ -318,11 +414,14 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
         value = data.get(key)
         if value is None:
             return None
-        parsed = parse_date(value)
+        # A YAML `!!timestamp` with a time is a datetime, which a date cannot be
+        # compared with.
+        parsed = None if isinstance(value, datetime) else parse_date(value)
         if parsed is None:
             shape = isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip())
             why = "is not a real date" if shape else "expected a date as YYYY-MM-DD"
-            fail(key, f"{why} but found {value!r}" if not shape else f"{value!r} {why}")
+            fail(key, f"{why} but found {short_repr(value)}" if not shape
+                 else f"{short_repr(value)} {why}")
         return parsed
 
     title = text("title")
@@ -333,9 +432,10 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
                             f"{len(summary)}; move the detail into the answer below")
         if _HTML_TAG.search(summary):
             fail("summary", f"expected plain text but found HTML "
-                            f"{_HTML_TAG.search(summary).group(0)!r}")
+                            f"{short_repr(_HTML_TAG.search(summary).group(0))}")
     policy = data.get("policy")
-    if policy is not None and policy not in tax.policies:
+    # A list or a mapping here cannot be looked up (it is unhashable) and is no id.
+    if policy is not None and (not isinstance(policy, str) or policy not in tax.policies):
         fail("policy", expected_one_of(policy, tax.policies))
         policy = None
     stages = id_list("stages", list(tax.stages), required=True)
@@ -356,18 +456,32 @@ def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str
         fail("expires", f"expected a date after publish ({publish.isoformat()}) but found "
                         f"{expires.isoformat()}")
     review_every = data.get("review_every", settings.review_every)
-    if not (isinstance(review_every, int) and not isinstance(review_every, bool)
-            and review_every > 0):
-        fail("review_every", f"expected a whole number of days above 0 but found "
-                             f"{review_every!r}")
+    if "review_every" in data and not (
+            isinstance(review_every, int) and not isinstance(review_every, bool)
+            and 0 < review_every <= MAX_REVIEW_EVERY):
+        fail("review_every", f"expected a whole number of days from 1 to {MAX_REVIEW_EVERY} "
+                             f"(10 years) but found {short_repr(review_every)}")
     owner = data.get("owner", settings.owner)
     if not isinstance(owner, str) or not owner.strip():
-        fail("owner", f"expected a team or person name but found {owner!r}")
+        fail("owner", f"expected a team or person name but found {short_repr(owner)}")
     if not isinstance(draft, bool):
-        fail("draft", f"expected true or false but found {draft!r}")
+        fail("draft", f"expected true or false but found {short_repr(draft)}")
+    for key, (kinds, what) in THEME_TYPES.items():
+        value = data.get(key)
+        if kinds == _TEXTS:
+            fits = isinstance(value, str) or isinstance(value, list) and all(
+                isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value)
+        else:
+            fits = isinstance(value, kinds)
+        if value is not None and not fits:
+            fail(key, f"expected {what} but found {short_repr(value)}")
     weight = data.get("weight")
-    if weight is not None and (not isinstance(weight, int) or isinstance(weight, bool)):
-        fail("weight", f"expected a whole number (1 is shown first) but found {weight!r}")
+    if weight is not None and (not isinstance(weight, int) or isinstance(weight, bool)
+                               or abs(weight) > MAX_WEIGHT):
+        whole = isinstance(weight, int) and not isinstance(weight, bool)
+        digits = " of at most 15 digits" if whole else ""
+        fail("weight", f"expected a whole number{digits} (1 is shown first) but found "
+                       f"{short_repr(weight)}")
         weight = None
     if broken or reviewed is None or policy is None or not title:
         return False
@@ -397,7 +511,7 @@ def _check_unique(collection: Collection) -> list[Problem]:
         norm = normal_title(article.title)
         if norm in titles:
             problems.append(Problem(article.path, f"same question as {titles[norm].path} "
-                                    f"({article.title!r}); merge them or rephrase one",
+                                    f"({short_repr(article.title)}); merge them or rephrase one",
                                     article.line("title"), "title"))
         else:
             titles[norm] = article
@@ -417,13 +531,13 @@ def _check_related(collection: Collection, today: date) -> list[Problem]:
             if target is None:
                 guess = closest(slug, slugs)
                 hint = f" (did you mean {guess!r}?)" if guess else ""
-                problems.append(Problem(article.path, f"no article has the slug {slug!r}{hint}",
-                                        line, "related"))
+                problems.append(Problem(article.path, "no article has the slug "
+                                        f"{short_repr(slug)}{hint}", line, "related"))
             elif target is article:
                 problems.append(Problem(article.path, "an article cannot be related to itself",
                                         line, "related"))
             elif article.is_live(today) and not target.is_live(today):
-                problems.append(Problem(article.path, f"{slug!r} is not published today "
+                problems.append(Problem(article.path, f"{short_repr(slug)} is not published today "
                                         f"(draft, scheduled or expired) and is left out of the "
                                         f"related questions", line, "related", WARNING))
     return problems

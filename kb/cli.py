@@ -14,12 +14,14 @@ import click
 from kb import __version__
 from kb.articles import display_path
 from kb.problems import (
-    Problem, expected_one_of, format_github, format_json, format_text, has_errors, summary_line,
+    Problem, expected_one_of, format_github, format_github_group, format_json, format_text,
+    has_errors, summary_line,
 )
 from kb.project import Project, ProjectError, check_project, find_config, load_project, \
     resolve_today
-from kb.scaffold import STARTER_LANGUAGES, NewArticle, ScaffoldError, article_folder, \
-    create_article, init_project, replace_file
+from kb.files import replace_file
+from kb.scaffold import STARTER_LANGUAGES, FolderError, NewArticle, ScaffoldError, \
+    article_folder, create_article, init_project
 
 
 class ContentProblem(click.ClickException):
@@ -138,8 +140,14 @@ def new_command(question: str, policy: str, stages: tuple[str, ...], contexts: t
                      list(dict.fromkeys(contexts)), summary.strip(), draft=not ready)
     try:
         path = create_article(project.docs_dir, folder, new, project.settings, today)
+    except FolderError as exc:
+        raise click.BadParameter(f"{exc}; nothing was written.",
+                                 param_hint="'--folder'") from None
     except ScaffoldError as exc:
         raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"{display_path(os.path.abspath(exc.filename or project.docs_dir))}: "
+                    f"cannot be written ({exc.strerror or exc}); nothing was written") from None
     click.echo(f"Created {display_path(path)}.")
 
 
@@ -155,7 +163,7 @@ def _report(problems: list[Problem], articles: int, output: str, coverage=None) 
         click.echo(text)
     if coverage is not None and output == "github":
         # A collapsible group in the job's log, below the annotations.
-        click.echo(f"::group::Coverage and schedule\n{cov.format_text(coverage)}\n::endgroup::")
+        click.echo(format_github_group("Coverage and schedule", cov.format_text(coverage)))
     elif coverage is not None:
         click.echo(cov.format_text(coverage))
     click.echo(summary_line(problems, articles))
@@ -194,10 +202,21 @@ def check_command(output: str, strict: bool, today: str | None, config_file: str
 def build_command(strict: bool, site_dir: str | None, verbose: bool, today: str | None,
                   config_file: str | None) -> None:
     """Check the content, then build the site atomically: on failure the previous site
-    stays as it was."""
+    stays as it was.
+
+    The site folder is replaced as a whole, so it must be kb's own: not the project or
+    docs folder, nothing that contains either, nothing inside the docs folder, not your
+    home folder, and not a folder that holds files kb did not build."""
     from kb.builder import BuildError, build_site, setup_logging
+    from kb.safety import site_dir_refusal
 
     project = _project(config_file)
+    if site_dir is not None:
+        refusal = site_dir_refusal(site_dir, project.root, project.docs_dir)
+        if refusal:
+            raise click.BadParameter(f"{site_dir!r} {refusal}. Nothing was touched.",
+                                     param_hint="'--site-dir'")
+        project.site_dir = os.path.abspath(site_dir)
     day = _today(today)
     collection, problems = check_project(project, day, duplicates=False)
     if problems:
@@ -432,18 +451,26 @@ def review_command(ctx: click.Context, names: tuple[str, ...], mark: bool, withi
     collection = load_collection(project.docs_dir, project.settings, day)
     if mark:
         marks, problems, notes = reviews.plan_marks(list(names), collection,
-                                                    project.settings.pages, day)
+                                                    project.settings.pages, day,
+                                                    os.path.dirname(project.config_path))
         if problems:
             # In the order given, so each line can be matched to its argument.
             click.echo("\n".join(str(p) for p in problems), err=True)
             raise _fail("Nothing was marked; fix the problems above")
+        unmarked = 0
         for item in marks:
-            if reviews.write_mark(item):
+            done = reviews.write_or_problem(item)
+            if isinstance(done, Problem):
+                unmarked += 1
+                click.echo(str(done), err=True)
+            elif done:
                 click.echo(f"Marked {item.shown} as reviewed on {day.isoformat()}.")
             else:
                 click.echo(f"{item.shown} was already marked as reviewed on {day.isoformat()}.")
         for note in notes:
             click.echo(note, err=True)
+        if unmarked:
+            raise _fail(f"{unmarked} of {len(marks)} not marked; see above")
         return
     if has_errors(project.problems):
         # A mistyped option falls back to its default, review_policy included.

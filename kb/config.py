@@ -19,7 +19,12 @@ class KbConfig(base.Config):
 
     language = c.Optional(c.Type(str))
     """Language of the site and its interface strings (`nl` or `en`); defaults to
-    `theme.language`. Also sets the search language, with stemming enabled."""
+    `theme.language`. Also sets the search language, with stemming enabled.
+    A two-letter ISO 639-1 code, optionally with a region or script in any case or
+    separator (`nl-BE`, `nl_be`, `EN`, `pt-BR`): kb's strings use the base language
+    (Dutch for `nl-BE`, English for languages other than nl and en), Material's
+    interface the variant if it has one (`pt-BR`), else the base language, else
+    English. Anything else (`zz`) is an error in `kb check` and `kb build`."""
 
     review_every = c.Type(int, default=defaults.DEFAULT_REVIEW_EVERY)
     """Days between content reviews for articles without `review_every`."""
@@ -78,6 +83,18 @@ class KbConfig(base.Config):
     machine_answers = c.Type(bool, default=True)
     """Write `answers.json`, `llms.txt`, `llms-full.txt` and a Markdown copy of each
     answer (`<page>.md`) for a shop's chatbot or virtual assistant."""
+
+    unsafe_html = c.Type(bool, default=False)
+    """Publish the raw HTML in article bodies as written. By default kb removes
+    what could run script or load foreign content (`<script>`, `<iframe>`,
+    `<object>`, `<embed>`, `<form>`, `on...` event attributes, `javascript:`
+    links, `data:` URLs other than images) from the pages, `answers.json`, the
+    Markdown copies and `llms-full.txt`, and `kb check` warns about each. With
+    `true` nothing is removed: anyone who can change an article can then run
+    script in every shopper's browser on the help centre's address (read what
+    they type, show a fake login or payment form) and in any chatbot or
+    assistant that displays `answer_html` from `answers.json`. Only for a site
+    whose every editor is trusted like a developer of the shop."""
 
     def as_options(self) -> dict:
         """The options as the user wrote them, for `kb.settings.parse_settings`."""

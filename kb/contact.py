@@ -6,14 +6,16 @@ block under every answer and (later) the help blocks on the shop's pages.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from kb.problems import Problem, closest, expected_one_of
-from kb.taxonomy import LABEL_EXPECTED, Labels, parse_labels, pick
+from kb.problems import Problem, closest, expected_one_of, short_repr
+from kb.taxonomy import (CONTROL_EXPECTED, Labels, has_control_characters, label_message,
+                         parse_labels, pick)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TYPES = ("chat", "phone", "email", "whatsapp", "form", "store")
@@ -26,7 +28,10 @@ UNITS = {
 }
 _UNIT_OF = {alias: unit for unit, aliases in UNITS.items() for alias in aliases}
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
-_DURATION = re.compile(r"^(\d+)\s*([a-z ]+)$")
+_DURATION = re.compile(r"^(\d{1,9})\s*([a-z ]+)$")
+# Largest amount of a response time; the widget computes with it in JavaScript numbers,
+# and no shop promises an answer within a hundred thousand days.
+MAX_DURATION = 99_999
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _JS_NAME = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
 
@@ -104,12 +109,12 @@ _CHANNEL_KEYS = ("id", "type", "label", "link", "number", "address", "action", "
 
 def parse_duration(value: Any) -> Duration | None:
     """'2 min', '4 hours', '1 werkdag' -> Duration; None when not understood."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DURATION:
         return Duration(value, "minutes")
     if not isinstance(value, str):
         return None
     match = _DURATION.match(value.strip().lower())
-    if not match or match.group(2).strip() not in _UNIT_OF:
+    if not match or match.group(2).strip() not in _UNIT_OF or int(match.group(1)) > MAX_DURATION:
         return None
     return Duration(int(match.group(1)), _UNIT_OF[match.group(2).strip()])
 
@@ -148,15 +153,33 @@ def _parse_ranges(value: Any) -> list[tuple[int, int]] | None:
     return ranges
 
 
+# Names Python's zoneinfo loads that browsers reject (Intl.DateTimeFormat throws a
+# RangeError, so the help widget would draw nothing): the system's own `localtime`,
+# and the placeholder `Factory`, which some browsers accept but which means "not
+# set". available_timezones() already leaves out posix/, right/ and posixrules.
+_NOT_FOR_BROWSERS = frozenset({"localtime", "Factory"})
+
+
+@functools.cache
+def browser_timezones() -> frozenset[str]:
+    """The IANA names a shopper's browser accepts, spelled exactly (a case-insensitive
+    file system would let ZoneInfo load 'europe/amsterdam')."""
+    return frozenset(available_timezones()) - _NOT_FOR_BROWSERS
+
+
 def _check_timezone(value: Any, where: str, path: str, problems: list[Problem]) -> str | None:
-    if isinstance(value, str):
+    if isinstance(value, str) and value in browser_timezones():
         try:
             ZoneInfo(value)
             return value
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
-    message = f"expected an IANA time zone such as 'Europe/Amsterdam' but found {value!r}"
-    guess = closest(value, available_timezones())
+    message = f"expected an IANA time zone such as 'Europe/Amsterdam' but found {short_repr(value)}"
+    guess = None
+    if isinstance(value, str):
+        # 'posix/Europe/Amsterdam', 'right/UTC': the same zone under a system folder.
+        bare = value.split("/", 1)[1] if value.startswith(("posix/", "right/")) else value
+        guess = bare if bare in browser_timezones() else closest(bare, browser_timezones())
     if guess:
         message += f" (did you mean {guess!r}?)"
     problems.append(Problem(path, message, field=where))
@@ -172,8 +195,8 @@ def _dates(value: Any, where: str, path: str, problems: list[Problem]) -> list[d
     for item in value:
         parsed = parse_date(item)
         if parsed is None:
-            problems.append(Problem(path, f"expected a date as YYYY-MM-DD but found {item!r}",
-                                    field=where))
+            problems.append(Problem(path, f"expected a date as YYYY-MM-DD but found "
+                                          f"{short_repr(item)}", field=where))
         else:
             result.append(parsed)
     return sorted(set(result))
@@ -189,7 +212,8 @@ def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
     if isinstance(value, list):
         value = {"channels": value}
     if not isinstance(value, dict):
-        return contact, [Problem(path, f"expected a mapping but found {value!r}", field=base)]
+        return contact, [Problem(path, f"expected a mapping but found {short_repr(value)}",
+                                 field=base)]
     for key in value:
         if key not in ("timezone", "closed", "channels"):
             problems.append(Problem(path, expected_one_of(key, ("timezone", "closed", "channels")),
@@ -200,8 +224,8 @@ def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
     shared_closed = _dates(value.get("closed"), f"{base}.closed", path, problems)
     channels = value.get("channels") or []
     if not isinstance(channels, list):
-        problems.append(Problem(path, f"expected a list of channels but found {channels!r}",
-                                field=f"{base}.channels"))
+        problems.append(Problem(path, f"expected a list of channels but found "
+                                      f"{short_repr(channels)}", field=f"{base}.channels"))
         channels = []
     seen: set[str] = set()
     for index, spec in enumerate(channels):
@@ -210,8 +234,9 @@ def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
             continue
         channel.closed = sorted(set(channel.closed) | set(shared_closed))
         if channel.id in seen:
-            problems.append(Problem(path, f"two channels have the id {channel.id!r}; give one "
-                                          f"an 'id'", field=f"{base}.channels[{index}].id"))
+            problems.append(Problem(path, f"two channels have the id {short_repr(channel.id)}; "
+                                          f"give one an 'id'",
+                                    field=f"{base}.channels[{index}].id"))
         seen.add(channel.id)
         contact.channels.append(channel)
     return contact, problems
@@ -220,7 +245,8 @@ def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
 def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
                    contact: Contact) -> Channel | None:
     if not isinstance(spec, dict):
-        problems.append(Problem(path, f"expected a mapping but found {spec!r}", field=where))
+        problems.append(Problem(path, f"expected a mapping but found {short_repr(spec)}",
+                                field=where))
         return None
     before = len(problems)
     for key in spec:
@@ -236,26 +262,37 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
         if key in spec:
             labels = parse_labels(spec[key])
             if labels is None:
-                problems.append(Problem(path, f"{LABEL_EXPECTED} but found {spec[key]!r}",
-                                        field=f"{where}.{key}"))
+                problems.append(Problem(path, label_message(spec[key]), field=f"{where}.{key}"))
             else:
                 getattr(channel, key).update(labels)
+    if "id" in spec and has_control_characters(spec["id"]):
+        problems.append(Problem(path, f"{CONTROL_EXPECTED} but found {short_repr(spec['id'])}",
+                                field=f"{where}.id"))
+    elif "id" in spec and not ((isinstance(spec["id"], str) and spec["id"].strip())
+                               or (isinstance(spec["id"], int)
+                                   and not isinstance(spec["id"], bool))):
+        problems.append(Problem(path, f"expected an id such as 'chat-nl' but found "
+                                      f"{short_repr(spec['id'])}", field=f"{where}.id"))
     for key in ("link", "number", "address"):
         if key in spec:
-            if isinstance(spec[key], (str, int)) and str(spec[key]).strip():
+            if has_control_characters(spec[key]):
+                problems.append(Problem(path, f"{CONTROL_EXPECTED} but found "
+                                              f"{short_repr(spec[key])}", field=f"{where}.{key}"))
+            elif isinstance(spec[key], (str, int)) and str(spec[key]).strip():
                 setattr(channel, key, str(spec[key]).strip())
             else:
-                problems.append(Problem(path, f"expected a text but found {spec[key]!r}",
+                problems.append(Problem(path, f"expected a text but found {short_repr(spec[key])}",
                                         field=f"{where}.{key}"))
     if channel.link and not re.match(r"^(https?:|mailto:|tel:|/|\.)", channel.link):
         problems.append(Problem(path, f"expected a link starting with https://, mailto:, tel: "
-                                      f"or / but found {channel.link!r}", field=f"{where}.link"))
+                                      f"or / but found {short_repr(channel.link)}",
+                                field=f"{where}.link"))
     if "action" in spec:
         if isinstance(spec["action"], str) and _JS_NAME.match(spec["action"]):
             channel.action = spec["action"]
         else:
             problems.append(Problem(path, f"expected the name of a JavaScript function such as "
-                                          f"'Shop.openChat' but found {spec['action']!r}",
+                                          f"'Shop.openChat' but found {short_repr(spec['action'])}",
                                     field=f"{where}.action"))
     if kind == "email" and not channel.address and not channel.link:
         problems.append(Problem(path, "an e-mail channel needs an 'address' or a 'link'",
@@ -276,7 +313,8 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
         channel.response_time = parse_duration(spec["response_time"])
         if channel.response_time is None:
             problems.append(Problem(path, f"expected a duration such as '2 minutes', '4 hours' "
-                                          f"or '1 workday' but found {spec['response_time']!r}",
+                                          f"or '1 workday' but found "
+                                          f"{short_repr(spec['response_time'])}",
                                     field=f"{where}.response_time"))
     return channel if len(problems) == before else None
 
@@ -285,20 +323,32 @@ def _parse_hours(value: Any, where: str, path: str,
                  problems: list[Problem]) -> dict[str, list[tuple[int, int]]] | None:
     if not isinstance(value, dict):
         problems.append(Problem(path, f"expected a mapping of weekday (mon..sun) to hours "
-                                      f"such as '09:00-17:00' but found {value!r}", field=where))
+                                      f"such as '09:00-17:00' but found {short_repr(value)}",
+                                field=where))
         return None
     hours: dict[str, list[tuple[int, int]]] = {day: [] for day in WEEKDAYS}
+    set_by: dict[str, object] = {}  # weekday -> the key that gave its hours
     for day, spec in value.items():
         days = _expand_days(str(day))
         if days is None:
             problems.append(Problem(path, expected_one_of(day, WEEKDAYS + ("mon-fri",)),
                                     field=f"{where}.{day}"))
             continue
+        # A day under two keys ('mon-fri' and 'mon') is a mistake either way round:
+        # which one was meant depends on the order of the keys, which YAML hides.
+        for other in dict.fromkeys(set_by[one] for one in days if one in set_by):
+            both = [one for one in days if set_by.get(one) == other]
+            verb = "is" if len(both) == 1 else "are"
+            problems.append(Problem(path, f"{', '.join(both)} {verb} set by both "
+                                          f"{short_repr(other)} and {short_repr(day)}; give "
+                                          f"each day once",
+                                    field=f"{where}.{day}"))
+        set_by.update((one, day) for one in days if one not in set_by)
         ranges = _parse_ranges(spec)
         if ranges is None:
             problems.append(Problem(path, f"expected hours such as '09:00-17:00', "
                                           f"'09:00-12:00, 13:00-17:00' or 'closed' but found "
-                                          f"{spec!r}", field=f"{where}.{day}"))
+                                          f"{short_repr(spec)}", field=f"{where}.{day}"))
             continue
         for one in days:
             hours[one] = ranges

@@ -11,9 +11,9 @@ would be empty show what is missing outright.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from kb.articles import Article, Collection, display_path
+from kb.articles import Article, Collection, add_days, display_path
 from kb.problems import ERROR, WARNING, Problem
 from kb.taxonomy import Taxonomy
 
@@ -85,7 +85,7 @@ def measure(collection: Collection, taxonomy: Taxonomy, today: date,
 def schedule(articles: list[Article], today: date, days: int = SCHEDULE_DAYS) -> list[Change]:
     """Articles that go live or expire after today and within `days`, soonest first.
     Drafts are left out: they go live on no date until an editor says so."""
-    until = today + timedelta(days=days)
+    until = add_days(today, days)
     changes = []
     for article in articles:
         if article.draft:

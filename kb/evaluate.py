@@ -19,7 +19,9 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from kb.problems import Problem, closest
+from kb.articles import CONTROL_EXPECTED, control_character
+from kb.problems import Problem, closest, short_repr
+from kb.tables import decode_problem, delimiter, marked_encoding, records
 
 COLUMNS = ("question", "expected")
 NO_ANSWER = "-"  # in `expected`: no article answers this question
@@ -98,29 +100,41 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
             raw = fh.read()
     except OSError as exc:
         raise EvalError([Problem(shown, f"cannot be read: {exc.strerror}")]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise EvalError([Problem(shown, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                        "save the file as UTF-8", line)]) from None
-    rows = csv.reader(io.StringIO(text, newline=""))
+    # Excel's "Unicode text" is UTF-16 and separated by tabs.
+    marked = marked_encoding(raw[:4096])
+    if marked:
+        found = decode_problem(raw, *marked)
+        if found:
+            raise EvalError([Problem(shown, found[1], found[0])])
+        text = raw.decode(marked[0]).lstrip("\ufeff")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise EvalError([Problem(shown, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                                            "save the file as UTF-8", line)]) from None
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""),
+                        delimiter=delimiter(text.split("\n", 1)[0]))
+    rows = records(reader, shown, problems)
     header = next(rows, None)
+    if problems:
+        raise EvalError(problems)
     if not header or not any(cell.strip() for cell in header):
         raise EvalError([Problem(shown, "is empty; expected a header line "
                                         f"'{','.join(COLUMNS)}' and one question per line", 1)])
     names = [cell.strip().lower() for cell in header]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
-        found = ", ".join(repr(n) for n in names)
+        found = ", ".join(short_repr(n) for n in names)
         raise EvalError([Problem(shown, f"expected the columns {', '.join(COLUMNS)} but "
                                         f"found {found} (missing: {', '.join(missing)})", 1)])
     qi, ei = names.index("question"), names.index("expected")
-    problems: list[Problem] = []
     cases = []
     known = list(slugs)
     for row in rows:
-        line = rows.line_num
+        line = reader.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) <= max(qi, ei):
@@ -131,6 +145,12 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
         expected = [s.strip().strip("/") for s in row[ei].split("|") if s.strip()]
         if not question:
             problems.append(Problem(shown, "the question is empty", line, "question"))
+        # The report prints the question and the slugs to a terminal.
+        controls = [(name, control_character(row[i])) for name, i in zip(COLUMNS, (qi, ei))]
+        problems += [Problem(shown, f"{CONTROL_EXPECTED} but found {where}", line, name)
+                     for name, where in controls if where]
+        if any(where for _, where in controls):
+            continue
         if expected == [NO_ANSWER]:
             if question:
                 cases.append(Case(line, question, []))
@@ -146,12 +166,13 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
             if slug not in slugs:
                 guess = closest(slug, known)
                 hint = f" (did you mean {guess!r}?)" if guess else ""
-                problems.append(Problem(shown, f"no article has the slug {slug!r}{hint}", line,
-                                        "expected"))
+                problems.append(Problem(shown, f"no article has the slug {short_repr(slug)}{hint}",
+                                        line, "expected"))
             elif not live(slug):
-                problems.append(Problem(shown, f"{slug!r} is not published on the evaluation "
-                                               "day (draft, scheduled or expired); pass --today "
-                                               "or pick another article", line, "expected"))
+                problems.append(Problem(shown, f"{short_repr(slug)} is not published on the "
+                                               "evaluation day (draft, scheduled or expired); "
+                                               "pass --today or pick another article", line,
+                                        "expected"))
         if question and expected:
             cases.append(Case(line, question, [s[:-3] if s.endswith(".md") else s
                                                for s in expected]))

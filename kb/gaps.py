@@ -31,7 +31,7 @@ from datetime import date
 
 from kb.articles import Article, normal_title, slugify
 from kb.problems import Problem
-from kb.scaffold import NewArticle, ScaffoldError, create_article
+from kb.scaffold import FileTaken, NewArticle, create_article
 from kb.search import Analyzer, Searcher, deletion_forms, fold, within_distance
 from kb.settings import Settings
 from kb.tables import Table, TableError, open_table
@@ -727,7 +727,7 @@ def write_drafts(report: GapReport, folder: str, settings: Settings, today: date
         new = NewArticle(title, policy, [stage], [], "", draft=True, keywords=c.keywords)
         try:
             path = create_article(folder, "", new, settings, today)
-        except ScaffoldError:
+        except FileTaken:
             done.append(Drafted(c, None, f"{slugify(title)}.md exists already"))
             continue
         titles.add(normal_title(title))

@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from urllib.parse import urljoin
 
-from kb.articles import Article
+from kb.articles import Article, add_days
 from kb.contact import WEEKDAYS, Channel
 from kb.i18n import Translator
 from kb.taxonomy import Term
@@ -98,7 +98,7 @@ def channel_data(channel: Channel, t: Translator, today: date) -> dict:
         "href": channel.href, "action": channel.action, "display": channel.display,
         "note": channel.note_for(t.lang), "timezone": channel.timezone, "hours": hours,
         # Past closed days are of no use to anyone; a day's margin for time zones.
-        "closed": [d.isoformat() for d in channel.closed if d >= today - timedelta(days=1)],
+        "closed": [d.isoformat() for d in channel.closed if d >= add_days(today, -1)],
         "response": t.response(channel) if channel.response_time else "",
     }
 
@@ -142,11 +142,16 @@ def data_json(data: dict) -> str:
 
 def data_script(data: dict) -> str:
     """The same data as a script, for hosts that send no CORS header: ASCII only
-    (a shop page in another charset reads it right) and no "</" (it may be inlined)."""
+    (a shop page in another charset reads it right) and no "</" (it may be inlined).
+
+    It stores into the widget's `kbHelp.data`, the page's one global name of kb's.
+    Run before the widget, it leaves a stand-in `kbHelp` whose data the widget takes
+    over; beside a kbHelp without `data` (an older widget still cached) `Object(...)`
+    gives it a throwaway object to write into instead of a TypeError."""
     name = json.dumps(data["context"])
     body = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
-    return (f"(window.kbHelpData=window.kbHelpData||{{}})[{name}]={body};\n"
-            f"window.kbHelp&&window.kbHelp.loaded({name});\n")
+    return (f"Object((window.kbHelp=window.kbHelp||{{data:{{}}}}).data)[{name}]={body};\n"
+            f"window.kbHelp.loaded&&window.kbHelp.loaded({name});\n")
 
 
 def absolute_links(data: dict, site_url: str | None) -> dict:

@@ -1,14 +1,67 @@
 """Interface strings and date formatting in the languages kb ships (nl, en).
 
-Other site languages fall back to English strings; an editor can override
-any template to change wording.
+A region variant uses its base language (`nl-BE` reads Dutch); other site
+languages fall back to English strings. An editor can override any template to
+change wording.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Collection
 
 from kb.contact import Channel, Duration, format_ranges, group_days
+
+# ISO 639-1, plus 'sh', which Material still ships a translation for. A site
+# language must start with one of these, so a typo such as 'zz' is an error in
+# `kb check` rather than a missing template in the middle of a build.
+LANGUAGE_CODES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz
+ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo
+lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps
+pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl
+tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+""".split())
+_SUBTAG = re.compile(r"[A-Za-z0-9]{1,8}")
+
+
+def normalise_language(value: object) -> str | None:
+    """A language tag in its usual spelling: 'nl_BE' and 'NL-be' -> 'nl-BE', 'EN' -> 'en',
+    'zh_hant' -> 'zh-Hant'; None when it does not start with a known language code."""
+    if not isinstance(value, str):
+        return None
+    first, *rest = re.split(r"[-_]", value.strip())
+    if first.lower() not in LANGUAGE_CODES:
+        return None
+    tag = [first.lower()]
+    for part in rest:
+        if not _SUBTAG.fullmatch(part):
+            return None
+        if len(part) == 4 and part.isalpha():  # a script: Hant, Latn
+            tag.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            tag.append(part.upper())  # a region: BE, 419
+        else:
+            tag.append(part.lower())
+    return "-".join(tag)
+
+
+def base_language(tag: str) -> str:
+    """'nl-BE' -> 'nl'."""
+    return re.split(r"[-_]", tag, maxsplit=1)[0].lower()
+
+
+def theme_language(tag: str, available: Collection[str]) -> str:
+    """The theme translation to use for `tag`: the variant itself when the theme has it
+    ('pt-BR'), else the longest prefix it has ('nl' for 'nl-BE'), else English."""
+    parts = tag.split("-")
+    for end in range(len(parts), 0, -1):
+        candidate = "-".join(parts[:end])
+        if candidate in available:
+            return candidate
+    return "en"
 
 STRINGS: dict[str, dict[str, str]] = {
     "nl": {
@@ -176,7 +229,8 @@ class Translator:
     """`t("reviewed", date="1 oktober 2026")` in one language."""
 
     def __init__(self, lang: str):
-        self.lang = lang if lang in STRINGS else "en"
+        base = base_language(lang)
+        self.lang = base if base in STRINGS else "en"
 
     def __call__(self, key: str, **values: object) -> str:
         text = STRINGS[self.lang].get(key) or STRINGS["en"][key]

@@ -24,6 +24,10 @@ MkDocs render again) and which outputs belong to pages that are gone.
   longer reads as an article counts as removed) or new popularity counts plan
   the whole site again, then render only the pages whose view changed.
 - A changed mkdocs.yml or a new day renders every page again.
+- Whether a file changed is told by its stamp (`file_stamp`), not by MkDocs'
+  comparison of its time with its page's (pages are dated ahead so that MkDocs
+  never decides by itself): a save made while a build runs, or within one tick of
+  the file system's clock, is shown by the next build and breaks none.
 
 Nothing here imports MkDocs: the plugin hands over paths and URLs.
 """
@@ -35,6 +39,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -51,27 +56,75 @@ from kb.site import CONTACT, HOME, RelatedIndex, SitePlan, plan_site
 View = tuple  # what a page shows of articles other than its own source
 
 
+Stamp = tuple  # what identifies a file's content without reading it (see file_stamp)
+
+# File systems date a save by a clock that advances in ticks (a few milliseconds on
+# Linux, Windows and macOS; whole seconds on FAT, HFS+, ext3). Two saves of the same
+# size within one tick leave every field of `stat` the same, so a stamp taken in
+# the tick of the last save is not trusted: the file is read and its page rendered
+# again at the next build, and `kb serve` asks for one (Session.rebuild_when_settled).
+FINE_TICK_NS = 20_000_000
+COARSE_TICK_NS = 2_000_000_000  # a time on a whole second: the clock may be that coarse
+PIN_AHEAD_NS = 10 * 365 * 86_400 * 1_000_000_000  # see Session.pin_outputs
+
+
+def file_stamp(info: os.stat_result, now_ns: int) -> tuple[Stamp | None, int]:
+    """The stamp of a file as `stat` found it at `now_ns`: modification and change
+    times, size, inode and device (a save by renaming a new file over the old one
+    changes the inode; restoring the modification time changes the change time).
+    And 0, or while the stamp is not to be trusted, the time it will be: then the
+    stamp is None."""
+    until = 0
+    for moment in (info.st_mtime_ns, info.st_ctime_ns):
+        end = moment + (COARSE_TICK_NS if moment % 1_000_000_000 == 0 else FINE_TICK_NS)
+        # A time in the future cannot be that of a save now: the next save lowers it.
+        if moment <= now_ns < end:
+            until = max(until, end)
+    if until:
+        return None, until
+    return (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev), 0
+
+
 class ArticleReader:
-    """`read_article` that remembers each file's result and problems by its
-    modification time and size, so a rebuild reads only the files saved since."""
+    """`read_article` that remembers each file's result and problems by its stamp
+    (`file_stamp`), so a rebuild reads only the files saved since. `stamps` holds
+    the stamp of every file read since `restart` (by normalized path), taken before
+    it was read."""
 
-    def __init__(self) -> None:
-        self.known: dict[str, tuple[tuple, Article | None | bool, list[Problem]]] = {}
+    def __init__(self, clock: Callable[[], int] = time.time_ns) -> None:
+        self.clock = clock
+        self.known: dict[str, tuple[tuple | None, Article | None | bool, list[Problem]]] = {}
+        self.stamps: dict[str, Stamp | None] = {}
+        self.settles_at = 0  # see file_stamp; the latest of the files read since restart
 
-    def __call__(self, path: str, src_uri: str, settings: Settings, today: date,
-                 problems: list[Problem]) -> Article | None | bool:
+    def restart(self) -> None:
+        """A new build begins."""
+        self.stamps = {}
+        self.settles_at = 0
+
+    def stamp(self, path: str) -> Stamp | None:
+        """The file's stamp now (None also when it cannot be read), noted in `stamps`."""
         try:
             info = os.stat(path)
         except OSError:
-            return read_article(path, src_uri, settings, today, problems)
-        stamp = (info.st_mtime_ns, info.st_size, src_uri, today)
+            stamp = None
+        else:
+            stamp, until = file_stamp(info, self.clock())
+            self.settles_at = max(self.settles_at, until)
+        self.stamps[os.path.normpath(path)] = stamp
+        return stamp
+
+    def __call__(self, path: str, src_uri: str, settings: Settings, today: date,
+                 problems: list[Problem]) -> Article | None | bool:
+        stamp = self.stamp(path)
+        key = None if stamp is None else (stamp, src_uri, today)
         known = self.known.get(path)
-        if known is not None and known[0] == stamp:
+        if key is not None and known is not None and known[0] == key:
             problems.extend(known[2])
             return known[1]
         start = len(problems)
         result = read_article(path, src_uri, settings, today, problems)
-        self.known[path] = (stamp, result, problems[start:])
+        self.known[path] = (key, result, problems[start:])
         return result
 
 
@@ -144,18 +197,29 @@ class Session:
     kb_code: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     stubs: str | None = None  # folder of the generated pages' source files
     worker: threading.Thread | None = None  # see after_build
+    # src_uri -> the stamp its source had when its output was last made (prepare_sources)
+    sources: dict[str, Stamp | None] = field(default_factory=dict)
+    signal: str | None = None  # see watch_signal
+    timer: threading.Timer | None = None  # see rebuild_when_settled
+    builds: int = 0
+    # The date pin_outputs gives pages: years ahead of the first build.
+    pinned: int = field(default_factory=lambda: time.time_ns() + PIN_AHEAD_NS)
 
     def begin(self, key: object) -> bool:
         """Start a build. True when `key` changed since the last one (and on the
         first build): then nothing that was kept holds and every page is rendered."""
         self.wait()
+        self.cancel_rebuild()
+        self.builds += 1
         self.rendered = set()
+        self.read.restart()
         if key == self.key:
             return False
         self.key = key
-        self.read = ArticleReader()
+        self.read = ArticleReader(self.read.clock)
         self.plan = self.related = self.counts = None
         self.views = {}
+        self.sources = {}
         self.theme_code, self.kb_code = MemoryBytecodeCache(), MemoryBytecodeCache()
         return True
 
@@ -217,6 +281,76 @@ class Session:
                 remove_output(path, site_dir)
         self.outputs = dict(outputs)
 
+    def prepare_sources(self, sources: Mapping[str, tuple[str, str]]) -> None:
+        """Before MkDocs reads the files of the docs folder: `sources` maps each one's
+        src_uri to its path and its output file. MkDocs' dirty rebuild renders (or
+        copies) a file again only when it is newer than its output. That misses a save
+        made while the previous build ran, after the file was read and before its page
+        was written (the page is newer yet shows the text before the save), and a file
+        replaced by an older copy (`cp -p`, a backup). So mark stale the output of
+        every file whose stamp is not the one it had when its output was last made,
+        or was not to be trusted. An article's stamp is the one taken before kb read
+        it (ArticleReader): MkDocs renders the text kb read."""
+        fresh: dict[str, Stamp | None] = {}
+        for src_uri, (path, output) in sources.items():
+            key = os.path.normpath(path)
+            stamp = self.read.stamps[key] if key in self.read.stamps else self.read.stamp(key)
+            if stamp is None or self.sources.get(src_uri) != stamp:
+                mark_stale(output)
+            fresh[src_uri] = stamp
+        self.sources = fresh
+
+    def pin_outputs(self) -> None:
+        """After a build: date the pages it wrote years ahead. MkDocs' dirty build asks
+        twice whether a page's file is newer than its output, before reading it and
+        before rendering it: a save in between had it render a page it had not read
+        (a traceback and a failed build). Dated ahead, a page is rendered again only
+        when kb marks it stale (prepare_outputs, prepare_sources). Each build dates
+        its pages a second later than the one before, so they can be told apart."""
+        moment = self.pinned + self.builds * 1_000_000_000
+        for path in self.outputs.values():
+            try:
+                if os.stat(path).st_mtime_ns < self.pinned:
+                    os.utime(path, ns=(moment, moment))
+            except OSError:
+                pass  # not written: a page MkDocs left out
+
+    def watch_signal(self) -> str:
+        """A file of kb's own for `kb serve`'s watcher: writing it asks for a rebuild."""
+        if self.signal is None:
+            handle, self.signal = tempfile.mkstemp(prefix="kb-serve-", suffix=".rebuild")
+            os.close(handle)
+        return self.signal
+
+    def rebuild_when_settled(self) -> None:
+        """After a build: when it read a file within the clock tick of its last save
+        (see file_stamp), that file may have been saved again unseen, by the watcher
+        too. Ask for another build once the tick is over (through `watch_signal`'s
+        file); that build reads the file again and renders its page."""
+        settles_at = self.read.settles_at
+        if not settles_at or self.signal is None:
+            return
+        self.cancel_rebuild()
+        delay = max(0, settles_at - self.read.clock()) / 1e9
+        self.timer = threading.Timer(delay, self._signal, args=(self.signal,))
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _signal(self, path: str) -> None:
+        try:
+            size = os.path.getsize(path)
+            # Without O_CREAT: once `close` removed the file, it stays removed.
+            handle = os.open(path, os.O_WRONLY | os.O_TRUNC)
+            with open(handle, "w", encoding="utf-8") as fh:
+                fh.write("xx" if size == 1 else "x")  # a new size: seen even within one tick
+        except OSError:
+            pass  # the preview is closing
+
+    def cancel_rebuild(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
     def search_index(self, index: dict, pages: Iterable[str]) -> str:
         """The whole search index as JSON text. After a dirty rebuild the search
         plugin's `index` holds only the pages rendered (`self.rendered`); every other
@@ -264,6 +398,13 @@ class Session:
 
     def close(self) -> None:
         self.wait()
+        self.cancel_rebuild()
+        if self.signal is not None:
+            try:
+                os.remove(self.signal)
+            except OSError:
+                pass
+            self.signal = None
         if self.stubs is not None:
             shutil.rmtree(self.stubs, ignore_errors=True)
             self.stubs = None

@@ -18,8 +18,9 @@ from urllib.parse import urljoin
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.contrib.search import LangOption
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -29,9 +30,12 @@ from kb.articles import Collection, load_collection
 from kb.background import Background
 from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
+from kb.i18n import base_language, theme_language
 from kb.popularity import load_popularity, popularity_path
 from kb.problems import format_text, has_errors
 from kb.project import resolve_today, site_url_problem
+from kb.safety import link_problems, mark_site, site_dir_problem
+from kb.sanitize import body_problems, sanitize_html
 from kb.settings import Settings, parse_settings
 from kb.search import analyzer_for, fold, site_terms, thesaurus_for
 from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD, compact
@@ -97,12 +101,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         source = config.config_file_path or "mkdocs.yml"
         shown = os.path.relpath(source) if config.config_file_path else source
         self.settings, problems = parse_settings(
-            self.config.as_options(), shown, config.theme["language"]
+            self.config.as_options(), shown, config.theme.get("language")
         )
         if has_errors(problems):
             raise PluginError("kb: invalid configuration\n" + format_text(problems))
+        self._refuse_unsafe_folders(config, shown)
         lang = self.settings.language
-        config.theme["language"] = lang
+        config.theme["language"] = _theme_language(config, lang)
         # Material prints the site name as it is (<title>, header, logo label); kb's own
         # output (JSON-LD, answers.json, templates) escapes where it writes, so it keeps
         # the name as written.
@@ -129,6 +134,22 @@ class KbPlugin(BasePlugin[KbConfig]):
                 target.append(uri)
         return config
 
+    def _refuse_unsafe_folders(self, config: MkDocsConfig, shown: str) -> None:
+        """Stop before MkDocs empties site_dir and walks (following links) docs_dir."""
+        assert self.settings is not None
+        root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        if not self.is_serve:  # mkdocs serve builds into a new temporary folder
+            problem = site_dir_problem(config.site_dir, root, config.docs_dir, shown,
+                                       _raw_text(config.config_file_path))
+            if problem:
+                raise PluginError(f"kb: nothing was built\n{problem}")
+        if self.preloaded[0] is None:  # kb build has checked the links already
+            links = link_problems(config.docs_dir, root,
+                                  [os.path.join(root, self.settings.cache_dir)])
+            if links:
+                raise PluginError("kb: nothing was built\n"
+                                  + format_text([link.problem() for link in links]))
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.settings is None:
             return None
@@ -144,6 +165,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             collection = load_collection(config.docs_dir, self.settings, today,
                                          read=session.read if session else None)
             problems = collection.problems + site_problems(collection, self.settings, today)
+            problems += body_problems(collection.articles, config.docs_dir,
+                                      self.settings.unsafe_html)
         if collection.popularity is None:
             collection.popularity, found = load_popularity(
                 os.path.dirname(config.config_file_path or "mkdocs.yml"),
@@ -256,12 +279,18 @@ class KbPlugin(BasePlugin[KbConfig]):
                 config.site_url, f"{helpblocks.DEMO_DIR}/")))
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
-        """A dirty rebuild: have MkDocs render the pages whose view changed, and remove
-        the pages that are gone (see kb.incremental)."""
+        """A dirty rebuild: have MkDocs render the pages whose view changed or whose
+        file changed since its page was made, and remove the pages that are gone (see
+        kb.incremental)."""
         self.nav_urls = {page.url for page in nav.pages}
         if self.session is not None and self.update is not None:
             outputs = {f.src_uri: f.abs_dest_path for f in files if f.is_documentation_page()}
             self.session.prepare_outputs(outputs, self.update, config.site_dir)
+            # MkDocs reads the files after on_nav: their stamps are taken before.
+            docs = os.path.join(os.path.abspath(config.docs_dir), "")
+            self.session.prepare_sources({
+                f.src_uri: (f.abs_src_path, f.abs_dest_path) for f in files
+                if f.abs_src_path and os.path.abspath(f.abs_src_path).startswith(docs)})
         return None
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -303,6 +332,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                          files: Files) -> str | None:
         kind = self._kind(page)
         if kind is None:
+            if self.plan is not None:
+                _escape_page_meta(page)
             return None
         assert self.plan is not None
         src_uri = page.file.src_uri
@@ -334,8 +365,17 @@ class KbPlugin(BasePlugin[KbConfig]):
     PAGE_TEMPLATES = {"article": "kb/article.html", "topic": "kb/topic.html",
                       "stage": "kb/stage.html", "home": "kb/home.html"}
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str | None:
+    @event_priority(100)  # before other plugins, the search index and kb take the HTML
+    def _sanitize_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                          files: Files) -> str | None:
+        """Every page rendered from an editor's Markdown (articles, the blog, other
+        pages) without what could run script (kb.sanitize), unless `unsafe_html`."""
+        if self.settings is None or self.settings.unsafe_html:
+            return None
+        return sanitize_html(html)
+
+    def _page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                      files: Files) -> str | None:
         kind = self._kind(page)
         if kind is None:
             return None
@@ -345,6 +385,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         if template is None:
             return ""
         return self._render(template, page, config, files, content=Markup(html))
+
+    on_page_content = CombinedEvent(_sanitize_content, _page_content)
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         """404.html (see templates/overrides/404.html): search, the most asked questions
@@ -368,8 +410,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         return context
 
     @event_priority(-100)  # after the search plugin has indexed the page
-    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig,
-                        nav) -> dict | None:
+    def _page_context(self, context: dict, *, page: Page, config: MkDocsConfig,
+                      nav) -> dict | None:
         if self.session is not None:  # the search plugin has indexed it (merge_search)
             self.session.rendered.add(page.url)
         kind = self._kind(page)
@@ -384,6 +426,22 @@ class KbPlugin(BasePlugin[KbConfig]):
             # The nav's links are relative: the same for every page of one folder.
             context[NAV_KEY] = page.url.rstrip("/").rpartition("/")[0] or "."
         return context
+
+    @event_priority(-110)  # after Material's blog has rendered the excerpts (at -100)
+    def _sanitize_excerpts(self, context: dict, *, page: Page, config: MkDocsConfig,
+                           nav) -> dict | None:
+        """A blog index converts each post's Markdown again for its excerpt, past
+        on_page_content: sanitize those too."""
+        if self.settings is None or self.settings.unsafe_html:
+            return None
+        for post in context.get("posts") or ():
+            if isinstance(getattr(post, "content", None), str):
+                post.content = sanitize_html(post.content)
+            if isinstance(getattr(post, "more", None), str):
+                post.more = sanitize_html(post.more)
+        return None
+
+    on_page_context = CombinedEvent(_page_context, _sanitize_excerpts)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """The page's schema.org JSON-LD (kb.structured), at the end of <head>."""
@@ -430,11 +488,15 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.plan is None or self.settings is None or self.files is None:
             return
+        if not self.is_serve:  # a later build may replace the folder (kb.safety)
+            mark_site(config.site_dir)
         self._finish_search_index(config)
         if self.settings.machine_answers:
             self._write_answers(config)
         if self.session is not None:
             _forget_search_index(config)
+            self.session.pin_outputs()
+            self.session.rebuild_when_settled()
 
     def _finish_search_index(self, config: MkDocsConfig) -> None:
         """Compact the articles in Material's index and add the words shoppers use
@@ -500,7 +562,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             return file.url if file else None
 
         about = answers.SiteInfo(self.site_name, config.site_url or "",
-                                 self.site_description, self.settings.language)
+                                 self.site_description, self.settings.language,
+                                 unsafe_html=self.settings.unsafe_html)
         taken = {f.dest_uri for f in files}
 
         def write() -> list[str]:
@@ -538,6 +601,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                                self.settings) if self.settings else None
         if path and os.path.isfile(path):
             server.watch(path)
+        if self.session is not None:  # kb asks for a rebuild through a file (Session.signal)
+            server.watch(self.session.watch_signal())
         return server
 
     def _kind(self, page: Page) -> str | None:
@@ -568,6 +633,20 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.fallbacks[key] = Markup(self._render("kb/partials/fallback.html", page,
                                                       config, files))
         return self.fallbacks[key]
+
+
+def _escape_page_meta(page: Page) -> None:
+    """A page's own front matter `title` and `description` (the blog, `article: false`
+    pages) go into Material's <title> and <meta> as written: keep them from closing
+    those tags. A title without markup stays as it is (Material's blog makes the
+    post's address from it)."""
+    title = page.meta.get("title")
+    if isinstance(title, str) and not isinstance(title, Markup) and (
+            "<" in title or ">" in title):
+        page.meta["title"] = escape(title)
+    description = page.meta.get("description")
+    if isinstance(description, str) and not isinstance(description, Markup):
+        page.meta["description"] = escape(description)
 
 
 def _log_kept(paths: list[str]) -> None:
@@ -684,6 +763,19 @@ def _configure_material(config: MkDocsConfig, raw: dict) -> None:
             features.append(feature)
 
 
+def _theme_language(config: MkDocsConfig, lang: str) -> str:
+    """Material loads partials/languages/<language>.html and fails when there is none:
+    the closest translation the theme (or its custom_dir) has for a region variant
+    ('nl' for 'nl-BE'), English for a language it lacks."""
+    available: set[str] = set()
+    for folder in config.theme.dirs:
+        languages = os.path.join(folder, "partials", "languages")
+        if os.path.isdir(languages):
+            available.update(name[:-len(".html")] for name in os.listdir(languages)
+                             if name.endswith(".html"))
+    return theme_language(lang, available) if available else lang
+
+
 def _configure_search(config: MkDocsConfig, lang: str) -> None:
     for name in ("material/search", "search"):
         plugin = config.plugins.get(name)
@@ -691,7 +783,10 @@ def _configure_search(config: MkDocsConfig, lang: str) -> None:
             continue
         options = plugin.config
         if not options.get("lang"):
-            options["lang"] = [lang]
+            # Set after MkDocs validated the option, so validate here: lunr has no
+            # 'nl-BE' (the page would load lunr.nl-BE.js and search nothing) and
+            # no stemmer for some languages (English then).
+            options["lang"] = LangOption().run_validation([base_language(lang)])
         # Material's nl translation omits the stemmer, so "pakketten" would not
         # find "pakket"; put the full lunr pipeline back.
         if options.get("pipeline") is None and "pipeline" in options:

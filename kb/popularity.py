@@ -19,7 +19,7 @@ from collections.abc import Iterable, Set
 from urllib.parse import unquote, urlsplit
 
 from kb.articles import Collection, display_path, slug_for
-from kb.problems import WARNING, Problem, closest
+from kb.problems import WARNING, Problem, closest, short_repr
 from kb.settings import Settings
 from kb.tables import MAX_PROBLEMS, TableError, open_table
 
@@ -62,17 +62,17 @@ def parse_count(text: str) -> float:
         raise PopularityError("expected a count but found an empty cell")
     value = _SPACES.sub("", raw)
     if value.startswith("-") and _NUMBER.fullmatch(value[1:]):
-        raise PopularityError(f"expected a count of 0 or more but found {raw!r}")
+        raise PopularityError(f"expected a count of 0 or more but found {short_repr(raw)}")
     if not _NUMBER.fullmatch(value):
         raise PopularityError(f"expected a count (a number such as 1234 or 1.234) but "
-                              f"found {raw!r}")
+                              f"found {short_repr(raw)}")
     signs = [c for c in value if c in ".,"]
     if not signs:
         return float(value)
     if len(set(signs)) == 2:
         decimal = signs[-1]
         if signs.count(decimal) > 1:
-            raise PopularityError(f"expected one decimal sign but found {raw!r}")
+            raise PopularityError(f"expected one decimal sign but found {short_repr(raw)}")
         whole, fraction = value.rsplit(decimal, 1)
         return _grouped(whole, raw) + float("0." + fraction)
     groups = value.split(signs[0])
@@ -88,7 +88,7 @@ def _grouped(value: str, raw: str) -> float:
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3
                             or any(len(g) != 3 for g in groups[1:])):
         raise PopularityError(f"expected digits in groups of three between thousands "
-                              f"separators but found {raw!r}")
+                              f"separators but found {short_repr(raw)}")
     return float("".join(groups))
 
 
@@ -164,13 +164,13 @@ def read_popularity(path: str, shown: str, slugs: Set[str], *, prefix: str = "",
             if page.strip().casefold() in TOTALS:
                 continue  # the export's own sum row
             if not page.strip():
-                error(f"expected a page (slug, path or URL) in column {table.header[page_col]!r}"
-                      " but found an empty cell", line)
+                error("expected a page (slug, path or URL) in column "
+                      f"{short_repr(table.header[page_col])} but found an empty cell", line)
                 continue
             try:
                 value = parse_count(count)
             except PopularityError as exc:
-                error(f"{exc} in column {table.header[count_col]!r}", line)
+                error(f"{exc} in column {short_repr(table.header[count_col])}", line)
                 continue
             slug = page_slug(page, prefix)
             slug = slug if slug in slugs else by_case.get(slug.casefold(), slug)
@@ -197,8 +197,8 @@ def _unknown_problems(unknown: dict[str, int], slugs: Set[str], shown: str) -> l
     for slug, line in list(unknown.items())[:MAX_UNKNOWN]:
         guess = closest(slug, slugs)
         hint = f" (did you mean {guess!r}?)" if guess else ""
-        problems.append(Problem(shown, f"no article has the slug {slug!r}{hint}; its count is "
-                                       "ignored", line, severity=WARNING))
+        problems.append(Problem(shown, f"no article has the slug {short_repr(slug)}{hint}; its "
+                                       "count is ignored", line, severity=WARNING))
     if len(unknown) > MAX_UNKNOWN:
         rest = len(unknown) - MAX_UNKNOWN
         problems.append(Problem(shown, f"and {rest} more unknown slug{'s' if rest != 1 else ''} "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import reprlib
+import secrets
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
@@ -48,16 +50,51 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+MAX_SHOWN = 80  # characters of a value quoted in a message
+
+
+class _ShortRepr(reprlib.Repr):
+    """repr() that looks at no more of a value than it shows: an alias-expanded YAML
+    list of a billion items, or a number of a million digits, costs no more than
+    a short one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxlist = self.maxtuple = self.maxset = self.maxfrozenset = 6
+        self.maxdeque = self.maxarray = self.maxdict = 6
+        self.maxstring = self.maxother = self.maxlong = MAX_SHOWN
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 4 * self.maxlong:  # repr() itself refuses beyond 4300 digits
+            return f"a number of about {int(x.bit_length() * 0.30103) + 1} digits"
+        return super().repr_int(x, level)
+
+
+_short = _ShortRepr()
+
+
+def short_repr(value: object, limit: int = MAX_SHOWN) -> str:
+    """repr(value) cut to `limit` characters with '…', for quoting in a message."""
+    text = _short.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def closest(value: object, choices: Iterable[str]) -> str | None:
     """The choice that `value` most likely meant to be, or None."""
-    matches = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return None  # a list or a mapping was not a misspelling of an id
+    text = value if isinstance(value, str) else short_repr(value)
+    if len(text) > 200:
+        return None  # difflib's cost grows with the length; no id is that long
+    matches = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
 def expected_one_of(value: object, choices: Iterable[str]) -> str:
     """The standard message for a value outside a fixed set of ids."""
     choices = list(choices)
-    message = f"expected one of {', '.join(choices)} but found {value!r}"
+    message = f"expected one of {', '.join(choices)} but found {short_repr(value)}"
     guess = closest(value, choices)
     if guess:
         message += f" (did you mean {guess!r}?)"
@@ -118,3 +155,13 @@ def format_github(problems: list[Problem]) -> str:
             props.append(f"title={_escape_property(p.field)}")
         lines.append(f"::{p.severity} {','.join(props)}::{_escape_data(p.message)}")
     return "\n".join(lines)
+
+
+def format_github_group(title: str, text: str) -> str:
+    """`text` as a collapsible group in a GitHub Actions log. Workflow commands are
+    off inside it: a file name or title in the text with a line break followed by
+    '::error ...' would otherwise add an annotation of its own. The runner starts
+    a new line at a CR as well as at an LF, so escaping LF alone is not enough."""
+    token = secrets.token_hex(16)  # unguessable, so the text cannot switch commands back on
+    return "\n".join([f"::group::{_escape_data(title)}", f"::stop-commands::{token}", text,
+                      f"::{token}::", "::endgroup::"])

@@ -13,9 +13,11 @@ from datetime import date
 from typing import Any
 
 from kb import yamlio
-from kb.articles import Collection, display_path, load_collection
+from kb.articles import Article, Collection, display_path, load_collection, read_article
 from kb.popularity import load_popularity
-from kb.problems import WARNING, Problem
+from kb.problems import WARNING, Problem, short_repr
+from kb.safety import link_problems, site_dir_problem
+from kb.sanitize import body_problems
 from kb.settings import Settings, parse_settings
 from kb.similarity import duplicate_problems
 from kb.site import site_problems
@@ -59,8 +61,9 @@ def find_config(config_file: str | None) -> str:
                        "pass --config, or start one with 'kb init'.")
 
 
-def plugin_options(plugins: Any) -> dict[str, Any] | None:
-    """The `kb` entry of mkdocs.yml's `plugins` (a list or a mapping), or None."""
+def plugin_options(plugins: Any) -> Any:
+    """The options of the `kb` entry of mkdocs.yml's `plugins` (a list or a mapping)
+    as written ({} for none), or None when there is no such entry."""
     entries: list[tuple[str, Any]] = []
     if isinstance(plugins, dict):
         entries = list(plugins.items())
@@ -72,7 +75,7 @@ def plugin_options(plugins: Any) -> dict[str, Any] | None:
                 entries += list(item.items())
     for name, options in entries:
         if name == "kb":
-            return options if isinstance(options, dict) else {}
+            return {} if options is None else options
     return None
 
 
@@ -97,7 +100,14 @@ def load_project(config_file: str | None = None) -> Project:
         raise ProjectError(f"{shown}: docs_dir {display_path(docs_dir)!r} is not a folder.")
     theme = raw.get("theme")
     theme_language = theme.get("language") if isinstance(theme, dict) else None
-    settings, problems = parse_settings(options, shown, theme_language)
+    problems: list[Problem] = []
+    if not isinstance(options, dict):
+        # MkDocs refuses to build with these; say so before the build does.
+        problems.append(Problem(shown, f"expected a mapping of options but found "
+                                       f"{short_repr(options)}", field="plugins.kb"))
+        options = {}
+    settings, found = parse_settings(options, shown, theme_language)
+    problems += found
     site_url = raw.get("site_url")
     if not (isinstance(site_url, str) and site_url.strip()):
         problems.append(site_url_problem(shown))
@@ -139,9 +149,12 @@ def check_project(project: Project, today: date, duplicates: bool = True
     `duplicates`: also look for near-duplicate questions, a warning only, and the
     costliest check at scale (5 s at 10,000 articles): `kb check` does, `kb build`
     and `kb eval` leave it to `kb check`."""
-    collection = load_collection(project.docs_dir, project.settings, today)
-    problems = project.problems + collection.problems + site_problems(collection,
-                                                                      project.settings, today)
+    links = link_problems(project.docs_dir, project.root, [project.cache_dir])
+    collection = load_collection(project.docs_dir, project.settings, today,
+                                 read=_not_through(links, project.docs_dir))
+    problems = project.problems + folder_problems(project) + [link.problem() for link in links]
+    problems += collection.problems + site_problems(collection, project.settings, today)
+    problems += body_problems(collection.articles, project.docs_dir, project.settings.unsafe_html)
     if duplicates:
         problems += duplicate_problems(collection.articles, project.settings)
     collection.popularity, found = load_popularity(
@@ -149,3 +162,28 @@ def check_project(project: Project, today: date, duplicates: bool = True
         project.site_url)
     problems += found
     return collection, problems
+
+
+def folder_problems(project: Project) -> list[Problem]:
+    """An error on `site_dir` when kb build must not write the site there (kb.safety)."""
+    try:
+        with open(project.config_path, encoding="utf-8", errors="replace") as fh:
+            text: str | None = fh.read()
+    except OSError:
+        text = None
+    problem = site_dir_problem(project.site_dir, project.root, project.docs_dir,
+                               display_path(project.config_path), text)
+    return [problem] if problem else []
+
+
+def _not_through(links, docs_dir: str):
+    """Read articles as usual, but not through a refused link: what it points to may be
+    a secret, and a message quoting its front matter would show it."""
+    refused = {os.path.relpath(link.path, docs_dir).replace(os.sep, "/") for link in links}
+    if not refused:
+        return None
+
+    def read(path: str, src_uri: str, *args) -> Article | None | bool:
+        return False if src_uri in refused else read_article(path, src_uri, *args)
+
+    return read

@@ -18,8 +18,8 @@ from datetime import date
 
 from kb import yamlio
 from kb.articles import Article, Collection, display_path, in_pages, iter_markdown, slug_for
+from kb.files import Snapshot, UnsafeWrite, read_stable, refuse_hard_links, rewrite_file
 from kb.problems import ERROR, WARNING, Problem, closest
-from kb.scaffold import replace_file
 
 OVERDUE = "overdue"
 DUE = "due"
@@ -340,12 +340,14 @@ def mark_reviewed(raw: bytes, day: date) -> bytes:
 
 @dataclass
 class Mark:
-    """A file about to get today's review date."""
+    """A file about to get the review date `day`; `read` is how it was when planned."""
 
     path: str
     shown: str
     before: bytes
     after: bytes
+    day: date
+    read: Snapshot | None = None
 
 
 def _target(name: str, docs_dir: str, files: dict[str, str]) -> tuple[str | None, str]:
@@ -361,14 +363,27 @@ def _target(name: str, docs_dir: str, files: dict[str, str]) -> tuple[str | None
     return (files.get(slug) if slug else None), slug or cleaned
 
 
+def _outside(path: str, *folders: str) -> str | None:
+    """Where the link `path` leads when that is outside all `folders`, else None."""
+    target = os.path.realpath(path)
+    for folder in folders:
+        root = os.path.realpath(folder)
+        if target.startswith(root.rstrip(os.sep) + os.sep):
+            return None
+    return target
+
+
 def plan_marks(names: list[str], collection: Collection, pages: list[str],
-               day: date) -> tuple[list[Mark], list[Problem], list[str]]:
+               day: date, project_dir: str | None = None
+               ) -> tuple[list[Mark], list[Problem], list[str]]:
     """What `kb review --mark` would write for `names`: marks, problems and notes.
 
     Nothing may be written while there are problems. `pages` are the folders of
-    non-article pages (settings.pages).
+    non-article pages (settings.pages). An article that is a link is changed in the
+    file it points to, which must lie in `project_dir` or the docs folder.
     """
     docs_dir = os.path.abspath(collection.docs_dir)
+    project_dir = os.path.abspath(project_dir) if project_dir else docs_dir
     files = {slug_for(src): src for src in iter_markdown(docs_dir)}
     article_slugs = [s for s, src in files.items()
                      if src not in collection.pages and not in_pages(src, pages)]
@@ -396,17 +411,23 @@ def plan_marks(names: list[str], collection: Collection, pages: list[str],
             problems.append(Problem(shown, "is a page, not an article; only articles have a "
                                            "review date"))
             continue
+        elsewhere = _outside(path, project_dir, docs_dir)
+        if elsewhere is not None:
+            problems.append(Problem(shown, f"links to {elsewhere}, which is outside the "
+                                           "project; kb changes no file there"))
+            continue
         try:
-            with open(path, "rb") as fh:
-                before = fh.read()
-            after = mark_reviewed(before, day)
+            read = read_stable(path)
+            refuse_hard_links(read.stat)
+            after = mark_reviewed(read.data, day)
         except OSError as exc:
             problems.append(Problem(shown, f"cannot be read: {exc.strerror}"))
             continue
-        except MarkError as exc:
-            problems.append(Problem(shown, exc.message, exc.line, exc.field))
+        except (MarkError, UnsafeWrite) as exc:
+            problems.append(Problem(shown, exc.message, getattr(exc, "line", None),
+                                    getattr(exc, "field", None)))
             continue
-        marks.append(Mark(path, shown, before, after))
+        marks.append(Mark(path, shown, read.data, after, day, read))
         if any(p.path == shown and p.is_error and p.field != "reviewed"
                for p in collection.problems):
             notes.append(f"Note: {shown} has other problems; run 'kb check'.")
@@ -414,8 +435,23 @@ def plan_marks(names: list[str], collection: Collection, pages: list[str],
 
 
 def write_mark(mark: Mark) -> bool:
-    """Write one mark; False when the file already had this date (left untouched)."""
-    if mark.after == mark.before:
-        return False
-    replace_file(os.path.realpath(mark.path), mark.after)
-    return True
+    """Write one mark; False when the file already had this date (left untouched).
+
+    The file is read again and marked anew when it was saved since it was planned
+    (see kb.files.rewrite_file); MarkError when the new save cannot be marked,
+    UnsafeWrite when it keeps changing. Either way nothing was written.
+    """
+    return rewrite_file(mark.path, lambda raw: mark_reviewed(raw, mark.day), mark.read)
+
+
+def write_or_problem(mark: Mark) -> bool | Problem:
+    """`write_mark`, with a problem for the file instead of an exception."""
+    try:
+        return write_mark(mark)
+    except MarkError as exc:
+        return Problem(mark.shown, f"was saved again since kb read it: {exc.message}",
+                       exc.line, exc.field)
+    except UnsafeWrite as exc:
+        return Problem(mark.shown, exc.message)
+    except OSError as exc:
+        return Problem(mark.shown, f"cannot be written: {exc.strerror or exc}")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import string
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from kb.articles import Collection, slugify
+from kb.articles import Collection, display_path, slugify
+from kb.files import create_file
 from kb.settings import Settings
 
 STARTER_DIR = Path(__file__).parent / "starter"
@@ -23,30 +22,16 @@ STARTER_LANGUAGES = ("nl", "en")
 _RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 
 
-def replace_file(path: str, data: bytes) -> None:
-    """Write `path` whole or not at all, through a temporary file beside it: an
-    interrupted run never leaves half an article or report. An existing file keeps
-    its permissions; a new one gets the usual ones (umask)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".kb-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
 class ScaffoldError(Exception):
     """A file or folder is in the way; nothing was written."""
+
+
+class FileTaken(ScaffoldError):
+    """Something has the new file's name already; it was left as it was."""
+
+
+class FolderError(ScaffoldError):
+    """The folder given for a new article is not one kb reads; nothing was written."""
 
 
 def _scalar(value: str) -> str:
@@ -105,18 +90,54 @@ def render_article(new: NewArticle, settings: Settings, today: date) -> str:
     return "\n".join(lines) + "\n"
 
 
+def article_folder_path(docs_dir: str, folder: str) -> str:
+    """The folder `folder` below `docs_dir`, where kb will find an article written in it.
+
+    FolderError for an absolute path, a path whose '..' leads out of the docs folder,
+    a folder that is a link to somewhere outside it, and a folder whose name starts
+    with '.' (kb skips those).
+    """
+    docs_dir = os.path.abspath(docs_dir)
+    shown_docs = display_path(docs_dir) + "/"
+    given = folder.strip()
+    if os.path.isabs(given) or given.startswith(("/", "\\")) or os.path.splitdrive(given)[0]:
+        raise FolderError(f"{folder!r} is an absolute path; give a folder inside the docs "
+                          f"folder {shown_docs} relative to it")
+    relative = os.path.normpath(given) if given else "."
+    parts = relative.replace("\\", "/").split("/")
+    if parts[0] == "..":
+        raise FolderError(f"{folder!r} leads outside the docs folder {shown_docs}; give a "
+                          "folder inside it")
+    hidden = next((p for p in parts if p.startswith(".") and p != "."), None)
+    if hidden:
+        raise FolderError(f"{folder!r} has a folder name starting with '.' ({hidden!r}), "
+                          f"which kb skips; give another folder inside {shown_docs}")
+    path = os.path.normpath(os.path.join(docs_dir, relative))
+    real_docs = os.path.realpath(docs_dir)
+    real = os.path.realpath(path)
+    if real != real_docs and not real.startswith(real_docs.rstrip(os.sep) + os.sep):
+        raise FolderError(f"{folder!r} leads through a link to {real}, outside the docs "
+                          f"folder {shown_docs}; give a folder inside it")
+    return path
+
+
 def create_article(docs_dir: str, folder: str, new: NewArticle, settings: Settings,
                    today: date) -> str:
-    """Write the new article and return its path; refuses to overwrite."""
-    folder = folder.strip("/")
-    name = slugify(new.title) + ".md"
-    path = os.path.join(docs_dir, folder, name) if folder else os.path.join(docs_dir, name)
-    if os.path.exists(path):
-        raise ScaffoldError(f"{os.path.relpath(path)} already exists; choose another "
-                            "question or edit that file.")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "x", encoding="utf-8") as fh:
-        fh.write(render_article(new, settings, today))
+    """Write the new article and return its path. FileTaken when something has its
+    name, FolderError for a folder outside `docs_dir`, OSError when the file system
+    refuses; nothing is ever overwritten."""
+    target = article_folder_path(docs_dir, folder)
+    path = os.path.join(target, slugify(new.title) + ".md")
+    taken = f"{display_path(path)} already exists; choose another question or edit that file."
+    if os.path.lexists(path):
+        raise FileTaken(taken)
+    os.makedirs(target, exist_ok=True)
+    # Only a folder swapped for a link since the check above could lead out now.
+    article_folder_path(docs_dir, os.path.relpath(target, os.path.abspath(docs_dir)))
+    try:
+        create_file(path, render_article(new, settings, today).encode("utf-8"))
+    except FileExistsError:
+        raise FileTaken(taken) from None
     return path
 
 
@@ -142,14 +163,18 @@ def init_project(target: str, *, language: str, site_name: str, force: bool = Fa
             parts = [_RENAMES.get(p, p) for p in source.relative_to(source_root).parts]
             plan.append((source, target_path.joinpath(*parts)))
     for source, destination in plan:
-        if destination.exists():
+        # lexists: a broken link is kept too, and never written through.
+        if os.path.lexists(destination):
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix in (".yml", ".md", ".txt", "") or source.name == "gitignore":
             text = source.read_text(encoding="utf-8")
-            destination.write_text(string.Template(text).safe_substitute(values),
-                                   encoding="utf-8")
+            data = string.Template(text).safe_substitute(values).encode("utf-8")
         else:
-            shutil.copyfile(source, destination)
+            data = source.read_bytes()
+        try:
+            create_file(str(destination), data)
+        except FileExistsError:
+            continue
         written.append(str(destination))
     return written

@@ -10,11 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kb.contact import Contact, parse_contact
-from kb.problems import Problem, expected_one_of
+from kb.i18n import normalise_language
+from kb.problems import Problem, expected_one_of, short_repr
 from kb.synonyms import Group, parse_option
-from kb.taxonomy import Taxonomy, default_taxonomy, merge
+from kb.taxonomy import (CONTROL_EXPECTED, Taxonomy, default_taxonomy,
+                         has_control_characters, merge)
 
 DEFAULT_REVIEW_EVERY = 180
+MAX_REVIEW_EVERY = 3650
 DEFAULT_OWNER = "unassigned"
 DEFAULT_PAGES = ("blog",)
 DEFAULT_TOP_QUESTIONS = 8
@@ -27,7 +30,7 @@ COVERAGE_POLICIES = ("fail", "warn")
 OPTIONS = (
     "enabled", "language", "review_every", "owner", "review_policy", "coverage_policy", "pages",
     "top_questions", "taxonomy", "contact", "synonyms", "builtin_synonyms", "cache_dir",
-    "help_questions", "chat_invite_after", "popularity", "machine_answers",
+    "help_questions", "chat_invite_after", "popularity", "machine_answers", "unsafe_html",
 )
 
 
@@ -49,6 +52,7 @@ class Settings:
     chat_invite_after: int = DEFAULT_CHAT_INVITE_AFTER  # seconds; 0: never
     popularity: str | None = None  # CSV of counts per slug, relative to mkdocs.yml
     machine_answers: bool = True  # answers.json, llms.txt and Markdown copies
+    unsafe_html: bool = False  # publish raw HTML in article bodies as written
 
 
 def _positive_int(value: Any) -> bool:
@@ -70,34 +74,60 @@ def parse_settings(options: dict[str, Any] | None, path: str,
         if key not in OPTIONS:
             bad(key, expected_one_of(key, OPTIONS))
 
+    # A NUL in a path makes the operating system refuse it outright; any control
+    # character in a name or folder is a typo or worse.
+    for key in ("owner", "pages", "cache_dir", "popularity"):
+        if key in options and has_control_characters(options[key]):
+            bad(key, f"{CONTROL_EXPECTED} but found {short_repr(options[key])}")
+    options = {key: value for key, value in options.items()
+               if key not in ("owner", "pages", "cache_dir", "popularity")
+               or not has_control_characters(value)}
+
     if not isinstance(options.get("enabled", True), bool):
-        bad("enabled", f"expected true or false but found {options['enabled']!r}")
+        bad("enabled", f"expected true or false but found {short_repr(options['enabled'])}")
 
-    language = options.get("language") or theme_language or "en"
-    if isinstance(language, str) and 2 <= len(language) <= 8:
-        settings.language = language
+    language, where = options.get("language"), f"{base}.language"
+    if language is None or language == "":
+        language, where = theme_language, "theme.language"
+    if language is None or language == "":
+        language = "en"
+    tag = normalise_language(language)
+    if tag:
+        settings.language = tag
     else:
-        bad("language", f"expected a language code such as 'nl' or 'en' but found {language!r}")
+        problems.append(Problem(path, f"expected a language code such as 'nl' or 'en' but "
+                                      f"found {short_repr(language)}", field=where))
 
-    for key, unit in (("review_every", "whole number of days"), ("top_questions", "whole number"),
-                      ("help_questions", "whole number")):
+    if "review_every" in options:
+        value = options["review_every"]
+        if _positive_int(value) and value <= MAX_REVIEW_EVERY:
+            settings.review_every = value
+        elif _positive_int(value):
+            # The same bound as an article's own review_every: a larger number is
+            # usually meant as "never", which a published answer should not be.
+            bad("review_every", f"expected a whole number of days from 1 to {MAX_REVIEW_EVERY} "
+                                f"(10 years) but found {short_repr(value)}")
+        else:
+            bad("review_every", f"expected a whole number of days above 0 but found "
+                                f"{short_repr(value)}")
+    for key, unit in (("top_questions", "whole number"), ("help_questions", "whole number")):
         if key in options:
             if _positive_int(options[key]):
                 setattr(settings, key, options[key])
             else:
-                bad(key, f"expected a {unit} above 0 but found {options[key]!r}")
+                bad(key, f"expected a {unit} above 0 but found {short_repr(options[key])}")
     if "chat_invite_after" in options:
         value = options["chat_invite_after"]
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             settings.chat_invite_after = value
         else:
             bad("chat_invite_after", f"expected a whole number of seconds (0 to turn the "
-                                     f"invitation off) but found {value!r}")
+                                     f"invitation off) but found {short_repr(value)}")
     if "owner" in options:
         if isinstance(options["owner"], str) and options["owner"].strip():
             settings.owner = options["owner"].strip()
         else:
-            bad("owner", f"expected a team or person name but found {options['owner']!r}")
+            bad("owner", f"expected a team or person name but found {short_repr(options['owner'])}")
     if "review_policy" in options:
         if options["review_policy"] in REVIEW_POLICIES:
             settings.review_policy = options["review_policy"]
@@ -116,27 +146,28 @@ def parse_settings(options: dict[str, Any] | None, path: str,
         if isinstance(pages, list) and all(isinstance(p, str) and p.strip("/ ") for p in pages):
             settings.pages = tuple(p.strip("/ ") for p in pages)
         else:
-            bad("pages", f"expected a list of folders below the docs folder but found {pages!r}")
+            bad("pages", f"expected a list of folders below the docs folder but found "
+                         f"{short_repr(pages)}")
     settings.synonyms, synonym_problems = parse_option(options.get("synonyms"), path)
     problems += synonym_problems
-    for key in ("machine_answers", "builtin_synonyms"):
+    for key in ("machine_answers", "builtin_synonyms", "unsafe_html"):
         if key in options:
             if isinstance(options[key], bool):
                 setattr(settings, key, options[key])
             else:
-                bad(key, f"expected true or false but found {options[key]!r}")
+                bad(key, f"expected true or false but found {short_repr(options[key])}")
     if "cache_dir" in options:
         if isinstance(options["cache_dir"], str) and options["cache_dir"].strip():
             settings.cache_dir = options["cache_dir"].strip()
         else:
-            bad("cache_dir", f"expected a folder name but found {options['cache_dir']!r}")
+            bad("cache_dir", f"expected a folder name but found {short_repr(options['cache_dir'])}")
     if options.get("popularity") is not None:
         value = options["popularity"]
         if isinstance(value, str) and value.strip():
             settings.popularity = value.strip()
         else:
             bad("popularity", f"expected the path of a CSV file (relative to mkdocs.yml) "
-                              f"but found {value!r}")
+                              f"but found {short_repr(value)}")
     problems += merge(settings.taxonomy, options.get("taxonomy"), path)
     settings.contact, contact_problems = parse_contact(options.get("contact"), path)
     problems += contact_problems

@@ -192,7 +192,14 @@ def page_dates(plan: SitePlan) -> dict[str, date]:
             dates[listing.src_uri] = found
     if newest:
         dates[HOME] = dates[CONTACT] = newest
-    return dates
+    # A page has not changed after the build day (a `reviewed` in the future is a typo
+    # kb check warns about). MkDocs stamps sitemap.xml.gz with the newest lastmod in a
+    # 32-bit gzip field that only holds 1970 to 2106.
+    return {src_uri: max(min(day, plan.today, _GZIP_LAST), _GZIP_FIRST)
+            for src_uri, day in dates.items()}
+
+
+_GZIP_FIRST, _GZIP_LAST = date(1970, 1, 2), date(2106, 2, 6)
 
 
 def page_graph(plan: SitePlan, src_uri: str, kind: str, url_of: UrlOf, site_name: str,

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kb.problems import Problem
+from kb.problems import Problem, short_repr
+from kb.taxonomy import CONTROL_EXPECTED, has_control_characters
 
 SYNONYMS_DIR = os.path.join(os.path.dirname(__file__), "synonyms")
 MAX_WORDS = 3  # longest phrase in a group, in words
@@ -59,7 +60,7 @@ def parse_option(value: Any, path: str, key: str = "plugins.kb.synonyms"
         return [], problems
     if not isinstance(value, list):
         return [], [Problem(path, "expected a list of groups such as "
-                                  "[[pakket, pakketje, zending]] but found " + repr(value),
+                                  "[[pakket, pakketje, zending]] but found " + short_repr(value),
                             field=key)]
     groups = []
     for number, item in enumerate(value):
@@ -71,18 +72,22 @@ def parse_option(value: Any, path: str, key: str = "plugins.kb.synonyms"
             entries = [str(e) for e in item]
         else:
             problems.append(Problem(path, "expected a list of words or a text such as "
-                                          f"'retour, terugsturen' but found {item!r}",
+                                          f"'retour, terugsturen' but found {short_repr(item)}",
+                                    field=where))
+            continue
+        if has_control_characters(item):
+            problems.append(Problem(path, f"{CONTROL_EXPECTED} but found {short_repr(item)}",
                                     field=where))
             continue
         words = tuple(dict.fromkeys(" ".join(e.split()).lower() for e in entries if e.strip()))
         if len(words) < 2:
             problems.append(Problem(path, f"expected at least two words in a group but found "
-                                          f"{item!r}", field=where))
+                                          f"{short_repr(item)}", field=where))
             continue
         long = [w for w in words if len(w.split()) > MAX_WORDS]
         if long:
             problems.append(Problem(path, f"expected phrases of at most {MAX_WORDS} words but "
-                                          f"found {long[0]!r}", field=where))
+                                          f"found {short_repr(long[0])}", field=where))
             continue
         groups.append(words)
     return groups, problems

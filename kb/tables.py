@@ -2,9 +2,10 @@
 
 They come out of analytics tools, help desks and spreadsheets, so a table is
 read the way such exports are written: UTF-8 with or without a byte-order
-mark, or Windows-1252 (Excel's "CSV" on a Dutch or English Windows); commas,
-semicolons (Excel where the comma is the decimal sign) or tabs; comment lines
-starting with '#' above the header are skipped. Rows are
+mark, Windows-1252 (Excel's "CSV" on a Dutch or English Windows), or UTF-16
+(Excel's "Unicode text", with a byte-order mark; also without one) and the rarer
+UTF-32 with its mark; commas, semicolons (Excel where the comma is the decimal
+sign) or tabs; comment lines starting with '#' above the header are skipped. Rows are
 streamed, so a file of 100,000 questions is never held in memory, and every
 problem in the file is reported at once, with its line.
 """
@@ -18,9 +19,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from kb.problems import Problem
+from kb.problems import Problem, short_repr
 
-ENCODINGS = ("utf-8-sig", "cp1252")
+ENCODINGS = ("utf-8-sig", "cp1252")  # tried in turn when the file has no byte-order mark
+# Longest first: the UTF-32 LE mark starts with the UTF-16 LE one.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "UTF-32"), (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+        (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"))
 DELIMITERS = (",", ";", "\t")
 MAX_PROBLEMS = 20  # per file; a broken export would otherwise print one per row
 _CHUNK = 1 << 16
@@ -36,9 +41,40 @@ class TableError(Exception):
         self.problems = problems
 
 
+def marked_encoding(head: bytes) -> tuple[str, str] | None:
+    """(codec, name for messages) of a file starting with `head` (its first few
+    kilobytes) when that says which Unicode encoding it is: a byte-order mark, or
+    UTF-16 without one, which puts a zero byte beside every ASCII character."""
+    for mark, codec, name in BOMS:
+        if head.startswith(mark):
+            return codec, name
+    pairs = len(head) // 2
+    if pairs >= 2 and b"\0" in head:
+        even, odd = head[0: 2 * pairs: 2].count(0), head[1: 2 * pairs: 2].count(0)
+        if odd * 2 > pairs and not even:
+            return "utf-16-le", "UTF-16"
+        if even * 2 > pairs and not odd:
+            return "utf-16-be", "UTF-16"
+    return None
+
+
+def decode_problem(raw: bytes, codec: str, name: str) -> tuple[int, str] | None:
+    """(line, message) when `raw` does not decode with `codec`, else None."""
+    try:
+        raw.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].decode(codec, errors="replace").count("\n") + 1
+        return line, (f"is marked as {name} but is not valid {name} (at byte {exc.start}); "
+                      "save it as CSV UTF-8")
+    return None
+
+
 def _encoding(path: str) -> str | None:
-    """The first of ENCODINGS that decodes the whole file, read in chunks."""
-    for name in ENCODINGS:
+    """The encoding of the file: the one its start names (marked_encoding), else the
+    first of ENCODINGS that decodes the whole file, read in chunks."""
+    with open(path, "rb") as fh:
+        marked = marked_encoding(fh.read(4096))
+    for name in (marked[0],) if marked else ENCODINGS:
         decoder = codecs.getincrementaldecoder(name)()
         try:
             with open(path, "rb") as fh:
@@ -49,6 +85,21 @@ def _encoding(path: str) -> str | None:
             continue
         return name
     return None
+
+
+def _not_decoded(path: str, shown: str) -> Problem:
+    """Why the file could not be decoded, with the line of the first bad byte."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    marked = marked_encoding(head)
+    if marked:
+        with open(path, "rb") as fh:
+            found = decode_problem(fh.read(), *marked)
+        line, message = found or (1, f"is not valid {marked[1]}; save it as CSV UTF-8")
+        return Problem(shown, message, line)
+    line, byte = _first_bad_line(path)
+    return Problem(shown, f"is neither UTF-8 nor Windows-1252 (byte 0x{byte:02x}); save it as "
+                         "CSV UTF-8", line)
 
 
 def _first_bad_line(path: str) -> tuple[int, int]:
@@ -62,7 +113,7 @@ def _first_bad_line(path: str) -> tuple[int, int]:
     return 1, 0
 
 
-def _delimiter(header: str) -> str:
+def delimiter(header: str) -> str:
     """The separator the header line uses most, outside quotes; ',' when it has none."""
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
@@ -73,6 +124,16 @@ def _delimiter(header: str) -> str:
             counts[char] += 1
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def records(reader, shown: str, bad: list[Problem], skip: int = 0) -> Iterator[list[str]]:
+    """The rows of a csv.reader; one it cannot read (a cell longer than
+    csv.field_size_limit) ends them, noted in `bad`."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = reader.line_num + skip
+        bad.append(Problem(shown, f"cannot be read as CSV from line {line} on: {exc}", line))
 
 
 def normal_name(name: str) -> str:
@@ -121,7 +182,9 @@ class Table:
         for name in wanted:
             if name in names:
                 return names.index(name)
-        found = ", ".join(repr(n) for n in self.header if n.strip()) or "no column names"
+        named = [short_repr(n) for n in self.header if n.strip()]
+        found = ", ".join(named[:10] + ([f"and {len(named) - 10} more"] if len(named) > 10
+                                        else [])) or "no column names"
         options = " or ".join(repr(w) for w in wanted)
         self.problems.append(Problem(self.shown, f"expected a column {options} ({what}) but "
                                                  f"found {found}", self.skip + 1))
@@ -151,10 +214,11 @@ class Table:
             for _ in range(self.skip):
                 text.readline()
             reader = csv.reader(text, delimiter=self.delimiter)
-            next(reader, None)
+            lines = records(reader, self.shown, bad, self.skip)
+            next(lines, None)
             last = reader.line_num + self.skip
             reported = 0
-            for cells in reader:
+            for cells in lines:
                 line, last = last + 1, reader.line_num + self.skip
                 if progress is not None and counting.done != reported:
                     reported = counting.done
@@ -194,8 +258,8 @@ def open_table(path: str, shown: str, expected: str) -> Table:
     """Open `path`, read its header and settle its encoding and separator.
 
     `expected` describes the header for messages (e.g. "'slug,views'"). Raises
-    TableError when the file cannot be read, is empty or is neither UTF-8 nor
-    Windows-1252.
+    TableError when the file cannot be read, is empty or is in none of the
+    encodings above.
     """
     try:
         size = os.path.getsize(path)
@@ -205,9 +269,7 @@ def open_table(path: str, shown: str, expected: str) -> Table:
         raise TableError([Problem(shown, "is a folder; expected a CSV file")])
     encoding = _encoding(path)
     if encoding is None:
-        line, byte = _first_bad_line(path)
-        raise TableError([Problem(shown, f"is neither UTF-8 nor Windows-1252 (byte 0x{byte:02x}"
-                                         "); save it as CSV UTF-8", line)])
+        raise TableError([_not_decoded(path, shown)])
     # Analytics exports (Google Analytics among them) put '#' comment lines and blank
     # lines above the header.
     skip = 0
@@ -221,9 +283,12 @@ def open_table(path: str, shown: str, expected: str) -> Table:
     if not first:
         raise TableError([Problem(shown, f"is empty; expected a header line {expected} and "
                                          "one row per line", 1)])
-    delimiter = _delimiter(first)
-    header = next(csv.reader([first], delimiter=delimiter))
+    separator = delimiter(first)
+    try:
+        header = next(csv.reader([first], delimiter=separator))
+    except csv.Error as exc:
+        raise TableError([Problem(shown, f"cannot be read as CSV: {exc}", skip + 1)]) from None
     if not any(cell.strip() for cell in header):
         raise TableError([Problem(shown, f"has no column names; expected a header line "
                                          f"{expected}", skip + 1)])
-    return Table(path, shown, encoding, delimiter, header, size, skip)
+    return Table(path, shown, encoding, separator, header, size, skip)

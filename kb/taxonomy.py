@@ -11,17 +11,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.problems import Problem, expected_one_of
+from kb.problems import Problem, expected_one_of, short_repr
 
 LANGUAGES = ("nl", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+RESERVED_CONTEXTS = ("kb-help",)
+MAX_CONTEXT_ID = 200  # kb-help.js accepts [a-z0-9][a-z0-9-]{0,199}
 
 Labels = dict[str, str]
 
 
 def pick(labels: Labels, lang: str, fallback: str = "") -> str:
-    """The label in `lang`, else English, else any, else `fallback`."""
-    for key in (lang, "en", "nl"):
+    """The label in `lang`, else its base language ('nl' for 'nl-BE'), else English,
+    else any, else `fallback`."""
+    for key in (lang, lang.split("-")[0], "en", "nl"):
         if labels.get(key):
             return labels[key]
     return next(iter(labels.values()), fallback)
@@ -184,8 +187,29 @@ def default_taxonomy() -> Taxonomy:
 _TERM_KEYS = ("label", "description", "prompt", "icon", "items")
 
 
+# Control characters (BEL, NUL, ESC...) have no place in a configured text: browsers
+# draw them as boxes, XML (the sitemap, feeds) forbids most, and a terminal acts on
+# ESC sequences. Tabs and line breaks are just white space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_EXPECTED = "expected a text without control characters"
+
+
+def has_control_characters(value: Any) -> bool:
+    """Whether `value`, or a text directly inside it (a list's items, a mapping's keys
+    and values), holds a control character."""
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, str) and _CONTROL.search(v) is not None for v in value)
+    return False
+
+
 def parse_labels(value: Any) -> Labels | None:
     """A label is a text (for all languages) or a mapping of language to text."""
+    if has_control_characters(value):
+        return None
     if isinstance(value, str) and value.strip():
         return {lang: value for lang in LANGUAGES}
     if isinstance(value, dict) and value and all(
@@ -198,10 +222,16 @@ def parse_labels(value: Any) -> Labels | None:
 LABEL_EXPECTED = "expected a text or a mapping of language to text"
 
 
+def label_message(value: Any) -> str:
+    """Why `value` is not a label, for a value `parse_labels` refused."""
+    expected = CONTROL_EXPECTED if has_control_characters(value) else LABEL_EXPECTED
+    return f"{expected} but found {short_repr(value)}"
+
+
 def _labels(value: Any, where: str, problems: list[Problem], path: str) -> Labels | None:
     labels = parse_labels(value)
     if labels is None:
-        problems.append(Problem(path, f"{LABEL_EXPECTED} but found {value!r}", field=where))
+        problems.append(Problem(path, label_message(value), field=where))
     return labels
 
 
@@ -216,7 +246,7 @@ def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
     if overrides is None:
         return problems
     if not isinstance(overrides, dict):
-        return [Problem(path, f"expected a mapping but found {overrides!r}", field=base)]
+        return [Problem(path, f"expected a mapping but found {short_repr(overrides)}", field=base)]
     kinds = taxonomy.kinds()
     for kind, terms in overrides.items():
         if kind not in kinds:
@@ -224,7 +254,7 @@ def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
             continue
         if not isinstance(terms, dict):
             problems.append(Problem(
-                path, f"expected a mapping of id to settings but found {terms!r}",
+                path, f"expected a mapping of id to settings but found {short_repr(terms)}",
                 field=f"{base}.{kind}",
             ))
             continue
@@ -233,34 +263,49 @@ def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
             if not isinstance(term_id, str) or not ID_PATTERN.match(term_id):
                 problems.append(Problem(
                     path, f"expected an id of lowercase letters, digits and hyphens "
-                          f"but found {term_id!r}", field=where,
+                          f"but found {short_repr(term_id)}", field=where,
                 ))
+                continue
+            if kind == "contexts" and term_id in RESERVED_CONTEXTS:
+                # help/<context>.js is the block's data script; kb-help.js is the widget.
+                problems.append(Problem(
+                    path, f"{term_id!r} is reserved: help/{term_id}.js is the help-block "
+                          f"script itself; choose another id", field=where))
+                continue
+            if kind == "contexts" and len(term_id) > MAX_CONTEXT_ID:
+                # The widget refuses longer names before it fetches anything.
+                problems.append(Problem(
+                    path, f"expected an id of at most {MAX_CONTEXT_ID} characters but found "
+                          f"{len(term_id)}", field=where))
                 continue
             existing = kinds[kind].get(term_id)
             if isinstance(spec, str):
                 spec = {"label": spec}
             if not isinstance(spec, dict):
-                problems.append(Problem(path, f"expected a mapping but found {spec!r}", field=where))
+                problems.append(Problem(path, f"expected a mapping but found {short_repr(spec)}",
+                                        field=where))
                 continue
             for key in spec:
                 if key not in _TERM_KEYS:
                     problems.append(Problem(path, expected_one_of(key, _TERM_KEYS),
                                             field=f"{where}.{key}"))
             if existing is None and parse_labels(spec.get("label")) is None:
-                found = f"found {spec['label']!r}" if "label" in spec else "found none"
-                problems.append(Problem(path, f"a new id needs a label: {LABEL_EXPECTED} but "
-                                              f"{found}", field=f"{where}.label"))
+                message = (label_message(spec["label"]) if "label" in spec
+                           else f"{LABEL_EXPECTED} but found none")
+                problems.append(Problem(path, f"a new id needs a label: {message}",
+                                        field=f"{where}.label"))
                 continue
             term = existing or Term(term_id, {})
             for key, value in spec.items():
                 if key not in _TERM_KEYS:
                     continue
                 elif key == "icon":
-                    if isinstance(value, str) and value:
+                    if isinstance(value, str) and value and not has_control_characters(value):
                         term.icon = value
                     else:
                         problems.append(Problem(path, f"expected an icon name such as "
-                                                      f"'material/account' but found {value!r}",
+                                                      f"'material/account' but found "
+                                                      f"{short_repr(value)}",
                                                 field=f"{where}.icon"))
                 elif key == "items":
                     _merge_items(term, value, f"{where}.items", problems, path)
@@ -275,12 +320,12 @@ def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
 def _merge_items(term: Term, value: Any, where: str, problems: list[Problem], path: str) -> None:
     if not isinstance(value, dict):
         problems.append(Problem(path, f"expected a mapping of item id to label "
-                                      f"but found {value!r}", field=where))
+                                      f"but found {short_repr(value)}", field=where))
         return
     for item_id, label in value.items():
         if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
             problems.append(Problem(path, f"expected an id of lowercase letters, digits and "
-                                          f"hyphens but found {item_id!r}", field=where))
+                                          f"hyphens but found {short_repr(item_id)}", field=where))
             continue
         labels = _labels(label, f"{where}.{item_id}", problems, path)
         if labels:

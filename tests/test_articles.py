@@ -496,12 +496,14 @@ def test_covers_item_outside_the_policy_checklist_is_an_error(project):
     assert collection.articles == []
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "'90'", "true", "1.5", "[90]"])
-def test_review_every_must_be_a_positive_whole_number(project, value):
+@pytest.mark.parametrize("value", ["0", "-5", "'90'", "true", "1.5", "[90]", "3651",
+                                   "9999999"])
+def test_review_every_must_be_a_whole_number_of_days_up_to_ten_years(project, value):
     project.write("vraag.md", art(f"review_every: {value}"))
     collection = load(project)
     assert_problem(the_problem(collection), line=EXTRA, field="review_every",
-                   fragments="expected a whole number of days above 0 but found")
+                   fragments="expected a whole number of days from 1 to 3650 (10 years) but "
+                             "found")
     assert collection.articles == []
 
 
@@ -698,3 +700,320 @@ def test_slugify_cuts_at_a_word_boundary_within_the_maximum():
     assert len(slug) <= 60
     assert slug == "een-twee-drie-vier-vijf-zes-zeven-acht-negen-tien-elf-twaalf"
     assert slugify("een twee drie", max_length=8) == "een-twee"
+
+
+# --- issue 14: no input crashes the check or prints what it should not ---------------
+
+@pytest.mark.parametrize("lines, key, line, found", [
+    ({"policy": "[returns]"}, "policy", LINE["policy"], "['returns']"),
+    ({"policy": "{a: b}"}, "policy", LINE["policy"], "{'a': 'b'}"),
+    ({"stage": "[returns]"}, "stages", LINE["stages"], "['returns']"),
+    ({"stage": "{a: b}"}, "stages", LINE["stages"], "{'a': 'b'}"),
+    (("contexts: [[returns]]",), "contexts", EXTRA, "['returns']"),
+    (("contexts: {returns: 1}",), "contexts", EXTRA, "{'returns': 1}"),
+    (("covers: [{return-period: 1}]",), "covers", EXTRA, "{'return-period': 1}"),
+    (("keywords: [[retour]]",), "keywords", EXTRA, "[['retour']]"),
+    (("related: [{a: b}]",), "related", EXTRA, "[{'a': 'b'}]"),
+    (("owner: [team]",), "owner", EXTRA, "['team']"),
+    (("draft: {a: b}",), "draft", EXTRA, "{'a': 'b'}"),
+    (("weight: [1]",), "weight", EXTRA, "[1]"),
+    (("review_every: {a: b}",), "review_every", EXTRA, "{'a': 'b'}"),
+    (("publish: [2026-01-01]",), "publish", EXTRA, "['2026-01-01']"),
+])
+def test_a_list_or_mapping_where_an_id_or_text_belongs_is_one_problem_not_a_type_error(
+        project, lines, key, line, found):
+    text = article(**lines) if isinstance(lines, dict) else art(*lines)
+    project.write("vraag.md", text)
+    collection = load(project)
+    assert_problem(the_problem(collection), line=line, field=key,
+                   fragments=f"but found {found}")
+    assert collection.articles == []
+
+
+def test_a_list_as_policy_names_the_choices(project):
+    project.write("vraag.md", article(policy="[returns]"))
+    assert the_problem(load(project)).message == (
+        "expected one of product, order-status, payment, shipping, returns, privacy but found "
+        "['returns']")
+
+
+def test_a_list_as_policy_is_reported_by_kb_check_without_a_traceback(project):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    project.config()
+    project.write("vraag.md", article(policy="{a: b}"))
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert ("docs/vraag.md:4: error: policy: expected one of product, order-status, payment, "
+            "shipping, returns, privacy but found {'a': 'b'}") in result.output
+
+
+# Row 9: dates at the ends of the calendar.
+
+@pytest.mark.parametrize("lines", [
+    ("review_every: 3650",),
+    ("publish: 9999-12-31",), ("expires: 9999-12-31",),
+    ("publish: 0001-01-01",), ("expires: 0001-01-02", "publish: 0001-01-01"),
+])
+def test_dates_at_the_ends_of_the_calendar_load_and_a_review_past_9999_is_never_due(
+        project, lines):
+    from kb import reviews
+    from kb.coverage import schedule
+    text = art(*lines).replace("reviewed: 2026-10-01", "reviewed: 9999-12-31")
+    project.write("vraag.md", text)
+    for today in (TODAY, date.max, date.min):
+        collection = load(project, today=today)
+        (found,) = collection.articles
+        assert found.review_due == date.max  # 9999-12-31 plus any days: never
+        reviews.review_report(collection.articles, today, 10**9)
+        reviews.overdue(collection.articles, today)
+        schedule(collection.articles, today, 3650)
+
+
+def test_review_every_is_refused_above_ten_years_with_the_bound_in_the_message(project):
+    project.write("vraag.md", art("review_every: 9999999"))
+    assert_problem(the_problem(load(project)), line=EXTRA, field="review_every",
+                   fragments="expected a whole number of days from 1 to 3650 (10 years) but "
+                             "found 9999999")
+
+
+def test_a_weight_of_more_than_fifteen_digits_is_refused(project):
+    # The widget reads weights from JSON as JavaScript numbers, exact to 2**53.
+    project.write("vraag.md", art("weight: 10000000000000000"))
+    assert_problem(the_problem(load(project)), line=EXTRA, field="weight",
+                   fragments="expected a whole number of at most 15 digits (1 is shown first) "
+                             "but found 10000000000000000")
+
+
+@pytest.mark.parametrize("reviewed, today", [("9999-12-31", "9999-12-31"),
+                                             ("0001-01-01", "0001-01-01"),
+                                             ("9999-12-31", "2026-11-22")])
+def test_check_review_and_report_at_the_ends_of_the_calendar_exit_without_a_traceback(
+        project, monkeypatch, reviewed, today):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    monkeypatch.setenv("KB_TODAY", today)
+    project.config()
+    project.one_per_area()
+    project.write("returns/vraag.md", project.docs.joinpath("returns/vraag.md").read_text(
+        encoding="utf-8").replace("reviewed: 2026-10-01", f"reviewed: {reviewed}"))
+    for command in (["check"], ["review", "--within", "999999"], ["report"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code in (0, 1), (command, result.output)
+        assert not isinstance(result.exception, OverflowError), command
+        assert result.exception is None or isinstance(result.exception, SystemExit), command
+
+
+@pytest.mark.parametrize("reviewed", ["9999-12-31", "0001-01-01"])
+def test_a_site_whose_newest_review_is_outside_the_gzip_years_builds(project, reviewed,
+                                                                        restore_mkdocs_state):
+    # MkDocs stamps sitemap.xml.gz with the newest lastmod, in a field that holds only
+    # 1970 to 2106.
+    from tests.conftest import mkdocs_build
+    project.config()
+    project.one_per_area()
+    for path in project.docs.rglob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "reviewed: 2026-10-01", f"reviewed: {reviewed}"), encoding="utf-8")
+    site = mkdocs_build(project)
+    assert (site / "sitemap.xml.gz").is_file()
+    # The JSON-LD keeps the date as written; the sitemap's lastmod is never after the
+    # build day (TODAY) nor before 1970.
+    assert f'"lastReviewed":"{reviewed}"' in (site / "returns" / "vraag" / "index.html"
+                                              ).read_text(encoding="utf-8")
+    lastmod = "2026-11-22" if reviewed > TODAY.isoformat() else "1970-01-02"
+    assert f"<lastmod>{lastmod}</lastmod>" in (site / "sitemap.xml").read_text(encoding="utf-8")
+
+
+# Row 10: an alias bomb, and values quoted in messages.
+
+def alias_bomb(key: str = "title") -> str:
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    return "\n".join(lines) + f"\n{key}: [{', '.join(['*a8'] * 10)}]"
+
+
+@pytest.mark.parametrize("key", ["title", "summary", "keywords", "tags"])
+def test_an_alias_bomb_in_front_matter_is_one_problem_and_costs_no_memory(project, key):
+    import tracemalloc
+    text = article().replace(f"\n{key}: ", f"\nold_{key}: ")  # the bomb's key only once
+    project.write("vraag.md", text.replace("---\n", "---\n" + alias_bomb(key) + "\n", 1))
+    tracemalloc.start()
+    try:
+        collection = load(project)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+    errors = [p for p in collection.problems if p.is_error]
+    assert [(p.line, p.message) for p in errors] == [
+        (6, "the front matter uses YAML aliases that expand to more than 100,000 values")]
+    assert collection.articles == []
+
+
+def test_values_in_messages_are_cut_to_eighty_characters(project):
+    project.write("vraag.md", art(f"owner: [{'x' * 500}]", "draft: " + "y" * 500))
+    collection = load(project)
+    messages = {p.field: p.message for p in collection.problems}
+    for field, before in (("owner", "expected a team or person name but found "),
+                          ("draft", "expected true or false but found ")):
+        assert messages[field].startswith(before + ("['xxx" if field == "owner" else "'yyy"))
+        assert len(messages[field]) == len(before) + 80
+    assert messages["owner"].endswith("…")  # cut at the end
+    assert "y...y" in messages["draft"]  # a long text keeps its start and its end
+
+
+def test_short_repr_looks_at_no_more_of_a_value_than_it_shows():
+    from kb.problems import short_repr
+    huge: list = ["lol"] * 10
+    for _ in range(9):
+        huge = [huge] * 10  # 10**10 values, shared
+    assert len(short_repr(huge)) <= 80
+    assert short_repr(10 ** 5000) == "a number of about 5001 digits"
+    assert short_repr("a\x1bb") == "'a\\x1bb'"
+    assert short_repr({"a": 1}) == "{'a': 1}"
+
+
+# Row 17: line endings.
+
+def test_cr_only_line_endings_read_like_lf_with_the_same_line_numbers(project):
+    text = art("contexts: [returns]", body="Eerste regel.\n\nTweede alinea.\n",
+               title="Met LF?")
+    project.write("lf.md", text)
+    project.write("cr.md", text.replace("Met LF?", "Met CR?").replace("\n", "\r").encode())
+    project.write("vraag.md", article(policy="[returns]").replace("\n", "\r").encode("utf-8"))
+    collection = load(project)
+    cr, lf = collection.articles
+    assert cr.title == "Met CR?"
+    assert (cr.contexts, cr.body, cr.lines) == (lf.contexts, lf.body, lf.lines)
+    assert cr.body == "Eerste regel.\n\nTweede alinea.\n\n"
+    assert_problem(the_problem(collection), line=LINE["policy"], field="policy",
+                   fragments="but found ['returns']")
+
+
+def test_mixed_line_endings_keep_line_numbers(project):
+    text = article(stage="nergens")
+    lines = text.split("\n")
+    mixed = lines[0] + "\r\n" + lines[1] + "\r" + lines[2] + "\n" + "\r".join(lines[3:])
+    project.write("vraag.md", mixed.encode("utf-8"))
+    assert_problem(the_problem(load(project)), line=LINE["stages"], field="stages",
+                   fragments="but found 'nergens'")
+
+
+def test_a_mkdocs_yml_with_cr_only_line_endings_is_read(project):
+    path = project.config({"review_every": 90})
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    assert load_project(str(path)).settings.review_every == 90
+
+
+# Row 19: control characters.
+
+@pytest.mark.parametrize("key, value, line, where", [
+    ("title", r'"Hoe lang\a?"', LINE["title"], "U+0007 at position 9"),
+    ("summary", r'"Dertig \e[31mdagen"', LINE["summary"], "U+001B at position 8"),
+    ("keywords", r'[retour, "ter\0ug"]', EXTRA, "U+0000 at position 4"),
+    ("owner", r'"team\x7f"', EXTRA, "U+007F at position 5"),
+    ("related", r'["a/\x9bb"]', EXTRA, "U+009B at position 3"),
+    ("description", r'"x\x85"', EXTRA, "U+0085 at position 2"),
+    ("tags", r'["\x0bx"]', EXTRA, "U+000B at position 1"),
+])
+def test_a_control_character_in_a_front_matter_text_is_an_error_naming_it(
+        project, key, value, line, where):
+    if key in ("title", "summary"):
+        text = article(**{key: value})
+    else:
+        text = art(f"{key}: {value}")
+    project.write("vraag.md", text)
+    collection = load(project)
+    problem = the_problem(collection)
+    assert_problem(problem, line=line, field=key,
+                   fragments=f"expected a text without control characters but found {where} in ")
+    assert "\\x" in problem.message  # the text is quoted with its control character escaped
+    assert collection.articles == []
+
+
+def test_tabs_line_breaks_and_separators_in_front_matter_texts_are_white_space(project):
+    project.write("vraag.md", article(title='"Hoe\\tlang\\u2028heb ik?"',
+                                      summary="|\n  Dertig\n  dagen."))
+    (found,) = load(project).articles
+    assert found.title == "Hoe lang heb ik?"
+    assert found.summary == "Dertig dagen."
+
+
+def test_a_key_with_a_control_character_is_shown_escaped(project):
+    project.write("vraag.md", art('"x\\e[2J": 1'))
+    problems = load(project).problems
+    assert {p.field for p in problems} == {"'x\\x1b[2J'"}
+    assert all("\x1b" not in str(p) for p in problems)
+
+
+def test_a_control_character_in_the_answer_is_an_error_with_its_line_and_column(project):
+    project.write("vraag.md", art(body="Eerste regel.\nTweede\x00 regel\x07.\n"))
+    collection = load(project)
+    assert_problem(the_problem(collection), line=EXTRA + 2, field=None,
+                   fragments="expected a text without control characters in the answer but "
+                             "found U+0000 at column 7 (and 1 more)")
+    assert collection.articles == []
+
+
+def test_control_characters_never_reach_the_terminal_through_kb_review_or_kb_ask(project):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    project.config()
+    project.one_per_area()
+    project.write("returns/bel.md", article(title='"Terug\\a sturen\\e[31m?"',
+                                            summary="Een \\e[2J antwoord."))
+    project.write("returns/esc.md", article(title="Een vraag over ESC?",
+                                            body="Antwoord \x1b[2J hier.\n"))
+    for command in (["review", "--within", "9999"], ["ask", "terug sturen antwoord"],
+                    ["ask", "vraag over ESC"]):
+        result = CliRunner().invoke(cli, command)
+        assert not any(c in result.output for c in "\x00\x07\x1b"), command
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "U+0007 at position 6" in result.output and "U+001B at column 10" in result.output
+    assert not any(c in result.output for c in "\x00\x07\x1b")
+
+
+@pytest.mark.parametrize("key", ["reviewed", "publish", "expires"])
+def test_a_yaml_timestamp_with_a_time_is_refused_as_a_date_not_compared_and_crashing(project,
+                                                                                    key):
+    text = article().replace("reviewed: 2026-10-01\n", "")
+    project.write("vraag.md", text.replace("---\n", f"---\n{key}: !!timestamp "
+                                                    "2026-10-01T10:00:00\n", 1))
+    collection = load(project)
+    errors = [p for p in collection.problems if p.field == key]
+    assert [(p.line, p.message) for p in errors] == [
+        (2, "expected a date as YYYY-MM-DD but found datetime.datetime(2026, 10, 1, 10, 0)")]
+
+
+@pytest.mark.parametrize("line, found", [
+    ("hide: 5", "expected a list such as [navigation, toc] but found 5"),
+    ("template: [blog.html]", "expected a template name such as blog.html but found "
+                              "['blog.html']"),
+    ("icon: {a: b}", "expected an icon name such as material/truck but found {'a': 'b'}"),
+    ("tags: [[x]]", "expected a list of words but found [['x']]"),
+    ("search: yes", "expected a mapping such as {boost: 2} but found True"),
+    ("comments: 'ja'", "expected true or false but found 'ja'"),
+    ("description: [x]", "expected a text but found ['x']"),
+])
+def test_a_material_page_key_of_a_type_its_templates_cannot_use_is_an_error(project, line,
+                                                                             found):
+    # Material's templates failed on these with a TypeError in the middle of kb build.
+    project.write("vraag.md", art(line))
+    collection = load(project)
+    assert_problem(the_problem(collection), line=EXTRA, field=line.split(":")[0],
+                   fragments=found)
+    assert collection.articles == []
+
+
+def test_material_page_keys_of_the_right_types_are_accepted(project):
+    project.write("vraag.md", art("hide: [navigation, toc]", "tags: [retour, 2026]",
+                                  "search: {boost: 2}", "comments: true", "social: false",
+                                  "template: main.html", "icon: material/truck",
+                                  "status: new", "subtitle: Kort", "description: Lang"))
+    assert load(project).problems == []

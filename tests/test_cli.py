@@ -718,8 +718,9 @@ def test_eval_refuses_a_file_without_the_columns(shop):
                                           encoding="utf-8")
     result = kb("eval", "vragen.csv")
     assert result.exit_code == 1
+    # The separator is the header's, as in every CSV kb reads.
     assert ("vragen.csv:1: error: expected the columns question, expected but found "
-            "'vraag;antwoord' (missing: question, expected)") in result.stderr
+            "'vraag', 'antwoord' (missing: question, expected)") in result.stderr
     assert "vragen.csv cannot be evaluated" in result.stderr
 
 
@@ -768,3 +769,21 @@ def test_eval_on_the_demo_meets_the_quality_bar(tmp_path, monkeypatch):
     assert data["hit_at_3"] >= 0.88
     assert data["mrr"] >= data["hit_at_1"]
     assert (tmp_path / "cache/ask-index/kb-manifest.json").is_file()
+
+
+def test_check_format_github_lets_no_file_name_or_title_start_a_workflow_command(project):
+    from tests.test_problems import workflow_commands
+
+    project.config()
+    project.one_per_area()
+    project.write("a\n::error file=x::Injected annotation.md",
+                  article(title="Straks live?", publish="2026-12-01"))
+    project.write("b\r::warning file=y::CR injected.md",
+                  article(title="Een vraag over product?", policy="product",
+                          publish="2026-12-02"))
+    result = CliRunner().invoke(cli, ["check", "--format", "github", "--today", "2026-11-22"])
+    commands = workflow_commands(result.stdout)
+    annotations = [c for c in commands if c.startswith(("::error", "::warning", "::notice"))]
+    assert annotations
+    assert all(c.split(",")[0].split(" file=")[1].startswith("docs/") for c in annotations)
+    assert "::group::Coverage and schedule" in commands and commands[-1] == "::endgroup::"

@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from kb.contact import (
-    WEEKDAYS, Channel, Duration, format_ranges, group_days, parse_contact, parse_duration,
+    WEEKDAYS, Channel, Duration, browser_timezones, format_ranges, group_days, parse_contact,
+    parse_duration,
 )
 from kb.i18n import Translator
+from kb.problems import short_repr
 
 BASE = "plugins.kb.contact"
 
@@ -102,10 +104,38 @@ def test_split_hours_and_closed_days():
     assert channel.hours["sat"] == channel.hours["sun"] == []
 
 
-def test_a_later_day_overrides_a_range_of_days():
-    channel = one_channel(phone(hours={"mon-sun": "09:00-17:00", "sun": "closed"}))
-    assert channel.hours["sat"] == [(540, 1020)]
-    assert channel.hours["sun"] == []
+@pytest.mark.parametrize("hours, field, message", [
+    ({"mon-fri": "08:30-20:00", "mon": "07:00-08:00"}, "mon",
+     "mon is set by both 'mon-fri' and 'mon'; give each day once"),
+    ({"mon": "07:00-08:00", "mon-fri": "08:30-20:00"}, "mon-fri",
+     "mon is set by both 'mon' and 'mon-fri'; give each day once"),
+    ({"sat-sun": "10:00-16:00", "sun": "closed"}, "sun",
+     "sun is set by both 'sat-sun' and 'sun'; give each day once"),
+    ({"mon-fri": "09:00-17:00", "wed-sat": "10:00-12:00"}, "wed-sat",
+     "wed, thu, fri are set by both 'mon-fri' and 'wed-sat'; give each day once"),
+    ({"Mon": "09:00-17:00", "mon": "closed"}, "mon",
+     "mon is set by both 'Mon' and 'mon'; give each day once"),
+])
+def test_a_day_under_two_hours_keys_is_an_error_naming_both_keys_and_the_day(
+        hours, field, message):
+    problem = only_problem({"channels": [phone(hours=hours)]})
+    assert problem.field == f"{BASE}.channels[0].hours.{field}"
+    assert problem.message == message
+
+
+def test_each_overlap_of_hours_keys_is_reported_once_per_pair_of_keys():
+    _, problems = contact({"channels": [phone(hours={
+        "mon-sun": "09:00-17:00", "sat": "closed", "sun": "closed"})]})
+    assert [p.message for p in problems] == [
+        "sat is set by both 'mon-sun' and 'sat'; give each day once",
+        "sun is set by both 'mon-sun' and 'sun'; give each day once",
+    ]
+
+
+def test_hours_keys_that_share_no_day_are_fine():
+    channel = one_channel(phone(hours={"mon-fri": "09:00-17:00", "sat-sun": "10:00-12:00"}))
+    assert channel.hours["fri"] == [(540, 1020)]
+    assert channel.hours["sat"] == channel.hours["sun"] == [(600, 720)]
 
 
 def test_split_ranges_are_sorted():
@@ -194,6 +224,40 @@ def test_bad_channel_time_zone_is_an_error(value):
     assert problem.field == f"{BASE}.channels[0].timezone"
     assert problem.message.startswith(
         f"expected an IANA time zone such as 'Europe/Amsterdam' but found {value!r}")
+
+
+@pytest.mark.parametrize("value, guess", [
+    ("posix/Europe/Amsterdam", "Europe/Amsterdam"), ("right/UTC", "UTC"),
+    ("right/Europe/Brussels", "Europe/Brussels"), ("localtime", None), ("posixrules", None),
+    ("Factory", None), ("europe/amsterdam", "Europe/Amsterdam"),
+])
+def test_time_zones_python_loads_but_browsers_reject_are_an_error(value, guess):
+    # Chromium's Intl.DateTimeFormat throws a RangeError for all but 'Factory' (a
+    # placeholder meaning "not set") and the lower-case spelling (which only loads in
+    # Python on a case-insensitive file system), and the help widget then draws nothing.
+    problem = only_problem({"timezone": value, "channels": [phone()]})
+    assert problem.field == f"{BASE}.timezone"
+    expected = f"expected an IANA time zone such as 'Europe/Amsterdam' but found {value!r}"
+    assert problem.message == expected + (f" (did you mean {guess!r}?)" if guess else "")
+
+
+def test_posix_time_zone_of_a_channel_is_an_error_suggesting_the_plain_name():
+    problem = only_problem({"channels": [phone(timezone="posix/America/New_York")]})
+    assert problem.field == f"{BASE}.channels[0].timezone"
+    assert problem.message.endswith("(did you mean 'America/New_York'?)")
+
+
+@pytest.mark.parametrize("value", ["Europe/Amsterdam", "UTC", "Etc/GMT+5", "EST5EDT",
+                                   "America/Argentina/Buenos_Aires", "Asia/Kolkata"])
+def test_time_zones_browsers_accept_are_accepted(value):
+    assert one_channel(phone(timezone=value)).timezone == value
+
+
+def test_every_accepted_time_zone_is_a_plain_iana_name():
+    names = browser_timezones()
+    assert "Europe/Amsterdam" in names
+    assert not {n for n in names if n.startswith(("posix/", "right/"))}
+    assert not names & {"localtime", "posixrules", "Factory"}
 
 
 @pytest.mark.parametrize("value", ["2026-13-01", "25-12-2026", "2026-02-30", "kerst"])
@@ -401,3 +465,38 @@ def test_phone_link_drops_the_national_zero_written_in_brackets():
         {"channels": [{"type": "phone", "number": "+31 (0)20 123 45 67"}]}, "mkdocs.yml")
     assert problems == []
     assert contact.channels[0].href == "tel:+31201234567"
+
+
+@pytest.mark.parametrize("key, value", [
+    ("label", "Chat\x07"), ("label", {"nl": "Bel\x00ons", "en": "Call us"}),
+    ("note", "\x1b[31mrood"), ("address", "Dam\x001"), ("id", "chat\x1b"),
+])
+def test_control_characters_in_channel_texts_are_an_error(key, value):
+    problem = only_problem({"channels": [phone(**{key: value})]})
+    assert problem.field == f"{BASE}.channels[0].{key}"
+    assert problem.message == ("expected a text without control characters but found "
+                               + short_repr(value))
+
+
+def test_tabs_and_line_breaks_in_a_label_are_white_space_not_an_error():
+    assert one_channel(phone(label="Bel\tons\n")).label["nl"] == "Bel\tons\n"
+
+
+@pytest.mark.parametrize("lang, expected", [("nl-BE", "1 oktober 2026"), ("NL", "1 oktober 2026"),
+                                            ("en_US", "1 October 2026")])
+def test_translator_uses_the_base_language_of_a_region_variant(lang, expected):
+    assert Translator(lang).date(date(2026, 10, 1)) == expected
+
+
+@pytest.mark.parametrize("value", ["  ", ["chat"], {"a": 1}, True, None])
+def test_a_channel_id_that_is_not_a_text_is_an_error(value):
+    problem = only_problem({"channels": [phone(id=value)]})
+    assert problem.field == f"{BASE}.channels[0].id"
+    assert problem.message == f"expected an id such as 'chat-nl' but found {short_repr(value)}"
+
+
+@pytest.mark.parametrize("value", ["9" * 5000 + " minutes", "100000 minutes", 100000, 10 ** 400])
+def test_a_response_time_beyond_any_promise_is_not_understood(value):
+    assert parse_duration(value) is None
+    problem = only_problem({"channels": [phone(response_time=value)]})
+    assert problem.field == f"{BASE}.channels[0].response_time"

@@ -289,3 +289,50 @@ def test_without_offered_answers_there_are_no_answer_figures():
     report = evaluate(CASES + UNANSWERABLE, rank)
     assert report.answered is None and report.declined is None
     assert set(report.as_dict()) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
+
+
+# --- issue 14: Excel's "Unicode text", control characters ---------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_an_excel_unicode_text_file_in_utf16_separated_by_tabs_is_read(tmp_path, codec):
+    content = "question\texpected\r\nhoeveel cafeïne, echt?\tretourneren/termijn\r\n"
+    assert read(tmp_path, content.encode(codec)) == [
+        Case(2, "hoeveel cafeïne, echt?", ["retourneren/termijn"])]
+
+
+def test_a_semicolon_separated_file_is_read(tmp_path):
+    content = "question;expected\nretour, hoe?;retourneren/termijn\n"
+    assert read(tmp_path, content) == [Case(2, "retour, hoe?", ["retourneren/termijn"])]
+
+
+def test_a_file_marked_as_utf16_that_is_not_names_the_encoding(tmp_path):
+    found = problems(tmp_path, "question,expected\n".encode("utf-16") + b"\x00")
+    assert [(p.line, p.message) for p in found] == [
+        (2, "is marked as UTF-16 but is not valid UTF-16 (at byte 38); save it as CSV UTF-8")]
+
+
+def test_a_control_character_in_a_question_or_slug_is_refused_with_its_column(tmp_path):
+    content = ("question,expected\nretour\x1b[2J?,retourneren/termijn\n"
+               "bezorging,bezorging/lever\x07tijd\n")
+    found = problems(tmp_path, content)
+    assert [(p.line, p.field, p.message) for p in found] == [
+        (2, "question", "expected a text without control characters but found U+001B at "
+                        "position 7"),
+        (3, "expected", "expected a text without control characters but found U+0007 at "
+                        "position 16")]
+
+
+def test_kb_eval_reads_an_excel_unicode_text_file(project):
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    from tests.conftest import SHOP_ARTICLES
+    project.config()
+    for src_uri, text in SHOP_ARTICLES.items():
+        project.write(src_uri, text)
+    (project.root / "vragen.csv").write_bytes(
+        "question\texpected\r\nhoe kan ik mijn bestelling retourneren\tretourneren/termijn\r\n"
+        .encode("utf-16"))
+    result = CliRunner().invoke(cli, ["eval", "vragen.csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("1 question: hit@1 1.000, hit@3 1.000, MRR 1.000")

@@ -491,3 +491,45 @@ def test_one_searcher_asked_many_questions_answers_like_a_fresh_one(shop):
         with index.searcher(DAY) as fresh:
             expected = fresh.ask(question)
         assert answer == expected, question
+
+
+# --- kb gaps --drafts writes only new files (issue 14) --------------------------------
+
+
+def test_gaps_drafts_never_replace_a_link_that_has_a_drafts_name(helpcentre, tmp_path_factory):
+    write_csv(helpcentre, CSV)
+    folder = helpcentre.root / "concepten"
+    folder.mkdir()
+    elsewhere = tmp_path_factory.mktemp("elders")
+    broken = folder / "hebben-jullie-een-koffieabonnement.md"
+    broken.symlink_to(elsewhere / "weg.md")
+    mine = elsewhere / "mijn.md"
+    mine.write_text("mijn eigen tekst\n", encoding="utf-8")
+    (folder / "hebben-jullie-vacatures.md").symlink_to(mine)
+    result = kb("gaps", "vragen.csv", "--drafts", "concepten")
+    assert result.exit_code == 0, result.output
+    assert "hebben-jullie-een-koffieabonnement.md exists already" in result.stderr
+    assert "hebben-jullie-vacatures.md exists already" in result.stderr
+    assert broken.is_symlink() and not (elsewhere / "weg.md").exists()
+    assert mine.read_text(encoding="utf-8") == "mijn eigen tekst\n"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["mijn.md"]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+def test_gaps_drafts_go_to_the_folder_the_user_names_even_outside_the_project(
+        helpcentre, tmp_path_factory):
+    # --drafts names an output folder outright: unlike kb new --folder it may be anywhere.
+    write_csv(helpcentre, CSV)
+    folder = tmp_path_factory.mktemp("buiten") / "concepten"
+    result = kb("gaps", "vragen.csv", "--drafts", str(folder), "--max-drafts", "1")
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in folder.iterdir()] == ["hebben-jullie-een-koffieabonnement.md"]
+
+
+def test_gaps_drafts_into_a_file_is_a_clear_error(helpcentre):
+    write_csv(helpcentre, CSV)
+    (helpcentre.root / "bestand").write_text("geen map\n", encoding="utf-8")
+    result = kb("gaps", "vragen.csv", "--drafts", "bestand/concepten")
+    assert result.exit_code == 1
+    assert "bestand/concepten: cannot write drafts there (Not a directory)." in result.stderr
+    assert "Traceback" not in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from datetime import date
 
 import pytest
@@ -96,10 +97,10 @@ def test_the_data_script_is_ascii_and_cannot_close_a_script_element():
     script = data_script(data)
     assert script.isascii()
     assert "</" not in script
-    assert script.startswith('(window.kbHelpData=window.kbHelpData||{})["cart"]=')
+    assert script.startswith('Object((window.kbHelp=window.kbHelp||{data:{}}).data)["cart"]=')
     payload = script.split("=", 2)[2].split(";\nwindow.kbHelp", 1)[0]
     assert json.loads(payload)["questions"][0]["title"] == nasty
-    assert script.rstrip().endswith('window.kbHelp&&window.kbHelp.loaded("cart");')
+    assert script.rstrip().endswith('window.kbHelp.loaded&&window.kbHelp.loaded("cart");')
 
 
 def test_absolute_links_for_fragments_included_on_another_host():
@@ -144,3 +145,14 @@ def test_the_widget_loses_its_comments_but_not_its_code():
         "a :focus{color:red}b>i{margin:0 1px}"
     script = widget_assets()["kb-help.js"]
     assert "Rules this file keeps" not in script and "\n  " not in script
+
+
+def test_the_data_script_and_the_widget_name_no_global_but_kbhelp():
+    block = HelpBlock("cart", "Winkelwagen", [make("x", ["cart"])])
+    script = data_script(block_data(block, [], NL, TODAY, lambda s: "x/", "contact/"))
+    code = script.split("=", 2)[:2] + script.split(";\n", 1)[1:]
+    assert set(re.findall(r"window\.(\w+)", " ".join(code))) == {"kbHelp"}
+    assert "kbHelpData" not in script
+    widget = widget_assets()["kb-help.js"]
+    assert set(re.findall(r"window\.(\w+)\s*=[^=]", widget)) == {"kbHelp"}
+    assert "kbHelpData" not in widget

@@ -466,3 +466,188 @@ def test_user_nav_is_respected(project: ProjectFactory) -> None:
     project.one_per_area()
     nav = primary_nav(read(mkdocs_build(project), "index.html"))
     assert "Start" in nav and "topics/" not in nav
+
+
+@pytest.mark.parametrize("theme, option, html_lang, search, home_title", [
+    ("nl-BE", None, "nl", ["nl"], "Meest gestelde vragen"),
+    ("nl_BE", None, "nl", ["nl"], "Meest gestelde vragen"),
+    ("EN", None, "en", ["en"], "Most asked questions"),
+    ("nl", "en_US", "en", ["en"], "Most asked questions"),
+    ("pt_br", None, "pt", ["pt"], "Most asked questions"),
+    ("ga", None, "en", ["en"], "Most asked questions"),
+])
+def test_region_variants_and_languages_material_lacks_build_with_the_closest_translation(
+        project: ProjectFactory, theme: str, option: str | None, html_lang: str,
+        search: list[str], home_title: str) -> None:
+    project.config({"language": option} if option else {},
+                   theme={"name": "material", "language": theme})
+    project.one_per_area()
+    site = mkdocs_build(project)
+    home = read(site, "index.html")
+    assert f'<html lang="{html_lang}"' in home
+    assert home_title in home
+    assert json.loads(read(site, "search/search_index.json"))["config"]["lang"] == search
+
+
+def test_a_portuguese_site_gets_materials_brazilian_translation(project: ProjectFactory) -> None:
+    project.config({}, theme={"name": "material", "language": "pt_br"})
+    project.one_per_area()
+    # Material's pt-BR.html and pt.html word the search messages differently.
+    home = read(mkdocs_build(project), "index.html")
+    assert "Inicializando busca" in home
+    assert "Inicializando a pesquisa" not in home
+
+
+@pytest.mark.parametrize("kb_options, theme, field", [
+    ({}, "zz", "theme.language"), ({"language": "zz"}, "nl", "plugins.kb.language"),
+])
+def test_an_unknown_language_stops_the_build_with_the_option_named(
+        project: ProjectFactory, caplog: pytest.LogCaptureFixture, kb_options: dict,
+        theme: str, field: str) -> None:
+    project.config(kb_options, theme={"name": "material", "language": theme})
+    project.one_per_area()
+    with pytest.raises((PluginError, Abort)):
+        mkdocs_build(project)
+    assert f"{field}: expected a language code such as 'nl' or 'en' but found 'zz'" in caplog.text
+    assert "TemplateNotFound" not in caplog.text
+
+
+# --- Article bodies are sanitized (kb.sanitize) ---------------------------------------
+
+UNSAFE_BODY = (
+    "Ervoor.\n\n<script>window.kbPwned = 1</script>\n\n"
+    '<iframe srcdoc="<script>window.kbPwned = 2</script>"></iframe>\n'
+    '<object data="film.swf"></object><embed src="film.swf">\n\n'
+    '<img src="foto.png" alt="foto" onerror="window.kbPwned = 3">\n\n'
+    "[Klik](javascript:window.kbPwned=4) of ![plaatje](data:text/html,kbPwned)\n\n"
+    "Erna.")
+UNSAFE_PARTS = ("kbPwned", "<iframe", "<object", "<embed", "onerror", "javascript:",
+                "data:text/html")
+
+
+def unsafe_article(project: ProjectFactory, **options: object) -> Path:
+    project.config({"contact": CONTACT, **options})
+    project.one_per_area()
+    project.write("returns/onveilig.md", article(title="Onveilig?", body=UNSAFE_BODY))
+    return mkdocs_build(project)
+
+
+def answer_of(site: Path, slug: str) -> dict:
+    return next(a for a in json.loads(read(site, "answers.json"))["answers"]
+                if a["slug"] == slug)
+
+
+def test_script_frames_handlers_and_unsafe_urls_are_removed_from_every_output(
+        project: ProjectFactory, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("INFO", logger="mkdocs.plugins.kb")
+    site = unsafe_article(project)
+    page = read(site, "returns/onveilig/index.html")
+    outputs = {"page": page, "answer_html": answer_of(site, "returns/onveilig")["answer_html"],
+               "llms-full.txt": read(site, "llms-full.txt"),
+               "Markdown copy": read(site, "returns/onveilig.md")}
+    for name, text in outputs.items():
+        for part in UNSAFE_PARTS:
+            assert part not in text, (name, part)
+        assert "Ervoor." in text and "Erna." in text, name
+    assert '<img src="foto.png" alt="foto">' in page
+    assert "Klik" in outputs["answer_html"] and "[Klik](#)" in outputs["Markdown copy"]
+    search = read(site, "search/search_index.json")
+    assert "kbPwned" not in search
+    # A plain `mkdocs build` (or kb serve) reports them like kb check does.
+    assert "onveilig.md:12: warning: body:" in caplog.text
+
+
+def test_unsafe_html_true_publishes_the_body_as_written(project: ProjectFactory) -> None:
+    site = unsafe_article(project, unsafe_html=True)
+    assert "<script>window.kbPwned = 1</script>" in read(site, "returns/onveilig/index.html")
+    assert 'onerror="window.kbPwned = 3"' in answer_of(site, "returns/onveilig")["answer_html"]
+    assert "[Klik](javascript:window.kbPwned=4)" in read(site, "llms-full.txt")
+
+
+MATERIAL_EXTENSIONS = [
+    "admonition", "attr_list", "md_in_html", "tables", "footnotes", {"toc": {"permalink": True}},
+    "pymdownx.details", "pymdownx.superfences", {"pymdownx.tabbed": {"alternate_style": True}},
+    {"pymdownx.highlight": {"linenums": True, "anchor_linenums": True}},
+    {"pymdownx.tasklist": {"custom_checkbox": True}},
+]
+MATERIAL_BODY = """\
+## Stappen {#stappen .belangrijk}
+
+!!! note "Let op"
+    Een notitie met een [link](https://shop.example/){target=_blank rel=noopener}.
+
+??? tip "Meer weten"
+    Verborgen tekst.
+
+=== "iDEAL"
+
+    Betaal met iDEAL.
+
+=== "Creditcard"
+
+    Betaal met je kaart.
+
+| Links | Midden | Rechts |
+|:------|:------:|-------:|
+| a     | b      | c      |
+
+```python
+print("<b>hallo</b>")
+```
+
+Een voetnoot[^1].
+
+![Logo](data:image/png;base64,iVBORw0KGgo=){ width="16" height="16" loading=lazy }
+
+- [x] gedaan
+- [ ] nog doen
+
+[^1]: De voetnoot.
+"""
+
+
+def test_material_markup_is_kept_when_sanitizing(project: ProjectFactory) -> None:
+    from tests.test_sanitize import dom
+
+    def build(unsafe: bool) -> tuple[str, str]:
+        project.config({"unsafe_html": unsafe}, markdown_extensions=MATERIAL_EXTENSIONS)
+        project.one_per_area()
+        project.write("returns/rijk.md", article(title="Rijk?", body=MATERIAL_BODY))
+        site = mkdocs_build(project)
+        page = read(site, "returns/rijk/index.html")
+        content = page[page.index('<div class="kb-answer">'):page.index("</article>")]
+        return content, answer_of(site, "returns/rijk")["answer_html"]
+
+    content, answer = build(unsafe=False)
+    for markup in ('<h2 class="belangrijk" id="stappen">', 'class="admonition note"',
+                   '<details class="tip">', 'type="radio"', '<label for="__tabbed_1_2">',
+                   'style="text-align:center"', 'class="highlighttable"',
+                   '<span class="nb">print</span>', 'id="fnref:1"', 'class="headerlink"',
+                   'src="data:image/png;base64,iVBORw0KGgo="', 'loading="lazy"',
+                   'type="checkbox"', 'target="_blank"'):
+        assert markup in content, markup
+    raw_content, raw_answer = build(unsafe=True)
+    assert dom(content) == dom(raw_content)
+    assert dom(answer) == dom(raw_answer)
+
+
+def test_blog_posts_their_excerpts_and_other_pages_are_sanitized_too(
+        project: ProjectFactory) -> None:
+    project.config({}, plugins=["search", "blog", {"kb": {}}])
+    project.one_per_area()
+    project.write("blog/index.md", "# Blog\n")
+    project.write("blog/posts/bonen.md", (
+        "---\ndate: 2026-10-01\n---\n# Verse bonen\n\n"
+        'Het begin <img src="x.png" onerror="window.kbPwned=1">.\n\n<!-- more -->\n\n'
+        "Meer <script>window.kbPwned=2</script>\n"))
+    project.write("over-ons.md", (
+        "---\narticle: false\ntitle: 'Over ons</title><script>window.kbPwned=4</script>'\n"
+        "description: '\"><script>window.kbPwned=5</script>'\n---\n# Over ons\n\n"
+        "<script>window.kbPwned=3</script>\nWie we zijn.\n"))
+    site = mkdocs_build(project)
+    pages = all_html(site)
+    assert "Het begin" in pages["blog/index.html"] and "Wie we zijn." in pages[
+        "over-ons/index.html"]
+    for path, html in pages.items():
+        assert "<script>window.kbPwned" not in html and "onerror" not in html, path
+    assert "<title>Over ons&lt;/title&gt;&lt;script&gt;" in pages["over-ons/index.html"]

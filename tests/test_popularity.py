@@ -565,3 +565,38 @@ def test_kb_check_exits_1_on_a_bad_csv(project: ProjectFactory, data: bytes,
     assert result.exit_code == 1
     assert fragment in result.output
     assert "Traceback" not in result.output
+
+
+# --- issue 14: other encodings and bad cells -----------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_an_excel_unicode_text_export_in_utf16_is_counted(project: ProjectFactory,
+                                                          codec: str) -> None:
+    shop(project)
+    text = "Pagina\tAantal\r\n/returns/kosten/\t1.234\r\nreturns/ruilen\t20\r\n"
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data  # Python writes no mark for an explicit byte order
+    (project.root / "popularity.csv").write_bytes(data)
+    collection, problems = check_project(load_project(), date(2026, 11, 22))
+    assert [str(p) for p in problems] == []
+    assert collection.popularity == {"returns/kosten": 1234, "returns/ruilen": 20}
+
+
+def test_kb_check_names_the_encoding_of_a_broken_utf16_file(project: ProjectFactory) -> None:
+    shop(project)
+    (project.root / "popularity.csv").write_bytes("slug\tviews\n".encode("utf-16") + b"\x00")
+    result = kb("check", "--today", TODAY)
+    assert result.exit_code == 1
+    assert ("popularity.csv:2: error: is marked as UTF-16 but is not valid UTF-16 (at byte 24); "
+            "save it as CSV UTF-8") in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_long_count_is_quoted_in_at_most_eighty_characters(tmp_path: Path) -> None:
+    counts, problems = read(csv_file(tmp_path, f"slug,views\nretourneren/termijn,{'x' * 5000}\n"))
+    assert counts == {}
+    [problem] = problems
+    assert problem.startswith("2: error: expected a count (a number such as 1234 or 1.234) but "
+                              "found 'xxx")
+    assert len(problem) < 200

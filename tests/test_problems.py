@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from kb.problems import (
-    ERROR, WARNING, ContentError, Problem, closest, expected_one_of, format_github, format_json,
-    format_text, has_errors, sort_problems, summary_line,
+    ERROR, WARNING, ContentError, Problem, closest, expected_one_of, format_github,
+    format_github_group, format_json, format_text, has_errors, sort_problems, summary_line,
 )
 
 
@@ -141,6 +142,77 @@ def test_format_github_escapes_colon_comma_and_percent_in_properties():
 def test_format_github_is_sorted():
     problems = [Problem("b.md", "2", 1), Problem("a.md", "1", 1)]
     assert [x.split("::")[-1] for x in format_github(problems).splitlines()] == ["1", "2"]
+
+
+def workflow_commands(log: str) -> list[str]:
+    """The lines of `log` GitHub's runner acts on, as its documentation describes: a
+    line starting with '::', where a line ends at CR, LF or CRLF, except between
+    '::stop-commands::TOKEN' and '::TOKEN::'."""
+    commands, stopped_until = [], None
+    for line in re.split(r"\r\n|\r|\n", log):
+        if stopped_until is not None:
+            if line == stopped_until:
+                stopped_until = None
+                commands.append(line)
+            continue
+        if line.startswith("::"):
+            commands.append(line)
+            if line.startswith("::stop-commands::"):
+                stopped_until = f"::{line[len('::stop-commands::'):]}::"
+    return commands
+
+
+def unescape(value: str) -> str:
+    for code, char in (("%3A", ":"), ("%2C", ","), ("%0D", "\r"), ("%0A", "\n"), ("%25", "%")):
+        value = value.replace(code, char)
+    return value
+
+
+NASTY_PATHS = [
+    "docs/a\n::error file=x::Injected annotation.md", "docs/b\r::warning::CR.md",
+    "docs/c\r\n::notice::CRLF.md", "docs/d%0A::error::literal.md", "docs/e::error::f,g.md",
+    "docs/::error file=y::h.md",
+]
+
+
+@pytest.mark.parametrize("path", NASTY_PATHS)
+def test_a_nasty_file_name_gives_exactly_one_annotation_naming_that_file(path):
+    problems = [Problem(path, f"same question as {path} ('Waar?')", 3, "title"),
+                Problem("docs/ok.md", f"same question as {path}", 2, f"title{path}", WARNING)]
+    commands = workflow_commands(format_github(problems))
+    assert len(commands) == 2, commands
+    files = []
+    for command in commands:
+        match = re.fullmatch(r"::(error|warning) file=([^,:]*),line=\d+,title=([^,:]*)::(.*)",
+                             command)
+        assert match, command
+        files.append(unescape(match.group(2)))
+        assert unescape(match.group(4)).startswith("same question as " + path)
+    assert sorted(files) == sorted([path, "docs/ok.md"])
+
+
+def test_the_github_log_group_switches_workflow_commands_off_for_its_text():
+    text = "\n".join(f"  2026-12-01  goes live  {path}  (Straks?)" for path in NASTY_PATHS)
+    text += "\n::endgroup::\n::stop-commands::x\n::x::\n::error::after the guesses"
+    log = format_github_group("Coverage and schedule", text)
+    commands = workflow_commands(log)
+    assert commands[0] == "::group::Coverage and schedule"
+    assert commands[1].startswith("::stop-commands::")
+    token = commands[1][len("::stop-commands::"):]
+    assert len(token) >= 32
+    assert commands[2:] == [f"::{token}::", "::endgroup::"]
+    assert text in log
+
+
+def test_each_github_log_group_switches_commands_off_with_a_token_of_its_own():
+    first = workflow_commands(format_github_group("a", "x"))[1]
+    second = workflow_commands(format_github_group("a", "x"))[1]
+    assert first != second
+
+
+def test_the_title_of_a_github_log_group_stays_on_its_line():
+    assert workflow_commands(format_github_group("a\n::error::b", "x"))[0] == \
+        "::group::a%0A::error::b"
 
 
 def test_closest_finds_a_likely_typo_or_nothing():

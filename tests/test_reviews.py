@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kb import files
+from kb import reviews as reviews_module
 from kb.articles import Article
 from kb.cli import cli
 from kb.reviews import (
@@ -20,6 +22,8 @@ from kb.reviews import (
     review_problems, review_report, reviewable,
 )
 from tests.conftest import article
+# `saver` is a fixture: another program that saves a file while kb works on it.
+from tests.test_files import WRITER, another_program, leases_work, saver  # noqa: F401
 
 TODAY = date(2026, 11, 22)
 
@@ -516,3 +520,132 @@ def test_review_notes_errors_in_the_configuration(shop):
     assert result.exit_code == 0
     assert json.loads(result.stdout)["overdue"] == 3
     assert result.stderr == "Note: mkdocs.yml has errors; run 'kb check'.\n"
+
+
+# --- kb review --mark while other programs save the same file (issue 14, row 3) ------
+
+
+def test_mark_of_a_file_saved_after_kb_checked_it_marks_the_newer_save(shop, monkeypatch):
+    path = shop.docs / "retour" / "ruilen.md"
+    newer = path.read_text().replace("Het hele antwoord.", "Het hele, nieuwe antwoord.")
+    real = reviews_module.write_mark
+
+    def saved_first(mark):
+        path.write_text(newer)  # saved between kb's check of all files and its write
+        return real(mark)
+
+    monkeypatch.setattr(reviews_module, "write_mark", saved_first)
+    result = kb("review", "--mark", "retour/ruilen")
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == newer.replace("reviewed: 2026-09-11", "reviewed: 2026-11-22")
+
+
+def test_mark_refuses_a_file_that_keeps_changing_and_leaves_the_other_programs_save(
+        shop, saver, monkeypatch):
+    path = shop.docs / "retour" / "ruilen.md"
+    text = path.read_text()
+    real = reviews_module.mark_reviewed
+    calls = []
+
+    def saved_while_marking(raw, day):
+        calls.append(raw)
+        if len(calls) > 1:  # the first call is the check before anything is written
+            saver.save(path, text.replace("Het hele antwoord.",
+                                          f"Versie {len(calls)}.").encode())
+        return real(raw, day)
+
+    monkeypatch.setattr(reviews_module, "mark_reviewed", saved_while_marking)
+    result = kb("review", "--mark", "retour/ruilen", "retour/kosten")
+    saver.finish()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "docs/retour/ruilen.md: error: changed while kb was writing it; nothing was written "
+        "— save it and run again",
+        "1 of 2 not marked; see above.",
+    ]
+    assert result.stdout == "Marked docs/retour/kosten.md as reviewed on 2026-11-22.\n"
+    assert path.read_text() == text.replace("Het hele antwoord.", f"Versie {len(calls)}.")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["kosten.md", "ruilen.md",
+                                                            "termijn.md"]
+
+
+@pytest.fixture
+def editor(shop, tmp_path, monkeypatch):
+    """An editor's program half-way through saving retour/ruilen.md: it truncated the
+    file and wrote the first half of the new text."""
+    if not leases_work(tmp_path):
+        pytest.skip("no file leases here")
+    monkeypatch.setattr(files, "SETTLE", 0.005)
+    path = shop.docs / "retour" / "ruilen.md"
+    text = path.read_text().replace("Het hele antwoord.", "Het hele, nieuwe antwoord.")
+    half = len(text) // 2
+    return path, text, half
+
+
+def test_mark_refuses_while_an_editor_is_half_way_through_a_save_and_writes_nothing(
+        editor, monkeypatch):
+    path, text, half = editor
+    writer = another_program(WRITER, str(path), text[:half], text[half:])
+    try:
+        assert writer.stdout.readline() == "half\n"
+        monkeypatch.setattr(files, "PATIENCE", 0.2)
+        result = kb("review", "--mark", "retour/ruilen")
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            "docs/retour/ruilen.md: error: kept changing while kb was reading it (another "
+            "program is saving it); nothing was written — save it and run again",
+            "Nothing was marked; fix the problems above.",
+        ]
+        assert path.read_text() == text[:half]
+    finally:
+        writer.communicate("\n")
+    assert path.read_text() == text
+
+
+def test_mark_waits_for_an_editors_save_that_is_going_on_and_marks_the_whole_save(
+        editor, monkeypatch):
+    path, text, half = editor
+    writer = another_program(WRITER.replace("sys.stdin.readline()", "time.sleep(0.2)"),
+                             str(path), text[:half], text[half:])
+    assert writer.stdout.readline() == "half\n"
+    monkeypatch.setattr(files, "PATIENCE", 120.0)
+    result = kb("review", "--mark", "retour/ruilen")
+    writer.communicate()
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == text.replace("reviewed: 2026-09-11", "reviewed: 2026-11-22")
+
+
+def test_mark_changes_a_linked_article_in_the_file_it_points_to_and_keeps_the_link(shop):
+    shared = shop.root / "gedeeld" / "garantie.md"
+    shared.parent.mkdir()
+    shared.write_text(reviewed_on("2026-01-01", title="Garantie?"))
+    link = shop.docs / "retour" / "garantie.md"
+    link.symlink_to(os.path.relpath(shared, link.parent))
+    result = kb("review", "--mark", "retour/garantie")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert "reviewed: 2026-11-22\n" in shared.read_text()
+
+
+def test_mark_refuses_an_article_that_links_outside_the_project(shop, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elders") / "geheim.md"
+    outside.write_text(reviewed_on("2026-01-01", title="Geheim?"))
+    before = outside.read_bytes()
+    (shop.docs / "retour" / "geheim.md").symlink_to(outside)
+    result = kb("review", "--mark", "retour/geheim")
+    assert result.exit_code == 1
+    assert (f"docs/retour/geheim.md: error: links to {outside}, which is outside the project; "
+            "kb changes no file there") in result.stderr
+    assert outside.read_bytes() == before
+
+
+def test_mark_refuses_an_article_with_a_second_name_and_changes_neither(shop):
+    path = shop.docs / "retour" / "ruilen.md"
+    other = shop.root / "kopie.md"
+    os.link(path, other)
+    before = path.read_bytes()
+    result = kb("review", "--mark", "retour/ruilen")
+    assert result.exit_code == 1
+    assert ("docs/retour/ruilen.md: error: has 2 names (hard links), which would keep the old "
+            "text; change it by hand") in result.stderr
+    assert path.read_bytes() == other.read_bytes() == before

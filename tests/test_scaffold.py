@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,9 @@ from click.testing import CliRunner
 
 from kb.articles import load_collection, read_article
 from kb.cli import cli
-from kb.scaffold import STARTER_DIR, NewArticle, _scalar, render_article
+from kb.scaffold import (
+    STARTER_DIR, FolderError, NewArticle, _scalar, article_folder_path, render_article,
+)
 from kb.settings import Settings
 from kb.taxonomy import default_taxonomy
 
@@ -356,3 +359,163 @@ def test_starter_files_have_no_stray_dollar_signs() -> None:
             assert "$$" not in text, path
             for name in re.findall(r"\$([A-Za-z_]\w*)", text):
                 assert name in allowed, (path, name)
+
+
+# --- kb new --folder stays inside the docs folder (issue 14, row 20) -----------------
+
+QUESTION = "Kan ik ruilen?"
+NEW = "kan-ik-ruilen.md"
+
+
+def files_below(*roots: Path) -> dict[str, bytes]:
+    """Every file and link below `roots` (links by their target), to see nothing moved."""
+    found = {}
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_symlink():
+                found[str(path)] = os.readlink(path).encode()
+            elif path.is_file():
+                found[str(path)] = path.read_bytes()
+    return found
+
+
+@pytest.fixture
+def shop_with_outside(project, tmp_path_factory):
+    """A project (docs in docs/) and a folder outside it that docs/elders links to."""
+    project.config()
+    project.write("retour/termijn.md", "---\ntitle: Termijn?\nsummary: Dertig dagen.\n"
+                                       "policy: returns\nstages: [returns]\n"
+                                       "reviewed: 2026-10-01\n---\nTekst.\n")
+    outside = tmp_path_factory.mktemp("outside")
+    (project.docs / "elders").symlink_to(outside, target_is_directory=True)
+    return project, outside
+
+
+@pytest.mark.parametrize("folder, fragment", [
+    ("../../outside", "'../../outside' leads outside the docs folder docs/"),
+    ("..", "'..' leads outside the docs folder docs/"),
+    ("retour/../../naast", "'retour/../../naast' leads outside the docs folder docs/"),
+    ("retour/../../../naast", "leads outside the docs folder docs/"),
+    ("elders", "'elders' leads through a link to "),
+    ("elders/sub", "'elders/sub' leads through a link to "),
+    (".concepten", "'.concepten' has a folder name starting with '.' ('.concepten'), which "
+                   "kb skips; give another folder inside docs/"),
+    ("retour/.oud", "('.oud'), which kb skips"),
+])
+def test_new_refuses_a_folder_outside_the_docs_folder_as_a_usage_error_and_writes_nothing(
+        shop_with_outside, folder, fragment):
+    project, outside = shop_with_outside
+    before = files_below(project.root, outside, project.root.parent)
+    result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                      "--folder", folder])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--folder'" in result.output
+    assert fragment in result.output
+    assert result.output.rstrip().endswith("nothing was written.")
+    assert "Traceback" not in result.output
+    assert files_below(project.root, outside, project.root.parent) == before
+
+
+def test_new_refuses_an_absolute_folder_even_inside_the_docs_folder(shop_with_outside):
+    project, _ = shop_with_outside
+    for folder in (str(project.docs / "retour"), "/tmp"):
+        before = files_below(project.root)
+        result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                          "--folder", folder])
+        assert result.exit_code == 2, result.output
+        assert (f"{folder!r} is an absolute path; give a folder inside the docs folder docs/ "
+                "relative to it") in result.output
+        assert files_below(project.root) == before
+
+
+def test_new_names_the_link_target_that_leads_outside(shop_with_outside):
+    project, outside = shop_with_outside
+    result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                      "--folder", "elders"])
+    assert f"leads through a link to {os.path.realpath(outside)}, outside the docs folder " \
+           "docs/" in result.output
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder, where", [
+    ("retour", "retour"),
+    ("./retour/", "retour"),
+    ("retour/../ruilen", "ruilen"),
+    ("retour/nieuw/diep", "retour/nieuw/diep"),
+    ("", ""),
+])
+def test_new_accepts_any_folder_that_stays_inside_the_docs_folder(shop_with_outside, folder,
+                                                                   where):
+    project, _ = shop_with_outside
+    result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                      "--folder", folder])
+    assert result.exit_code == 0, result.output
+    path = project.docs / where / NEW
+    assert path.is_file()
+    assert result.output == f"Created {os.path.relpath(path)}.\n"
+
+
+def test_new_follows_a_link_to_a_folder_inside_the_docs_folder(shop_with_outside):
+    project, _ = shop_with_outside
+    (project.docs / "ruil").symlink_to("retour", target_is_directory=True)
+    result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                      "--folder", "ruil"])
+    assert result.exit_code == 0, result.output
+    assert (project.docs / "retour" / NEW).is_file()
+
+
+def test_new_never_replaces_a_broken_link_with_the_new_articles_name(shop_with_outside):
+    project, outside = shop_with_outside
+    link = project.docs / "retour" / NEW
+    link.symlink_to(outside / "weg.md")
+    result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                      "--folder", "retour"])
+    assert result.exit_code == 1
+    assert f"docs/retour/{NEW} already exists" in result.output
+    assert link.is_symlink() and not (outside / "weg.md").exists()
+
+
+def test_new_writes_the_whole_article_with_the_usual_permissions(shop_with_outside):
+    project, _ = shop_with_outside
+    umask = os.umask(0o022)
+    try:
+        result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                          "--folder", "retour"])
+    finally:
+        os.umask(umask)
+    assert result.exit_code == 0, result.output
+    path = project.docs / "retour" / NEW
+    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.read_text(encoding="utf-8").endswith("weight:\n---\n\n")
+    assert sorted(p.name for p in path.parent.iterdir()) == [NEW, "termijn.md"]
+
+
+def test_new_reports_a_folder_it_cannot_create_without_a_traceback(shop_with_outside):
+    project, _ = shop_with_outside
+    (project.docs / "bestand").write_text("geen map\n")
+    result = CliRunner().invoke(cli, ["new", QUESTION, "-p", "returns", "-s", "returns",
+                                      "--folder", "bestand/sub"])
+    assert result.exit_code == 1
+    assert "cannot be written" in result.output and "nothing was written." in result.output
+    assert "Traceback" not in result.output
+    assert (project.docs / "bestand").read_text() == "geen map\n"
+
+
+def test_article_folder_path_is_the_folder_below_the_docs_folder(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    assert article_folder_path(str(docs), "a/b/../c") == str(docs / "a" / "c")
+    assert article_folder_path(str(docs), "") == str(docs)
+    with pytest.raises(FolderError):
+        article_folder_path(str(docs), "a/../../b")
+
+
+def test_init_with_force_never_writes_through_a_broken_link(tmp_path: Path) -> None:
+    target = tmp_path / "help"
+    target.mkdir()
+    outside = tmp_path / "elders.yml"
+    (target / "mkdocs.yml").symlink_to(outside)
+    result = run("init", str(target), "--force")
+    assert result.exit_code == 0, result.output
+    assert (target / "mkdocs.yml").is_symlink() and not outside.exists()
+    assert (target / "README.md").is_file()

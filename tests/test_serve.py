@@ -274,3 +274,140 @@ def test_editing_mkdocs_yml_renders_every_page(dirty: DirtyServe) -> None:
     dirty.build()
     assert changed(before, dirty.mtimes()) == set(before)
     assert "Andere Winkel" in dirty.read("product/vraag/index.html")
+
+
+# --- Every save shows: a page is rendered again whenever its file's stamp changed ---------
+
+SAVE_DURING_BUILD = '''\
+import os
+
+def on_env(env, config, files):
+    # An editor saves while kb serve builds: after kb read the file, before MkDocs
+    # writes its page.
+    pending = os.path.join(os.path.dirname(config.config_file_path), "pending.md")
+    if os.path.exists(pending):
+        os.replace(pending, os.path.join(config.docs_dir, "returns", "termijn.md"))
+'''
+
+
+@pytest.mark.parametrize("rendered", [True, False], ids=["page-rendered", "page-kept"])
+def test_a_save_made_while_a_build_runs_breaks_nothing_and_shows_after_the_next_build(
+        dirty: DirtyServe, rendered: bool) -> None:
+    """The save lands after kb read the article and before MkDocs wrote the pages: the
+    page is newer than the file yet shows the text before the save. Whether that build
+    renders the page again (an edit just before it) or keeps it, it must not fail,
+    and the next build, which the watcher starts, must show the save."""
+    project = dirty.project
+    (project.root / "save_during_build.py").write_text(SAVE_DURING_BUILD, encoding="utf-8")
+    project.config({}, hooks=["save_during_build.py"])
+    dirty.build()
+    if rendered:
+        dirty.edit("returns/termijn.md", article(
+            summary="Je hebt 30 dagen.", related=["returns/kosten"], body="Eerst dit."))
+    (project.root / "pending.md").write_text(article(
+        summary="Je hebt 30 dagen.", related=["returns/kosten"],
+        body="Opgeslagen tijdens de bouw."), encoding="utf-8")
+    dirty.build()
+    assert not (project.root / "pending.md").exists()
+    assert "Opgeslagen tijdens de bouw." not in dirty.read("returns/termijn/index.html")
+    assert ("Eerst dit." in dirty.read("returns/termijn/index.html")) is rendered
+    dirty.build()
+    assert "Opgeslagen tijdens de bouw." in dirty.read("returns/termijn/index.html")
+
+
+def test_a_save_that_keeps_the_size_and_modification_time_shows(dirty: DirtyServe) -> None:
+    """Two saves within one tick of the file system's clock, or a tool that keeps the
+    modification time: the change time still tells."""
+    path = dirty.project.docs / "returns" / "termijn.md"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "Het hele antwoord." in text
+    path.write_text(text.replace("Het hele antwoord.", "Een heel antwoord."),
+                    encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    dirty.build()
+    page = dirty.read("returns/termijn/index.html")
+    assert "Een heel antwoord." in page
+    assert "Het hele antwoord." not in page
+
+
+def test_a_file_replaced_by_an_older_copy_shows(dirty: DirtyServe) -> None:
+    """`cp -p`, a backup or an archive: the file is older than its page."""
+    before = dirty.mtimes()
+    path = dirty.project.write("returns/termijn.md", article(
+        summary="Je hebt 30 dagen.", related=["returns/kosten"], body="Uit de back-up."))
+    os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)  # September 2020
+    dirty.build()
+    assert "Uit de back-up." in dirty.read("returns/termijn/index.html")
+    assert changed(before, dirty.mtimes()) == {"returns/termijn/index.html"}
+
+
+class FakeServer:
+    """What kb uses of MkDocs' live-reload server: `watch`."""
+
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_a_file_read_within_the_clock_tick_of_its_save_asks_for_another_build(
+        dirty: DirtyServe) -> None:
+    """A second save of the same size in the same tick would leave every stamp field the
+    same, for kb and for MkDocs' watcher: kb reads such a file again at the next build
+    and asks the server for one (by writing a file it watches) once the tick is over."""
+    plugin = dirty.config.plugins["kb"]
+    server = FakeServer()
+    plugin.on_serve(server, config=dirty.config, builder=dirty.build)
+    (signal,) = server.watched
+    assert os.path.getsize(signal) == 0
+    path = dirty.project.write("returns/termijn.md", article(
+        summary="Je hebt 30 dagen.", related=["returns/kosten"], body="Net opgeslagen."))
+    session = plugin.session
+    # The build reads the file one millisecond after it was saved.
+    saved = max(path.stat().st_mtime_ns, path.stat().st_ctime_ns)
+    session.read.clock = lambda: saved + 1_000_000
+    dirty.build()
+    assert "Net opgeslagen." in dirty.read("returns/termijn/index.html")
+    assert session.timer is not None
+    session.timer.join(timeout=30)
+    assert os.path.getsize(signal) == 1  # the watcher sees a change
+    # The next build trusts nothing it read within the tick: the page is rendered again.
+    session.read.clock = time.time_ns
+    before = dirty.mtimes()
+    dirty.build()
+    assert changed(before, dirty.mtimes()) == {"returns/termijn/index.html"}
+    assert session.timer is None  # every file has settled: no further build
+
+
+def test_serve_shows_a_file_replaced_by_an_older_copy(served) -> None:
+    project, url = served
+    project.write("returns/termijn.md", article(summary="Je hebt 30 dagen.",
+                                                related=["product/vraag"], body="Nieuw."))
+    wait_for(url + "returns/termijn/", "Nieuw.")
+    path = project.write("returns/termijn.md", article(
+        summary="Je hebt 30 dagen.", related=["product/vraag"], body="Uit de back-up."))
+    os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)  # as `cp -p` leaves it
+    wait_for(url + "returns/termijn/", "Uit de back-up.")
+
+
+def test_serve_shows_the_last_of_many_quick_saves(served) -> None:
+    """Saves 50 times a second, as an editor that saves on every key does, some by
+    writing the file in place and some by renaming a new file over it (vim, VS Code):
+    the page ends showing the last one. (How soon is measured, not asserted here.)"""
+    project, url = served
+    wait_for(url + "returns/termijn/", "Je hebt 30 dagen.")
+    path = project.docs / "returns" / "termijn.md"
+    saves = 100
+    for n in range(1, saves + 1):
+        text = article(summary="Je hebt 30 dagen.", body=f"Versie {n:04d}.")
+        if n % 2:
+            path.write_text(text, encoding="utf-8")
+        else:
+            path.with_name(".termijn.md.swp").write_text(text, encoding="utf-8")
+            os.replace(path.with_name(".termijn.md.swp"), path)
+        time.sleep(0.02)
+    wait_for(url + "returns/termijn/", f"Versie {saves:04d}.")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
+from click.testing import CliRunner
 
+from kb.cli import cli
+from kb.i18n import Translator, theme_language
 from kb.settings import OPTIONS, parse_settings
 from kb.taxonomy import default_taxonomy
 
@@ -87,12 +91,17 @@ def test_pages_may_be_a_single_folder():
 @pytest.mark.parametrize("option, value, message", [
     ("language", 5, "expected a language code such as 'nl' or 'en' but found 5"),
     ("language", "x", "expected a language code such as 'nl' or 'en' but found 'x'"),
+    ("language", "zz", "expected a language code such as 'nl' or 'en' but found 'zz'"),
+    ("language", "nl-", "expected a language code such as 'nl' or 'en' but found 'nl-'"),
+    ("language", "nl-B/E", "expected a language code such as 'nl' or 'en' but found 'nl-B/E'"),
     ("language", ["nl"], "expected a language code such as 'nl' or 'en' but found ['nl']"),
     ("review_every", 0, "expected a whole number of days above 0 but found 0"),
     ("review_every", -30, "expected a whole number of days above 0 but found -30"),
     ("review_every", "90", "expected a whole number of days above 0 but found '90'"),
     ("review_every", True, "expected a whole number of days above 0 but found True"),
     ("review_every", 1.5, "expected a whole number of days above 0 but found 1.5"),
+    ("review_every", 9999999, "expected a whole number of days from 1 to 3650 (10 years) but "
+                              "found 9999999"),
     ("owner", "", "expected a team or person name but found ''"),
     ("owner", "  ", "expected a team or person name but found '  '"),
     ("owner", 7, "expected a team or person name but found 7"),
@@ -152,3 +161,97 @@ def test_nested_problems_come_with_the_others():
     assert [p.field for p in problems] == [
         "plugins.kb.owner", "plugins.kb.taxonomy.policy", "plugins.kb.contact.channels[0].number",
     ]
+
+
+# --- languages ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written, language", [
+    ("nl-BE", "nl-BE"), ("nl_BE", "nl-BE"), ("NL-be", "nl-BE"), ("en_US", "en-US"),
+    ("EN", "en"), ("Nl", "nl"), ("pt_br", "pt-BR"), ("zh-hant", "zh-Hant"), ("es-419", "es-419"),
+    ("de", "de"),
+])
+def test_region_variants_and_case_of_a_language_are_read_in_their_usual_spelling(
+        written, language):
+    for options, theme in (({"language": written}, None), ({}, written)):
+        settings, problems = parse(options, theme)
+        assert problems == []
+        assert settings.language == language
+
+
+def test_unknown_theme_language_is_an_error_on_the_theme_option():
+    problem = only_problem({}, theme_language="zz")
+    assert problem.field == "theme.language"
+    assert problem.message == "expected a language code such as 'nl' or 'en' but found 'zz'"
+
+
+def test_a_valid_kb_language_makes_an_unknown_theme_language_irrelevant():
+    settings, problems = parse({"language": "nl-BE"}, theme_language="zz")
+    assert problems == []
+    assert settings.language == "nl-BE"
+
+
+@pytest.mark.parametrize("lang, strings, theme", [
+    ("nl-BE", "nl", "nl"), ("en-US", "en", "en"), ("nl", "nl", "nl"), ("pt-BR", "en", "pt-BR"),
+    ("pt-PT", "en", "pt"), ("zh-Hant-TW", "en", "zh-Hant"), ("ga", "en", "en"),
+])
+def test_kb_strings_use_the_base_language_and_the_theme_its_closest_translation(
+        lang, strings, theme):
+    material = {"en", "nl", "pt", "pt-BR", "zh", "zh-Hant", "zh-TW"}
+    assert Translator(lang).lang == strings
+    assert theme_language(lang, material) == theme
+
+
+def test_labels_in_the_base_language_serve_a_region_variant():
+    settings, _ = parse({"language": "nl-BE"})
+    assert settings.taxonomy.stages["order"].title(settings.language) == "Bestellen"
+
+
+# --- control characters -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option, value, field, found", [
+    ("owner", "team\x07cs", "owner", "'team\\x07cs'"),
+    ("cache_dir", ".kb\x00cache", "cache_dir", "'.kb\\x00cache'"),
+    ("popularity", "views\x00.csv", "popularity", "'views\\x00.csv'"),
+    ("pages", ["blog", "hulp\x1b"], "pages", "['blog', 'hulp\\x1b']"),
+    ("synonyms", [["pakket", "zen\x00ding"]], "synonyms[0]", "['pakket', 'zen\\x00ding']"),
+])
+def test_control_characters_in_text_options_are_an_error(option, value, field, found):
+    problem = only_problem({option: value})
+    assert problem.field == f"plugins.kb.{field}"
+    assert problem.message == f"expected a text without control characters but found {found}"
+
+
+def test_an_option_refused_for_control_characters_keeps_its_default():
+    settings, _ = parse({"owner": "team\x07", "cache_dir": "x\x00"})
+    assert (settings.owner, settings.cache_dir) == ("unassigned", ".kb-cache")
+
+
+# --- mkdocs.yml as kb check reads it ------------------------------------------------
+
+
+@pytest.mark.parametrize("options, shown", [(["x"], "['x']"), ("x", "'x'"), (5, "5"),
+                                            (True, "True")])
+def test_kb_check_reports_plugin_options_that_are_not_a_mapping(project, options, shown):
+    project.config()
+    project.one_per_area()
+    text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["plugins"] = ["search", {"kb": options}]
+    (project.root / "mkdocs.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1, result.output
+    assert (f"mkdocs.yml: error: plugins.kb: expected a mapping of options but found {shown}"
+            in result.output)
+
+
+def test_kb_check_reads_plugin_options_left_empty_as_none(project):
+    project.config()
+    project.one_per_area()
+    path = project.root / "mkdocs.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["plugins"] = ["search", {"kb": None}]
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 0, result.output

@@ -65,6 +65,57 @@ def test_neither_utf8_nor_windows_1252(tmp_path: Path) -> None:
         "3: is neither UTF-8 nor Windows-1252 (byte 0x81); save it as CSV UTF-8"]
 
 
+@pytest.mark.parametrize("codec, mark", [("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+                                         ("utf-32-le", b"\xff\xfe\x00\x00"),
+                                         ("utf-32-be", b"\x00\x00\xfe\xff")])
+def test_excel_unicode_text_in_utf16_or_utf32_with_a_byte_order_mark(tmp_path: Path, codec: str,
+                                                                      mark: bytes) -> None:
+    # Excel's "Unicode text": UTF-16 with its mark, separated by tabs.
+    path = write(tmp_path, mark + "slug\tviews\r\ncafeïne/€\t3\r\n".encode(codec))
+    table = opened(path)
+    assert table.header == ["slug", "views"] and table.delimiter == "\t"
+    assert list(table.rows()) == [(2, ["cafeïne/€", "3"])]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_recognised_by_its_zero_bytes(tmp_path: Path,
+                                                                        codec: str) -> None:
+    path = write(tmp_path, "slug,views\nretour,5\n".encode(codec))
+    table = opened(path)
+    assert table.encoding == codec
+    assert list(table.rows()) == [(2, ["retour", "5"])]
+
+
+def test_a_file_marked_as_utf16_that_is_not_names_the_encoding(tmp_path: Path) -> None:
+    # An odd number of bytes: the last character is cut in half.
+    path = write(tmp_path, "slug,views\nretour,5\n".encode("utf-16")[:-1])
+    assert problems(path) == [
+        "2: is marked as UTF-16 but is not valid UTF-16 (at byte 40); save it as CSV UTF-8"]
+
+
+@pytest.fixture
+def small_csv_limit():
+    """csv's cell limit (16 MB in kb) at 100 characters, restored afterwards."""
+    import csv
+    before = csv.field_size_limit(100)
+    yield
+    csv.field_size_limit(before)
+
+
+@pytest.mark.usefixtures("small_csv_limit")
+def test_a_cell_longer_than_the_csv_limit_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = write(tmp_path, "slug,views\nretour,5\n\"" + "x" * 200 + "\",3\nlater,4\n")
+    assert problems(path) == [
+        "3: cannot be read as CSV from line 3 on: field larger than field limit (100)"]
+
+
+@pytest.mark.usefixtures("small_csv_limit")
+def test_the_header_longer_than_the_csv_limit_is_a_problem(tmp_path: Path) -> None:
+    path = write(tmp_path, "slug" + "x" * 200 + ",views\nretour,5\n")
+    assert problems(path) == [
+        "1: cannot be read as CSV: field larger than field limit (100)"]
+
+
 # --- Separators and quoting ---------------------------------------------------------
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
@@ -210,3 +261,19 @@ def test_progress_reaches_the_file_size(tmp_path: Path) -> None:
     assert len(seen) > 2  # reported while reading, not only at the end
     assert seen == sorted(seen)
     assert seen[-1] == size
+
+
+def test_kb_gaps_reads_an_excel_unicode_text_export(project) -> None:
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+    from tests.conftest import SHOP_ARTICLES
+    project.config()
+    for src_uri, text in SHOP_ARTICLES.items():
+        project.write(src_uri, text)
+    (project.root / "vragen.csv").write_bytes(
+        "question\tchannel\r\nhoe kan ik mijn bestelling retourneren\tmail\r\n"
+        "waar is mijn pakket\tchat\r\n".encode("utf-16"))
+    result = CliRunner().invoke(cli, ["gaps", "vragen.csv"])
+    assert result.exit_code == 0, result.output
+    assert "vragen.csv: 2 rows, 2 questions (2 distinct)" in result.output

@@ -270,3 +270,48 @@ def test_article_in_an_unconfigured_area_is_rejected(project):
     project.write("account/inloggen.md", article(policy="account"))
     collection = load_collection(str(project.docs), settings, date(2026, 11, 22))
     assert [p.field for p in collection.problems] == ["policy"]
+
+
+def test_pick_serves_a_region_variant_the_label_of_its_base_language():
+    labels = {"nl": "Retourneren", "en": "Returns", "nl-BE": "Terugsturen"}
+    assert pick(labels, "nl-BE") == "Terugsturen"
+    assert pick(labels, "nl-NL") == "Retourneren"
+    assert pick({"nl": "Retourneren", "en": "Returns"}, "en-US") == "Returns"
+
+
+@pytest.mark.parametrize("spec, field", [
+    ({"stages": {"order": "Kopen\x07"}}, "stages.order.label"),
+    ({"policies": {"account": {"label": {"nl": "Acc\x00ount", "en": "Account"}}}},
+     "policies.account.label"),
+    ({"policies": {"returns": {"description": "\x1b[2Jweg"}}}, "policies.returns.description"),
+    ({"policies": {"returns": {"items": {"label": "Label\x7f"}}}}, "policies.returns.items.label"),
+    ({"policies": {"returns": {"icon": "material/x\x00"}}}, "policies.returns.icon"),
+])
+def test_control_characters_in_taxonomy_texts_are_an_error(spec, field):
+    problems = merge(default_taxonomy(), spec, "mkdocs.yml")
+    assert [p.field for p in problems] == [f"plugins.kb.taxonomy.{field}"]
+    if not field.endswith("icon"):
+        assert "expected a text without control characters but found" in problems[0].message
+
+
+def test_a_new_term_whose_only_label_has_control_characters_says_so():
+    problems = merge(default_taxonomy(), {"policies": {"account": "Acc\x07"}}, "mkdocs.yml")
+    assert [p.message for p in problems] == [
+        "a new id needs a label: expected a text without control characters but found "
+        "'Acc\\x07'"]
+
+
+def test_the_widgets_own_file_name_cannot_be_a_context():
+    taxonomy = default_taxonomy()
+    problems = merge(taxonomy, {"contexts": {"kb-help": "Widget"}}, "mkdocs.yml")
+    assert [p.field for p in problems] == ["plugins.kb.taxonomy.contexts.kb-help"]
+    assert "reserved" in problems[0].message
+    assert "kb-help" not in taxonomy.contexts
+
+
+def test_a_context_id_longer_than_the_widget_accepts_is_an_error():
+    taxonomy = default_taxonomy()
+    fits, too_long = "a" * 200, "a" * 201
+    problems = merge(taxonomy, {"contexts": {fits: "Fits", too_long: "Too long"}}, "mkdocs.yml")
+    assert [p.message for p in problems] == ["expected an id of at most 200 characters but found 201"]
+    assert fits in taxonomy.contexts and too_long not in taxonomy.contexts

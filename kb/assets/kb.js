@@ -91,7 +91,9 @@
       var out = box.querySelector("[data-kb-status]");
       if (!ch || !out) return;
       var st = help.status(ch, data);
-      if (st.state === "always") return; // the response time is on the page already
+      // "always": the response time is on the page already; "unknown" (a time zone
+      // this browser rejects): no claim, the page keeps the hours it lists.
+      if (st.state !== "open" && st.state !== "closed") return;
       out.textContent = st.state === "open" ? data.strings.open : st.text;
       out.setAttribute("data-kb-status", st.state);
       out.hidden = false;

@@ -11,39 +11,55 @@
 
    Rules this file keeps: DOM from text only (no innerHTML), no eval, no
    inline handlers or <style> (a strict CSP allows it), no request except the
-   help centre's help/<context>.json (or .js), no dependencies. The build puts
-   help/kb-help.css in at the marker below. */
+   help centre's help/<context>.json (or .js), no dependencies, one global
+   name (kbHelp). It never breaks the shop's page: a block whose name, data or
+   host is odd keeps the shop's own content, quietly, and the others draw.
+   The build puts help/kb-help.css in at the marker below. */
 (function () {
   "use strict";
-  if (window.kbHelp && window.kbHelp.render) return; // the tag is on the page twice
+  var early = window.kbHelp; // or a data script's stand-in, when one ran first
+  if (early && early.render) return; // the tag is on the page twice
 
   var CSS = /*KB_CSS*/"";
   var DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
   var LOOKAHEAD = 14; // days to look ahead for a closed channel's next opening
   var SAFE = /^(https?|mailto|tel):$/;
   var NAME = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/;
+  // A context is a file name in help/, spelt as the taxonomy's ids are: no
+  // "/", "..", "%" or "__proto__" ever reaches a URL or a lookup.
+  var CTX = /^[a-z0-9][a-z0-9-]{0,199}$/;
 
-  // The help centre's root, from this script's own address (captured now:
+  // The help centre's help/ folder, from this script's own address (captured now:
   // currentScript is gone once the script has run).
   var me = document.currentScript ||
     [].slice.call(document.querySelectorAll("script[src*='kb-help.js']")).pop();
-  var base = new URL(me ? me.src.replace(/help\/kb-help\.js[^/]*$/, "") : "./", location.href).href;
+  var help = new URL(me ? me.src.replace(/kb-help\.js[^/]*$/, "") : "help/", location.href).href;
 
-  var store = window.kbHelpData = window.kbHelpData || {};
-  var pending = {}; // context -> callbacks waiting for its data
+  // No prototypes: a name such as "constructor" finds nothing in them.
+  var store = Object.create(null); // context -> its data; help/<context>.js writes here
+  var pending = Object.create(null); // context -> callbacks waiting for its data
+  var before = early && early.data;
+  Object.keys(Object(before)).forEach(function (ctx) { store[ctx] = before[ctx]; });
+  var policy; // Trusted Types: kb's own policy once asked for, null if refused
   var updates = []; // each drawn block's status refresh
   var sheet = null;
   var uid = 0;
 
   function dataUrl(ctx, ext) {
-    return base + "help/" + encodeURIComponent(ctx) + ext;
+    return help + ctx + ext;
+  }
+
+  // One block's trouble with its data stays that block's.
+  function call(done, data) {
+    try { done(data); } catch (e) { /* the shop's fallback stays */ }
   }
 
   /* Each context's data is asked for once, however many blocks show it. The
      JSON needs a CORS header when the shop lives on another host; when it
      cannot be had, the same data comes as a script, which needs none. */
   function get(ctx, asScript, done) {
-    if (Object.prototype.hasOwnProperty.call(store, ctx)) return done(store[ctx]);
+    if (!CTX.test(ctx)) return call(done, null);
+    if (ctx in store) return call(done, store[ctx]);
     if (pending[ctx]) return pending[ctx].push(done);
     pending[ctx] = [done];
     if (asScript || !window.fetch) return viaScript(ctx);
@@ -60,9 +76,24 @@
       });
   }
 
+  /* A page enforcing Trusted Types refuses a script address given as a string.
+     kb's own policy vouches for its data files and nothing else; a page whose
+     CSP refuses that policy gets no script (then createScriptURL on null
+     throws), and only the JSON, with CORS, can reach it. */
   function viaScript(ctx) {
-    var s = document.createElement("script");
-    s.src = dataUrl(ctx, ".js");
+    var s = document.createElement("script"), url = dataUrl(ctx, ".js"), tt = window.trustedTypes;
+    try {
+      if (tt && policy === undefined) {
+        policy = tt.createPolicy("kb-help", { createScriptURL: function (u) {
+          if (!u.indexOf(help) && /^[a-z0-9][a-z0-9-]{0,199}\.js$/.test(u.slice(help.length))) return u;
+          throw TypeError(u);
+        } });
+      }
+      s.src = tt ? policy.createScriptURL(url) : url;
+    } catch (e) {
+      policy = policy || null;
+      return loaded(ctx);
+    }
     s.onload = s.onerror = function () { loaded(ctx); };
     document.head.appendChild(s);
   }
@@ -71,8 +102,8 @@
   function loaded(ctx) {
     var waiting = pending[ctx] || [];
     delete pending[ctx];
-    var data = Object.prototype.hasOwnProperty.call(store, ctx) ? store[ctx] : null;
-    waiting.forEach(function (done) { done(data); });
+    var data = ctx in store ? store[ctx] : null;
+    waiting.forEach(function (done) { call(done, data); });
   }
 
   // A link from the data, resolved against the data file; anything but
@@ -91,14 +122,14 @@
     var node = document.createElement(tag);
     for (var key in attrs) if (attrs[key] != null) node.setAttribute(key, attrs[key]);
     [].concat(kids == null ? [] : kids).forEach(function (kid) {
-      if (kid != null) node.appendChild(typeof kid === "string" ? document.createTextNode(kid) : kid);
+      if (kid != null) node.appendChild(typeof kid === "object" ? kid : document.createTextNode(kid));
     });
     return node;
   }
 
   function fill(text, values) {
     return String(text || "").replace(/\{(\w+)\}/g, function (all, key) {
-      return values[key] != null ? values[key] : all;
+      return typeof values[key] === "string" ? values[key] : all;
     });
   }
 
@@ -141,9 +172,18 @@
   /* Whether a channel is open at `now` (ms, default: this moment), and the
      words to say so. state: "open", "closed" or "always" (no fixed hours);
      a closed channel that opens within two weeks also has `next` (ms) and
-     `when` ("morgen vanaf 08:30"). */
+     `when` ("morgen vanaf 08:30"); "unknown" when the time zone or language
+     is one this browser rejects, or the hours are of an odd shape: no claim. */
   function status(ch, data, now) {
     now = now == null ? Date.now() : +now;
+    try {
+      return hoursStatus(ch, data, now);
+    } catch (e) {
+      return { state: "unknown", text: ch && ch.response || "" };
+    }
+  }
+
+  function hoursStatus(ch, data, now) {
     var s = data.strings;
     if (!ch.hours) return { state: "always", text: ch.response || "" };
     var w = wall(ch.timezone, now);
@@ -196,8 +236,15 @@
 
   /* --- Drawing a block --- */
 
+  // The entries of a list that have `key` (a question its title, a channel its
+  // name). What is not a list throws, and the block keeps the shop's fallback.
+  function items(list, key) {
+    return (list || []).filter(function (x) { return x && x[key] != null; });
+  }
+
   // One channel. A closed one keeps its name and says when it opens, but
-  // loses its link and button: it is never offered as if it were open.
+  // loses its link and button: it is never offered as if it were open. One
+  // whose status is unknown is offered as the static fragment offers it.
   function channelItem(ch, data, from, now) {
     var st = status(ch, data, now);
     var live = st.state !== "closed";
@@ -233,7 +280,7 @@
         return;
       } catch (e) { /* older browsers: the stylesheet file below */ }
     }
-    root.appendChild(el("link", { rel: "stylesheet", href: base + "help/kb-help.css" }));
+    root.appendChild(el("link", { rel: "stylesheet", href: help + "kb-help.css" }));
   }
 
   function draw(host, root, data, ctx) {
@@ -241,7 +288,7 @@
     var s = data.strings;
     var level = Math.min(Math.max(parseInt(host.getAttribute("data-kb-heading-level"), 10) || 2, 1), 5);
     var max = parseInt(host.getAttribute("data-kb-questions"), 10);
-    var questions = (data.questions || []).slice(0, max >= 0 ? max : undefined);
+    var questions = items(data.questions, "title").slice(0, max >= 0 ? max : undefined);
     var id = "kb-help-" + ++uid;
     var section = el("section", { "class": "kb-help", lang: data.lang, "aria-labelledby": id },
       el("h" + level, { "class": "kb-help__title", id: id }, host.getAttribute("data-kb-title") || (questions.length ? data.title : s.contact)));
@@ -277,7 +324,7 @@
       ]));
     }
 
-    var channels = data.channels || [];
+    var channels = items(data.channels, "label");
     if (channels.length) {
       if (questions.length) section.appendChild(el("h" + (level + 1), { "class": "kb-help__subtitle" }, s.contact));
       var ul = section.appendChild(el("ul", { "class": "kb-help__channels" }));
@@ -308,24 +355,28 @@
     root.appendChild(section);
   }
 
+  // A block is drawn only once the whole of it could be made: until then, and
+  // for good when its data is odd, the shop's own fallback (say, a link) shows.
   function render(host) {
-    var ctx = host.getAttribute("data-kb-help");
-    if (!ctx || !host.attachShadow) return; // the shop's own content stays
-    var root = host.shadowRoot || host.attachShadow({ mode: "open" });
-    // Until the data is here the shop's own fallback (say, a plain link) shows.
-    if (!root.firstChild) root.appendChild(el("slot"));
-    get(ctx, host.getAttribute("data-kb-load") === "script", function (data) {
-      if (data && data.kb === 1 && data.strings) draw(host, root, data, ctx);
-    });
+    try {
+      var ctx = host.getAttribute("data-kb-help");
+      if (!ctx || !host.attachShadow) return; // the shop's own content stays
+      // Throws for a host that takes no shadow root (<a>, <input>, one the shop closed).
+      var root = host.shadowRoot || host.attachShadow({ mode: "open" });
+      if (!root.firstChild) root.appendChild(el("slot"));
+      get(ctx, host.getAttribute("data-kb-load") === "script", function (data) {
+        if (data && data.kb === 1 && typeof data.strings === "object") draw(host, root, data, ctx);
+      });
+    } catch (e) { /* that host keeps its content */ }
   }
 
   // A page left open stays honest: opening times are re-read every minute.
-  setInterval(function () { updates.forEach(function (update) { update(); }); }, 6e4);
+  setInterval(function () { updates.forEach(function (update) { call(update); }); }, 6e4);
 
-  // render: draw a block added to the page later; loaded: for help/<context>.js;
-  // the rest serves the help centre's own pages (kb.js).
+  // render: draw a block added to the page later; data and loaded: for
+  // help/<context>.js; the rest serves the help centre's own pages (kb.js).
   window.kbHelp = {
-    version: 1, render: render, loaded: loaded, status: status, action: action,
+    version: 1, data: store, render: render, loaded: loaded, status: status, action: action,
     load: function (ctx, done) { get(ctx, false, done); },
     link: function (u, ctx) { return link(u, dataUrl(ctx, ".json")); }
   };
