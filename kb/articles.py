@@ -18,8 +18,11 @@ from typing import Any
 
 from kb import yamlio
 from kb.contact import parse_date
-from kb.problems import ERROR, WARNING, Problem, closest, expected_one_of, short_repr
-from kb.settings import Settings
+from kb.problems import (
+    CONTROL, CONTROL_EXPECTED, ERROR, WARNING, Problem, closest, control_character,
+    expected_one_of, short_repr,
+)
+from kb.settings import MAX_REVIEW_EVERY, Settings
 
 REQUIRED = ("title", "summary", "policy", "stages", "reviewed")
 OPTIONAL = ("contexts", "keywords", "review_every", "owner", "related", "covers",
@@ -40,18 +43,11 @@ THEME_TYPES: dict[str, tuple[Any, str]] = {
     "comments": ((bool,), "true or false"), "social": ((bool, dict), "true, false or a mapping"),
 }
 MAX_SUMMARY = 300
-# Longest `review_every`: ten years. A larger number is usually meant as "never",
-# which an article that is still published should not be.
-MAX_REVIEW_EVERY = 3650
 # Weights go into JSON for the widget, whose numbers are exact up to 2**53.
 MAX_WEIGHT = 10**15 - 1
-# Control characters (NUL, BEL, ESC, DEL and the C1 range): invisible in a page, not
-# allowed in XML (the sitemap), and acted on by a terminal that kb review or kb ask
-# prints them to. Tabs and line breaks are white space.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-CONTROL_EXPECTED = "expected a text without control characters"
-# The same in UTF-8: C0 and DEL are single bytes, C1 starts with 0xc2. Deleting bytes
-# is four times quicker than the regular expression over a whole answer.
+# Control characters (kb.problems.CONTROL) in UTF-8: C0 and DEL are single bytes, C1
+# starts with 0xc2. Deleting bytes is four times quicker than the regular expression
+# over a whole answer.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|&[a-zA-Z]+;|&#\d+;")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -133,13 +129,6 @@ def add_days(day: date, days: int) -> date:
         return day + timedelta(days=days)
     except OverflowError:
         return date.max if days > 0 else date.min
-
-
-def control_character(value: str) -> str | None:
-    """Where the first control character of `value` is, as 'U+0007 at position 5', or
-    None when it has none."""
-    found = _CONTROL.search(value)
-    return f"U+{ord(found.group()):04X} at position {found.start() + 1}" if found else None
 
 
 def _control_in(value: Any) -> tuple[str, str] | None:
@@ -326,10 +315,10 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
                 error(f"{CONTROL_EXPECTED} but found {where[0]} in {short_repr(where[1])}",
                       lines.get(key, 1), field_name(key))
                 controlled = True
-    found = _CONTROL.search(body) if suspect else None
+    found = CONTROL.search(body) if suspect else None
     if found:
         # The answer goes to every page, feed and terminal the title goes to.
-        more = len(_CONTROL.findall(body)) - 1
+        more = len(CONTROL.findall(body)) - 1
         column = found.start() - body.rfind("\n", 0, found.start())
         error(f"{CONTROL_EXPECTED} in the answer but found U+{ord(found.group()):04X} at "
               f"column {column}{f' (and {more} more)' if more else ''}",

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from kb.articles import CONTROL_EXPECTED, control_character
+from kb.problems import CONTROL_EXPECTED, control_character
 from kb.problems import Problem, closest, short_repr
 from kb.tables import decode_problem, delimiter, marked_encoding, records
 

@@ -7,7 +7,9 @@ first one, so an editor sees everything that is wrong in one run.
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
+import re
 import reprlib
 import secrets
 from dataclasses import asdict, dataclass
@@ -65,6 +67,17 @@ class _ShortRepr(reprlib.Repr):
         self.maxdeque = self.maxarray = self.maxdict = 6
         self.maxstring = self.maxother = self.maxlong = MAX_SHOWN
 
+    def repr_dict(self, x: dict, level: int) -> str:
+        # reprlib sorts the keys; a message should show them in the order written.
+        if not x:
+            return "{}"
+        if level <= 0:
+            return "{...}"
+        shown = [f"{self.repr1(k, level - 1)}: {self.repr1(v, level - 1)}"
+                 for k, v in itertools.islice(x.items(), self.maxdict)]
+        more = ", ..." if len(x) > self.maxdict else ""
+        return "{" + ", ".join(shown) + more + "}"
+
     def repr_int(self, x: int, level: int) -> str:
         if x.bit_length() > 4 * self.maxlong:  # repr() itself refuses beyond 4300 digits
             return f"a number of about {int(x.bit_length() * 0.30103) + 1} digits"
@@ -78,6 +91,20 @@ def short_repr(value: object, limit: int = MAX_SHOWN) -> str:
     """repr(value) cut to `limit` characters with '…', for quoting in a message."""
     text = _short.repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Control characters (BEL, NUL, ESC...) have no place in a text kb publishes or
+# prints: browsers draw them as boxes, XML (the sitemap, feeds) forbids most, and a
+# terminal acts on ESC sequences. Tabs and line breaks are just white space.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_EXPECTED = "expected a text without control characters"
+
+
+def control_character(value: str) -> str | None:
+    """Where the first control character of `value` is, as 'U+0007 at position 5', or
+    None when it has none."""
+    found = CONTROL.search(value)
+    return f"U+{ord(found.group()):04X} at position {found.start() + 1}" if found else None
 
 
 def closest(value: object, choices: Iterable[str]) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from kb import yamlio
 from kb.articles import Article, Collection, display_path, load_collection, read_article
 from kb.popularity import load_popularity
-from kb.problems import WARNING, Problem, short_repr
+from kb.problems import CONTROL_EXPECTED, WARNING, Problem, control_character, short_repr
 from kb.safety import link_problems, site_dir_problem
 from kb.sanitize import body_problems
 from kb.settings import Settings, parse_settings
@@ -85,11 +85,14 @@ def load_project(config_file: str | None = None) -> Project:
     try:
         raw = yamlio.load_file(path)
     except yamlio.YamlError as exc:
-        raise ProjectError(f"{shown}:{exc.line}: not valid YAML: {exc.message}.") from None
+        where = f"{shown}:{exc.line}" if exc.line else shown
+        what = exc.message if exc.too_big else f"not valid YAML: {exc.message}"
+        raise ProjectError(f"{where}: {what}.") from None
     except UnicodeDecodeError:
         raise ProjectError(f"{shown}: not valid UTF-8; save it as UTF-8.") from None
     if not isinstance(raw, dict):
-        raise ProjectError(f"{shown}: expected a mapping of settings but found {raw!r}.")
+        raise ProjectError(f"{shown}: expected a mapping of settings but found "
+                           f"{short_repr(raw)}.")
     options = plugin_options(raw.get("plugins"))
     if options is None:
         raise ProjectError(f"{shown}: the kb plugin is not enabled; add '- kb' under 'plugins'.")
@@ -108,6 +111,10 @@ def load_project(config_file: str | None = None) -> Project:
         options = {}
     settings, found = parse_settings(options, shown, theme_language)
     problems += found
+    for key in ("site_name", "site_description"):
+        where = control_character(raw[key]) if isinstance(raw.get(key), str) else None
+        if where:
+            problems.append(Problem(shown, f"{CONTROL_EXPECTED} but found {where}", field=key))
     site_url = raw.get("site_url")
     if not (isinstance(site_url, str) and site_url.strip()):
         problems.append(site_url_problem(shown))

@@ -237,17 +237,25 @@ _CLOSING = re.compile(r"(---|\.\.\.)[ \t]*")
 _KEY = re.compile(r"""(?P<head>[ \t]*(?:reviewed|'reviewed'|"reviewed")[ \t]*:)(?P<rest>.*)""")
 # Plain scalars cannot start with these; such a value is a list, block, anchor, tag...
 _INDICATORS = "[]{}|>&*!%@`,"
+# The line breaks `kb check` reads (kb.articles): CRLF, LF and the lone CR of old Macs.
+_BREAK = re.compile(r"(\r\n|\r|\n)")
+_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """The lines of `text` without their breaks, and each line's own break ('' for the last)."""
+    parts = _BREAK.split(text)
+    return parts[0::2], [*parts[1::2], ""]
 
 
 def _front_matter(lines: list[str]) -> tuple[int, yamlio.Mapping]:
     """The index of the closing line and the parsed front matter of `lines`."""
-    if not lines or lines[0].rstrip("\r").strip() != "---":
+    if not lines or lines[0].strip() != "---":
         raise MarkError("has no front matter starting with a '---' line; run 'kb check'", 1)
-    end = next((n for n in range(1, len(lines)) if _CLOSING.fullmatch(lines[n].rstrip("\r"))),
-               None)
+    end = next((n for n in range(1, len(lines)) if _CLOSING.fullmatch(lines[n])), None)
     if end is None:
         raise MarkError("the front matter is never closed with '---'; run 'kb check'", 1)
-    yaml_text = "".join(line.rstrip("\r") + "\n" for line in lines[1:end])
+    yaml_text = "".join(line + "\n" for line in lines[1:end])
     try:
         parsed = yamlio.load_mapping(yaml_text)
     except yamlio.YamlError as exc:
@@ -294,9 +302,9 @@ def mark_reviewed(raw: bytes, day: date) -> bytes:
         text = raw[len(_BOM) if bom else 0:].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise MarkError("is not valid UTF-8; save the file as UTF-8",
-                        raw[: exc.start].count(b"\n") + 1) from None
-    # Split on "\n" only, so that each line keeps its own "\r" and nothing else moves.
-    lines = text.split("\n")
+                        len(_BREAK_BYTES.findall(raw[: exc.start])) + 1) from None
+    # Each line keeps its own break, so a mixed or CR-only file is written back as it was.
+    lines, breaks = _split(text)
     end, parsed = _front_matter(lines)
     if parsed.data.get("article", True) is False:
         raise MarkError("is a page (article: false), not an article", parsed.lines["article"] + 1)
@@ -304,7 +312,7 @@ def mark_reviewed(raw: bytes, day: date) -> bytes:
     if "reviewed" in parsed.lines:
         index = parsed.lines["reviewed"]  # 1-based in the front matter = 0-based in the file
         line = lines[index]
-        match = _KEY.fullmatch(line.rstrip("\r"))
+        match = _KEY.fullmatch(line)
         if not match:
             raise MarkError("expected 'reviewed: YYYY-MM-DD' on one line; set the date by "
                             "hand", index + 1, "reviewed")
@@ -318,19 +326,19 @@ def mark_reviewed(raw: bytes, day: date) -> bytes:
             rest = f" {stamp}{rest}"
         else:
             rest = rest[: span[0]] + stamp + rest[span[1]:]
-        lines[index] = match["head"] + rest + ("\r" if line.endswith("\r") else "")
+        lines[index] = match["head"] + rest
         failure = (index + 1, "the 'reviewed' value does not fit on its line; set the date "
                               "by hand")
     else:
-        ending = "\r" if lines[0].endswith("\r") else ""
-        lines.insert(end, f"reviewed: {stamp}{ending}")
+        lines.insert(end, f"reviewed: {stamp}")
+        breaks.insert(end, breaks[end - 1])
         failure = (end + 1, "'reviewed' cannot be added at the end of this front matter; "
                             "add it by hand")
-    result = "\n".join(lines)
+    result = "".join(line + brk for line, brk in zip(lines, breaks))
     # A value continued on the next line, or a key YAML reads differently than
     # the line suggests, would be half-rewritten: read the result back to be sure.
     try:
-        _, after = _front_matter(result.split("\n"))
+        _, after = _front_matter(_split(result)[0])
     except MarkError:
         after = None
     if after is None or after.data != {**parsed.data, "reviewed": stamp}:

@@ -17,6 +17,8 @@ from kb.taxonomy import (CONTROL_EXPECTED, Taxonomy, default_taxonomy,
                          has_control_characters, merge)
 
 DEFAULT_REVIEW_EVERY = 180
+# Longest `review_every`: ten years. A larger number is usually meant as "never",
+# which an article that is still published should not be.
 MAX_REVIEW_EVERY = 3650
 DEFAULT_OWNER = "unassigned"
 DEFAULT_PAGES = ("blog",)

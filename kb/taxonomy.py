@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.problems import Problem, expected_one_of, short_repr
+from kb.problems import CONTROL, CONTROL_EXPECTED, Problem, expected_one_of, short_repr
 
 LANGUAGES = ("nl", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -187,22 +187,17 @@ def default_taxonomy() -> Taxonomy:
 _TERM_KEYS = ("label", "description", "prompt", "icon", "items")
 
 
-# Control characters (BEL, NUL, ESC...) have no place in a configured text: browsers
-# draw them as boxes, XML (the sitemap, feeds) forbids most, and a terminal acts on
-# ESC sequences. Tabs and line breaks are just white space.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-CONTROL_EXPECTED = "expected a text without control characters"
 
 
 def has_control_characters(value: Any) -> bool:
     """Whether `value`, or a text directly inside it (a list's items, a mapping's keys
     and values), holds a control character."""
     if isinstance(value, str):
-        return _CONTROL.search(value) is not None
+        return CONTROL.search(value) is not None
     if isinstance(value, dict):
         value = [*value.keys(), *value.values()]
     if isinstance(value, (list, tuple)):
-        return any(isinstance(v, str) and _CONTROL.search(v) is not None for v in value)
+        return any(isinstance(v, str) and CONTROL.search(v) is not None for v in value)
     return False
 
 

@@ -235,3 +235,10 @@ def test_expected_one_of_without_a_close_match_has_no_hint():
 def test_expected_one_of_shows_the_found_value_as_python_repr():
     assert expected_one_of(5, ["a"]).endswith("but found 5")
     assert expected_one_of(None, ["a"]).endswith("but found None")
+
+
+def test_short_repr_shows_mapping_keys_in_the_order_written():
+    from kb.problems import short_repr
+
+    assert short_repr({"nl": "Retour", "en": "Returns"}) == "{'nl': 'Retour', 'en': 'Returns'}"
+    assert short_repr({i: i for i in range(10)}).endswith(", ...}")

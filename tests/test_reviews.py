@@ -649,3 +649,25 @@ def test_mark_refuses_an_article_with_a_second_name_and_changes_neither(shop):
     assert ("docs/retour/ruilen.md: error: has 2 names (hard links), which would keep the old "
             "text; change it by hand") in result.stderr
     assert path.read_bytes() == other.read_bytes() == before
+
+
+@pytest.mark.parametrize("before, after", [
+    (fm("reviewed: 2026-01-01", newline="\r"), fm("reviewed: 2026-11-29", newline="\r")),
+    (fm("owner: x", newline="\r"), fm("owner: x", "reviewed: 2026-11-29", newline="\r")),
+    ("---\r\ntitle: Vraag?\rreviewed: 2026-01-01 # c\n---\rTekst.\r\n",
+     "---\r\ntitle: Vraag?\rreviewed: 2026-11-29 # c\n---\rTekst.\r\n"),
+    ("---\rtitle: Vraag?\r\nowner: x\n---\rTekst.\r",
+     "---\rtitle: Vraag?\r\nowner: x\nreviewed: 2026-11-29\n---\rTekst.\r"),
+])
+def test_mark_works_on_cr_only_and_mixed_line_endings_and_keeps_each_line_break(before, after):
+    assert mark_reviewed(before.encode(), DAY) == after.encode()
+
+
+def test_mark_on_a_cr_only_article_changes_only_the_date_as_kb_check_accepts_it(shop):
+    text = reviewed_on("2026-01-01", title="Oude Mac?").replace("\n", "\r")
+    shop.write("retour/mac.md", text.encode("utf-8"))
+    result = kb("review", "--mark", "retour/mac")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Marked docs/retour/mac.md as reviewed on 2026-11-22.\n"
+    assert shop.docs.joinpath("retour/mac.md").read_bytes() == text.replace(
+        "reviewed: 2026-01-01", "reviewed: 2026-11-22").encode("utf-8")

@@ -255,3 +255,33 @@ def test_kb_check_reads_plugin_options_left_empty_as_none(project):
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output
+
+
+def test_control_characters_in_the_site_name_or_description_are_an_error(project):
+    from kb.project import load_project
+
+    project.config(site_name="Bonen\x07baai", site_description="Hulp\x1b[31m")
+    found = {p.field: p.message for p in load_project(str(project.root / "mkdocs.yml")).problems
+             if p.is_error}
+    assert found == {
+        "site_name": "expected a text without control characters but found U+0007 at "
+                     "position 6",
+        "site_description": "expected a text without control characters but found U+001B "
+                            "at position 5",
+    }
+
+
+def test_an_alias_bomb_in_mkdocs_yml_is_named_as_such_not_as_broken_yaml(project):
+    from kb.project import ProjectError, load_project
+
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, "
+              f"*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 9)]
+    path = project.root / "mkdocs.yml"
+    path.write_text("\n".join(lines + ["plugins: [kb]", "site_name: *a8", ""]),
+                    encoding="utf-8")
+    with pytest.raises(ProjectError) as caught:
+        load_project(str(path))
+    message = str(caught.value)
+    assert "not valid YAML" not in message
+    assert "aliases" in message and message.endswith(".")
