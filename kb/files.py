@@ -269,14 +269,11 @@ def _temporary(folder: str, data: bytes, like: os.stat_result | None) -> tuple[i
                         continue
             # After the owner: changing it clears the set-user-ID and set-group-ID bits.
             os.chmod(temporary, stat.S_IMODE(like.st_mode))
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
     except BaseException:
         os.close(fd)
         os.unlink(temporary)
         raise
+    _write_all(fd, data, temporary)
     return fd, temporary
 
 
@@ -483,6 +480,13 @@ def create_file(path: str, data: bytes) -> None:
 def _create_exclusively(path: str, data: bytes) -> None:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags, 0o666)
+    _write_all(fd, data, path)  # O_EXCL: the file is the one just made
+    os.close(fd)
+
+
+def _write_all(fd: int, data: bytes, made: str) -> None:
+    """Write `data` to the new file `made` and flush it to disk; on any failure the
+    file is closed and removed."""
     try:
         view = memoryview(data)
         while view:
@@ -490,9 +494,8 @@ def _create_exclusively(path: str, data: bytes) -> None:
         os.fsync(fd)
     except BaseException:
         os.close(fd)
-        os.unlink(path)  # O_EXCL: the file is the one just made
+        os.unlink(made)
         raise
-    os.close(fd)
 
 
 def replace_file(path: str, data: bytes) -> None:
