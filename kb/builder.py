@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from jinja2.exceptions import TemplateNotFound
 from mkdocs.commands.build import build
 from mkdocs.commands.serve import serve
 from mkdocs.config import load_config
@@ -89,6 +90,11 @@ def build_site(config_file: str, *, strict: bool = True, today: date | None = No
             build(config)
         except MkDocsException as exc:
             raise BuildError(str(exc).strip() or "the build failed") from None
+        except TemplateNotFound as exc:
+            # The plugin names the page of a missing `template:`; this is a template
+            # of the theme (custom_dir) that includes or extends one that is missing.
+            raise BuildError(f"expected a template of the theme but found {exc.name!r}; "
+                             "check the templates in the theme's custom_dir") from None
         finally:
             config.plugins.on_shutdown()
         with _folder_lock(os.path.dirname(final)):

@@ -348,6 +348,19 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
         click.echo("\n".join(channels))
 
 
+def _questions_file(path: str) -> None:
+    """A usage error unless `path` is a file that can be read to its end (a FIFO or
+    /dev/zero never ends)."""
+    from kb.tables import file_problem
+
+    if not os.path.lexists(path):
+        raise click.BadParameter(f"{path}: no such file", param_hint="FILE.csv")
+    problem = file_problem(path, path)
+    if problem:
+        raise click.BadParameter(str(problem).replace(": error: ", ": ", 1),
+                                 param_hint="FILE.csv")
+
+
 @cli.command("eval")
 @click.argument("questions_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
@@ -376,8 +389,7 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
 
     project = _project(config_file)
     day = _today(today)
-    if not os.path.isfile(questions_file):
-        raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
+    _questions_file(questions_file)
     collection, _ = check_project(project, day, duplicates=False)
     slugs = collection.by_slug()
     shown = display_path(os.path.abspath(questions_file))
@@ -521,10 +533,8 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
     chats or search logs, one question per row. Reports the share the help centre
     answers, the unanswered questions grouped into clusters, and the gaps per policy
     area; --drafts writes draft articles for the largest clusters."""
-    import json
-
     from kb.articles import load_collection
-    from kb.gaps import write_drafts
+    from kb.gaps import dumps, write_drafts
     from kb.gaps import format_text as format_report
 
     project = _project(config_file)
@@ -543,7 +553,7 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
     if output == "json":
         data = report.as_dict(top)
         data["drafts"] = [display_path(d.path) for d in drafted if d.path]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(dumps(data))
     else:
         click.echo(format_report(report, shown, top))
     for d in drafted:
@@ -561,8 +571,7 @@ def _gap_report(project: Project, day: date, questions_file: str, column: str, c
     from kb.similarity import synonym_map
     from kb.tables import TableError
 
-    if not os.path.isfile(questions_file):
-        raise click.BadParameter(f"{questions_file}: no such file", param_hint="FILE.csv")
+    _questions_file(questions_file)
     shown = display_path(os.path.abspath(questions_file))
     settings = project.settings
     try:

@@ -745,7 +745,35 @@ def _plural(n: int, word: str) -> str:
     return f"{_n(n)} {word}{'' if n == 1 else 's'}"
 
 
+def visible(text: str) -> str:
+    """`text` safe to print on a terminal: each control or other unprintable character
+    (ESC, BEL, NUL, C1, bidi overrides...) written as its escape, such as '\\x1b'."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells these as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def dumps(data: object) -> str:
+    """`data` as indented JSON that reads back the same but holds nothing a terminal
+    acts on: json.dumps escapes the C0 controls only, not DEL, C1 or bidi overrides.
+    A raw line break in its output is indentation; those in strings are escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if text.replace("\n", "").isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else _json_escape(c) for c in text)
+
+
 def format_text(report: GapReport, shown: str, top: int = 20) -> str:
+    """The report for people; every text from the CSV or the content goes through `visible`."""
+    shown = visible(shown)
     lines = [f"{shown}: {_plural(report.rows, 'row')}, {_plural(report.questions, 'question')}"
              f" ({_n(report.distinct)} distinct)"]
     skipped = report.rows - report.questions
@@ -761,29 +789,31 @@ def format_text(report: GapReport, shown: str, top: int = 20) -> str:
         lines += ["", f"Largest gaps ({len(shown_clusters)} of {len(report.clusters)}):"]
         width = len(_n(shown_clusters[0].size))
         for number, c in enumerate(shown_clusters, 1):
-            where = f"{c.policy or '?'} / {c.stage or '?'}"
+            where = visible(f"{c.policy or '?'} / {c.stage or '?'}")
+            # repr quotes a question and escapes its unprintable characters as `visible` does.
             lines.append(f"{number:>3}. {_n(c.size):>{width}} × {c.representative!r}  [{where}]")
             for example in c.examples[1:]:
                 lines.append(f"     {'':>{width}}   - {example!r}")
             if c.keywords:
-                lines.append(f"     {'':>{width}}   keywords: {', '.join(c.keywords)}")
+                lines.append(f"     {'':>{width}}   keywords: {visible(', '.join(c.keywords))}")
     if report.areas:
         lines += ["", "Gaps per policy area (unanswered of the questions about the area, "
                       "by the guessed area of each cluster):"]
-        width = max(len(a.policy or "-") for a in report.areas)
+        width = max(len(visible(a.policy or "-")) for a in report.areas)
         digits = max(len(_n(a.answered + a.unanswered)) for a in report.areas)
         for a in report.areas:
             total = a.answered + a.unanswered
-            lines.append(f"  {a.policy or '-':<{width}}  {_n(a.unanswered):>{digits}} of "
+            area = visible(a.policy or "-")
+            lines.append(f"  {area:<{width}}  {_n(a.unanswered):>{digits}} of "
                          f"{_n(total):>{digits}} unanswered ({a.share_unanswered:.0%}) in "
-                         f"{_plural(a.clusters, 'cluster')}  {a.label}")
+                         f"{_plural(a.clusters, 'cluster')}  {visible(a.label)}")
     if report.top_articles:
         lines += ["", "Most used answers:"]
         width = len(_n(report.top_articles[0].questions))
         for a in report.top_articles:
-            lines.append(f"  {_n(a.questions):>{width}}  {a.slug}  {a.title}")
+            lines.append(f"  {_n(a.questions):>{width}}  {visible(a.slug)}  {visible(a.title)}")
     return "\n".join(lines)
 
 
 def format_json(report: GapReport, top: int | None = None) -> str:
-    return json.dumps(report.as_dict(top), ensure_ascii=False, indent=2)
+    return dumps(report.as_dict(top))

@@ -202,8 +202,9 @@ class Session:
     signal: str | None = None  # see watch_signal
     timer: threading.Timer | None = None  # see rebuild_when_settled
     builds: int = 0
-    # The date pin_outputs gives pages: years ahead of the first build.
+    # The date pin_outputs gives outputs: years ahead of the first build.
     pinned: int = field(default_factory=lambda: time.time_ns() + PIN_AHEAD_NS)
+    unpinned: set[str] = field(default_factory=set)  # outputs this build may write
 
     def begin(self, key: object) -> bool:
         """Start a build. True when `key` changed since the last one (and on the
@@ -275,7 +276,9 @@ class Session:
         Mark the pages of `update` stale and remove the outputs of pages now gone."""
         for src_uri, path in outputs.items():
             if update.everything or src_uri in update.stale:
-                mark_stale(path)
+                self.mark_stale(path)
+            elif src_uri not in self.outputs:  # a new page: MkDocs renders it
+                self.unpinned.add(path)
         for src_uri, path in self.outputs.items():
             if src_uri not in outputs:
                 remove_output(path, site_dir)
@@ -296,24 +299,31 @@ class Session:
             key = os.path.normpath(path)
             stamp = self.read.stamps[key] if key in self.read.stamps else self.read.stamp(key)
             if stamp is None or self.sources.get(src_uri) != stamp:
-                mark_stale(output)
+                self.mark_stale(output)
             fresh[src_uri] = stamp
         self.sources = fresh
 
+    def mark_stale(self, output: str) -> None:
+        mark_stale(output)
+        self.unpinned.add(output)
+
     def pin_outputs(self) -> None:
-        """After a build: date the pages it wrote years ahead. MkDocs' dirty build asks
-        twice whether a page's file is newer than its output, before reading it and
-        before rendering it: a save in between had it render a page it had not read
-        (a traceback and a failed build). Dated ahead, a page is rendered again only
-        when kb marks it stale (prepare_outputs, prepare_sources). Each build dates
-        its pages a second later than the one before, so they can be told apart."""
+        """After a build: date the outputs it wrote years ahead. MkDocs' dirty build
+        asks twice whether a page's file is newer than its output, before reading it
+        and before rendering it: a save in between had it render a page it had not
+        read (a traceback and a failed build). Dated ahead, an output is made again
+        only when kb marks it stale (prepare_outputs, prepare_sources). Each build
+        dates its outputs a second later than the one before, so they can be told
+        apart. Only the outputs this build could write are looked at: a build has
+        thousands, and the machine files are being written on another thread."""
         moment = self.pinned + self.builds * 1_000_000_000
-        for path in self.outputs.values():
+        for path in self.unpinned:
             try:
                 if os.stat(path).st_mtime_ns < self.pinned:
                     os.utime(path, ns=(moment, moment))
             except OSError:
                 pass  # not written: a page MkDocs left out
+        self.unpinned = set()
 
     def watch_signal(self) -> str:
         """A file of kb's own for `kb serve`'s watcher: writing it asks for a rebuild."""

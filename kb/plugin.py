@@ -16,6 +16,7 @@ from datetime import date
 from urllib.parse import urljoin
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, pass_context
+from jinja2.exceptions import TemplateNotFound
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.contrib.search import LangOption
@@ -32,7 +33,7 @@ from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
 from kb.i18n import base_language, theme_language
 from kb.popularity import load_popularity, popularity_path
-from kb.problems import format_text, has_errors
+from kb.problems import Problem, format_text, has_errors
 from kb.project import resolve_today, site_url_problem
 from kb.safety import link_problems, mark_site, site_dir_problem
 from kb.sanitize import body_problems, sanitize_html
@@ -294,6 +295,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         return None
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        # Every page is read by now and none is written yet: refuse them all at once.
+        missing = _missing_templates(env, files, self.plan)
+        if missing:
+            raise PluginError("kb: nothing was built\n" + format_text(missing))
         _cache_nav(env, config)
         if self.session is None:
             # Every answer is rendered now: a large site writes the files for
@@ -652,6 +657,27 @@ def _escape_page_meta(page: Page) -> None:
 def _log_kept(paths: list[str]) -> None:
     for path in paths:
         log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+
+
+def _missing_templates(env, files: Files, plan: SitePlan | None) -> list[Problem]:
+    """Pages whose `template:` the theme lacks, which MkDocs would stop on with a traceback."""
+    problems = []
+    for file in files.documentation_pages():
+        name = file.page.meta.get("template") if file.page is not None else None
+        if name is None:
+            continue
+        try:
+            if not isinstance(name, str):
+                raise TemplateNotFound(repr(name))
+            env.get_template(name)
+        except TemplateNotFound:
+            extras = plan.articles.get(file.src_uri) if plan is not None else None
+            line = extras.article.lines.get("template") if extras is not None else None
+            problems.append(Problem(
+                os.path.relpath(file.abs_src_path) if file.abs_src_path else file.src_uri,
+                f"expected a template of the theme but found {str(name)[:80]!r}", line,
+                "template"))
+    return problems
 
 
 def _cache_nav(env, config: MkDocsConfig) -> None:

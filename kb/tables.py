@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -254,6 +255,20 @@ class Table:
                 f"found {found}{hint}")
 
 
+def file_problem(path: str, shown: str) -> Problem | None:
+    """Why `path` cannot be read as a CSV file, or None when it is a regular file (or a
+    link to one). Reading a device such as /dev/zero or a FIFO would never end."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return Problem(shown, f"cannot be read: {exc.strerror}")
+    if stat.S_ISREG(mode):
+        return None
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return Problem(shown, f"expected a CSV file but found {kind}")
+
+
 def open_table(path: str, shown: str, expected: str) -> Table:
     """Open `path`, read its header and settle its encoding and separator.
 
@@ -261,12 +276,10 @@ def open_table(path: str, shown: str, expected: str) -> Table:
     TableError when the file cannot be read, is empty or is in none of the
     encodings above.
     """
-    try:
-        size = os.path.getsize(path)
-    except OSError as exc:
-        raise TableError([Problem(shown, f"cannot be read: {exc.strerror}")]) from None
-    if os.path.isdir(path):
-        raise TableError([Problem(shown, "is a folder; expected a CSV file")])
+    problem = file_problem(path, shown)
+    if problem:
+        raise TableError([problem])
+    size = os.path.getsize(path)
     encoding = _encoding(path)
     if encoding is None:
         raise TableError([_not_decoded(path, shown)])

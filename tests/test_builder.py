@@ -438,3 +438,40 @@ def test_plain_mkdocs_build_marks_its_site_so_kb_build_may_replace_it(shop):
     site = mkdocs_build(shop)
     assert (site / SITE_MARKER).is_file()
     assert kb("build").exit_code == 0
+
+
+# --- a template the theme lacks -------------------------------------------------------
+
+
+def test_build_names_every_page_whose_template_the_theme_lacks_and_keeps_the_site(shop):
+    assert kb("build").exit_code == 0
+    site = shop.root / "site"
+    before = tree(site)
+    shop.write("retour/vorm.md", article(title="Welke vorm?", template="nope.html"))
+    shop.write("over-ons.md", "---\ntitle: Over ons\narticle: false\ntemplate: ../weg.html\n"
+                              "---\nWie we zijn.\n")
+    result = kb("build")
+    assert_refused(result, 1, "The build failed; the previous site was left as it was.")
+    assert ("docs/retour/vorm.md:7: error: template: expected a template of the theme but "
+            "found 'nope.html'") in result.stderr
+    assert ("docs/over-ons.md: error: template: expected a template of the theme but found "
+            "'../weg.html'") in result.stderr
+    assert tree(site) == before
+    assert leftovers(shop.root) == []
+
+
+def test_build_names_a_template_of_the_custom_dir_that_includes_a_missing_one(shop):
+    assert kb("build").exit_code == 0
+    site = shop.root / "site"
+    before = tree(site)
+    overrides = shop.root / "overrides"
+    overrides.mkdir()
+    (overrides / "main.html").write_text(
+        '{% extends "base.html" %}{% block content %}{% include "partials/weg.html" %}'
+        '{% endblock %}', encoding="utf-8")
+    shop.config(theme={"name": "material", "language": "nl", "custom_dir": "overrides"})
+    result = kb("build")
+    assert_refused(result, 1, "expected a template of the theme but found 'partials/weg.html'",
+                   "The build failed; the previous site was left as it was.")
+    assert tree(site) == before
+    assert leftovers(shop.root) == []

@@ -787,3 +787,22 @@ def test_check_format_github_lets_no_file_name_or_title_start_a_workflow_command
     assert annotations
     assert all(c.split(",")[0].split(" file=")[1].startswith("docs/") for c in annotations)
     assert "::group::Coverage and schedule" in commands and commands[-1] == "::endgroup::"
+
+
+@pytest.mark.parametrize("command", ["eval", "gaps"])
+def test_a_fifo_as_questions_file_is_a_usage_error_naming_it_not_a_hang(shop, command):
+    fifo = shop.root / "vragen.csv"
+    os.mkfifo(fifo)
+    result = kb(command, "vragen.csv")
+    assert result.exit_code == 2
+    assert "expected a CSV file but found a FIFO (named pipe)" in result.output
+
+
+def test_gaps_json_escapes_the_c1_and_bidi_characters_of_a_question(shop):
+    (shop.root / "vragen.csv").write_text("question\nzxqv \x9b31m plorf \u202e wibbel\nzxqv plorf wibbel\n",
+                                          encoding="utf-8")
+    result = kb("gaps", "vragen.csv", "--format", "json")
+    assert result.exit_code == 0
+    assert "\x9b" not in result.stdout and "\u202e" not in result.stdout
+    assert "\\u009b" in result.stdout and "\\u202e" in result.stdout
+    json.loads(result.stdout)

@@ -533,3 +533,31 @@ def test_gaps_drafts_into_a_file_is_a_clear_error(helpcentre):
     assert result.exit_code == 1
     assert "bestand/concepten: cannot write drafts there (Not a directory)." in result.stderr
     assert "Traceback" not in result.output
+
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x00\x9b31m\u202e"
+
+
+def test_text_report_shows_control_characters_of_the_csv_as_visible_escapes(shop):
+    report = gaps(shop, [f"abonnement {ESCAPES} opzeggen"] * 2 + SUBSCRIPTION)
+    text = format_text(report, "vragen\x1b[31m.csv")
+    assert text.replace("\n", "").isprintable()
+    assert text.splitlines()[0].startswith("vragen\\x1b[31m.csv: ")
+    assert "\\x1b[2J\\x1b]0;pwned\\x07\\x00\\x9b31m\\u202e" in text
+
+
+def test_json_report_escapes_every_control_character_and_reads_back_the_same(shop):
+    question = f"abonnement {ESCAPES} opzeggen"
+    report = gaps(shop, [question] * 2 + SUBSCRIPTION)
+    text = format_json(report)
+    assert text.replace("\n", "").isprintable()
+    assert "\\u009b31m\\u202e" in text
+    assert question in json.loads(text)["clusters"][0]["examples"]
+
+
+def test_gaps_prints_an_escape_sequence_in_a_question_escaped(helpcentre):
+    write_csv(helpcentre, "question\n" + f'"hebben jullie {ESCAPES} vacatures?"\n' * 2)
+    result = kb("gaps", "vragen.csv")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b[2J\\x1b]0;pwned\\x07" in result.stdout

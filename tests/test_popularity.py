@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -600,3 +603,23 @@ def test_a_long_count_is_quoted_in_at_most_eighty_characters(tmp_path: Path) -> 
     assert problem.startswith("2: error: expected a count (a number such as 1234 or 1.234) but "
                               "found 'xxx")
     assert len(problem) < 200
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_check_refuses_a_popularity_fifo_or_device_instead_of_hanging(
+        project: ProjectFactory, target: str) -> None:
+    if target == "fifo":
+        os.mkfifo(project.root / "views.csv")
+        target, shown = "views.csv", "views.csv: error: expected a CSV file but found a FIFO"
+    elif not os.path.exists(target):
+        pytest.skip("no /dev/zero here")
+    else:
+        shown = "/dev/zero: error: expected a CSV file but found a device"
+    shop(project, target)
+    # In a child process: a regression fails on the timeout instead of hanging the run.
+    done = subprocess.run([sys.executable, "-m", "kb", "check"], cwd=project.root,
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
+    assert done.returncode == 1, done.stderr
+    assert shown in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr

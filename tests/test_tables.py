@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -185,7 +188,7 @@ def test_header_of_empty_names(tmp_path: Path) -> None:
 
 def test_a_folder_is_not_a_table(tmp_path: Path) -> None:
     (tmp_path / "data.csv").mkdir()
-    assert problems(tmp_path / "data.csv") == ["None: is a folder; expected a CSV file"]
+    assert problems(tmp_path / "data.csv") == ["None: expected a CSV file but found a folder"]
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
@@ -277,3 +280,41 @@ def test_kb_gaps_reads_an_excel_unicode_text_export(project) -> None:
     result = CliRunner().invoke(cli, ["gaps", "vragen.csv"])
     assert result.exit_code == 0, result.output
     assert "vragen.csv: 2 rows, 2 questions (2 distinct)" in result.output
+
+
+# A device or a FIFO never ends: read in a child process, so that a regression fails
+# on the timeout instead of hanging the test run.
+_OPEN_IN_A_CHILD = """
+import sys
+from kb.tables import TableError, open_table
+try:
+    open_table(sys.argv[1], "data.csv", "'slug,views'")
+except TableError as exc:
+    print("; ".join(str(p) for p in exc.problems))
+"""
+
+
+def refusal_of(path: str) -> str:
+    done = subprocess.run([sys.executable, "-c", _OPEN_IN_A_CHILD, path],
+                          cwd=Path(__file__).parent.parent, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "data.csv")
+    assert refusal_of(str(tmp_path / "data.csv")) == (
+        "data.csv: error: expected a CSV file but found a FIFO (named pipe)")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_a_device_such_as_dev_zero_is_refused_without_being_read() -> None:
+    assert refusal_of("/dev/zero") == "data.csv: error: expected a CSV file but found a device"
+
+
+def test_a_link_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    target = write(tmp_path, "slug,views\na,1\n")
+    (tmp_path / "link.csv").symlink_to(target)
+    table = open_table(str(tmp_path / "link.csv"), "link.csv", "'slug,views'")
+    assert table.header == ["slug", "views"]
