@@ -276,7 +276,7 @@ class Session:
         Mark the pages of `update` stale and remove the outputs of pages now gone."""
         for src_uri, path in outputs.items():
             if update.everything or src_uri in update.stale:
-                self.mark_stale(path)
+                self._mark_stale(path)
             elif src_uri not in self.outputs:  # a new page: MkDocs renders it
                 self.unpinned.add(path)
         for src_uri, path in self.outputs.items():
@@ -299,11 +299,11 @@ class Session:
             key = os.path.normpath(path)
             stamp = self.read.stamps[key] if key in self.read.stamps else self.read.stamp(key)
             if stamp is None or self.sources.get(src_uri) != stamp:
-                self.mark_stale(output)
+                self._mark_stale(output)
             fresh[src_uri] = stamp
         self.sources = fresh
 
-    def mark_stale(self, output: str) -> None:
+    def _mark_stale(self, output: str) -> None:
         mark_stale(output)
         self.unpinned.add(output)
 
