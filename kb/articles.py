@@ -20,7 +20,7 @@ from kb import yamlio
 from kb.contact import parse_date
 from kb.problems import (
     CONTROL, CONTROL_EXPECTED, ERROR, WARNING, Problem, closest, control_character,
-    expected_one_of, short_repr,
+    display_path, expected_one_of, short_repr,
 )
 from kb.settings import MAX_REVIEW_EVERY, Settings
 
@@ -178,12 +178,6 @@ def slugify(text: str, max_length: int = 60) -> str:
             break
         slug = candidate
     return slug or "vraag"
-
-
-def display_path(path: str) -> str:
-    """A path relative to the working directory when it lies below it."""
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
 
 
 def normal_title(title: str) -> str:

@@ -463,8 +463,7 @@ def review_command(ctx: click.Context, names: tuple[str, ...], mark: bool, withi
     collection = load_collection(project.docs_dir, project.settings, day)
     if mark:
         marks, problems, notes = reviews.plan_marks(list(names), collection,
-                                                    project.settings.pages, day,
-                                                    os.path.dirname(project.config_path))
+                                                    project.settings.pages, day, project.root)
         if problems:
             # In the order given, so each line can be matched to its argument.
             click.echo("\n".join(str(p) for p in problems), err=True)

@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from kb.problems import Problem, closest, expected_one_of, short_repr
-from kb.taxonomy import (CONTROL_EXPECTED, Labels, has_control_characters, label_message,
-                         parse_labels, pick)
+from kb.problems import (CONTROL_EXPECTED, Problem, closest, expected_one_of,
+                         has_control_characters, short_repr)
+from kb.taxonomy import Labels, label_message, parse_labels, pick
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TYPES = ("chat", "phone", "email", "whatsapp", "form", "store")
@@ -265,14 +265,15 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
                 problems.append(Problem(path, label_message(spec[key]), field=f"{where}.{key}"))
             else:
                 getattr(channel, key).update(labels)
-    if "id" in spec and has_control_characters(spec["id"]):
-        problems.append(Problem(path, f"{CONTROL_EXPECTED} but found {short_repr(spec['id'])}",
-                                field=f"{where}.id"))
-    elif "id" in spec and not ((isinstance(spec["id"], str) and spec["id"].strip())
-                               or (isinstance(spec["id"], int)
-                                   and not isinstance(spec["id"], bool))):
-        problems.append(Problem(path, f"expected an id such as 'chat-nl' but found "
-                                      f"{short_repr(spec['id'])}", field=f"{where}.id"))
+    if "id" in spec:
+        given = spec["id"]
+        if has_control_characters(given):
+            problems.append(Problem(path, f"{CONTROL_EXPECTED} but found {short_repr(given)}",
+                                    field=f"{where}.id"))
+        elif not ((isinstance(given, str) and given.strip())
+                  or (isinstance(given, int) and not isinstance(given, bool))):
+            problems.append(Problem(path, f"expected an id such as 'chat-nl' but found "
+                                          f"{short_repr(given)}", field=f"{where}.id"))
     for key in ("link", "number", "address"):
         if key in spec:
             if has_control_characters(spec[key]):

@@ -19,8 +19,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
-from kb.problems import CONTROL_EXPECTED, control_character
-from kb.problems import Problem, closest, short_repr
+from kb.problems import CONTROL_EXPECTED, Problem, closest, control_character, short_repr
 from kb.tables import decode_problem, delimiter, marked_encoding, records
 
 COLUMNS = ("question", "expected")
@@ -103,10 +102,11 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
     # Excel's "Unicode text" is UTF-16 and separated by tabs.
     marked = marked_encoding(raw[:4096])
     if marked:
-        found = decode_problem(raw, *marked)
-        if found:
-            raise EvalError([Problem(shown, found[1], found[0])])
-        text = raw.decode(marked[0]).lstrip("\ufeff")
+        try:
+            text = raw.decode(marked[0]).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            line, message = decode_problem(raw, *marked)
+            raise EvalError([Problem(shown, message, line)]) from None
     else:
         try:
             text = raw.decode("utf-8-sig")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import difflib
 import itertools
 import json
+import os
 import re
 import reprlib
 import secrets
 from dataclasses import asdict, dataclass
-from typing import Iterable
+from typing import Any, Iterable
 
 ERROR = "error"
 WARNING = "warning"
@@ -93,6 +94,16 @@ def short_repr(value: object, limit: int = MAX_SHOWN) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it, as an editor
+    would type it in a message."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if rel.startswith("..") else rel
+
+
 # Control characters (BEL, NUL, ESC...) have no place in a text kb publishes or
 # prints: browsers draw them as boxes, XML (the sitemap, feeds) forbids most, and a
 # terminal acts on ESC sequences. Tabs and line breaks are just white space.
@@ -105,6 +116,18 @@ def control_character(value: str) -> str | None:
     None when it has none."""
     found = CONTROL.search(value)
     return f"U+{ord(found.group()):04X} at position {found.start() + 1}" if found else None
+
+
+def has_control_characters(value: Any) -> bool:
+    """Whether `value`, or a text directly inside it (a list's items, a mapping's keys
+    and values), holds a control character."""
+    if isinstance(value, str):
+        return CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple)):
+        return any(isinstance(v, str) and CONTROL.search(v) is not None for v in value)
+    return False
 
 
 def closest(value: object, choices: Iterable[str]) -> str | None:

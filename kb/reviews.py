@@ -352,10 +352,8 @@ class Mark:
 
     path: str
     shown: str
-    before: bytes
-    after: bytes
     day: date
-    read: Snapshot | None = None
+    read: Snapshot
 
 
 def _target(name: str, docs_dir: str, files: dict[str, str]) -> tuple[str | None, str]:
@@ -427,15 +425,17 @@ def plan_marks(names: list[str], collection: Collection, pages: list[str],
         try:
             read = read_stable(path)
             refuse_hard_links(read.stat)
-            after = mark_reviewed(read.data, day)
+            mark_reviewed(read.data, day)  # only to find a problem before anything is written
         except OSError as exc:
             problems.append(Problem(shown, f"cannot be read: {exc.strerror}"))
             continue
-        except (MarkError, UnsafeWrite) as exc:
-            problems.append(Problem(shown, exc.message, getattr(exc, "line", None),
-                                    getattr(exc, "field", None)))
+        except UnsafeWrite as exc:
+            problems.append(Problem(shown, exc.message))
             continue
-        marks.append(Mark(path, shown, read.data, after, day, read))
+        except MarkError as exc:
+            problems.append(Problem(shown, exc.message, exc.line, exc.field))
+            continue
+        marks.append(Mark(path, shown, day, read))
         if any(p.path == shown and p.is_error and p.field != "reviewed"
                for p in collection.problems):
             notes.append(f"Note: {shown} has other problems; run 'kb check'.")

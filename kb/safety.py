@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass
 from typing import Iterable
 
-from kb.problems import Problem
+from kb.problems import Problem, display_path
 
 SITE_MARKER = ".kb-site"
 # The marker is published with the site: it says nothing a visitor may not read.
@@ -107,7 +107,7 @@ class BadLink:
     reason: str
 
     def problem(self) -> Problem:
-        return Problem(_display(self.path), f"is a link to {self.target!r}{self.reason}")
+        return Problem(display_path(self.path), f"is a link to {self.target!r}{self.reason}")
 
 
 def link_problems(docs_dir: str, project_dir: str, private: Iterable[str] = ()) -> list[BadLink]:
@@ -198,15 +198,6 @@ def _within(path: str, folder: str) -> bool:
         if parent == current:
             return False
         current = parent
-
-
-def _display(path: str) -> str:
-    """A path relative to the working directory when it lies below it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def _key_line(text: str | None, key: str) -> int | None:

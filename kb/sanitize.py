@@ -431,7 +431,8 @@ class _Scanner(HTMLParser):
             return None
         if name == "style":
             filtered = _filtered_style(value)
-            gone = [p for p in _properties(value) if p not in _properties(filtered)]
+            left = set(_properties(filtered))
+            gone = [p for p in _properties(value) if p not in left]
             if gone:
                 names = ", ".join(f"'{p}'" for p in dict.fromkeys(gone))
                 return (f"the style {'property' if len(gone) == 1 else 'properties'} "
@@ -442,10 +443,14 @@ class _Scanner(HTMLParser):
             return f"the attribute {name}={shown!r} on <{tag}>"
         return None
 
+    def _through_gt(self, at: int) -> int:
+        """The offset just past the first '>' from `at`; the end when there is none."""
+        close = self.text.find(">", at)
+        return len(self.text) if close < 0 else close + 1
+
     def handle_endtag(self, tag: str) -> None:
         start = self._offset()
-        close = self.text.find(">", start)
-        end = len(self.text) if close < 0 else close + 1
+        end = self._through_gt(start)
         if self.dropping:
             if tag != self.dropping[-1][0]:
                 return
@@ -459,16 +464,13 @@ class _Scanner(HTMLParser):
     def _remove_markup(self) -> None:
         if not self.dropping:
             start = self._offset()
-            close = self.text.find(">", start)
-            self.edits.append(_Edit(start, len(self.text) if close < 0 else close + 1))
+            self.edits.append(_Edit(start, self._through_gt(start)))
 
     def handle_comment(self, data: str) -> None:
         # Comments are left out of the page too; a note for editors is no finding.
         if not self.dropping:
             start = self._offset()
-            after = start + len("<!--") + len(data)
-            close = self.text.find(">", after)
-            self.edits.append(_Edit(start, len(self.text) if close < 0 else close + 1))
+            self.edits.append(_Edit(start, self._through_gt(start + len("<!--") + len(data))))
 
     def handle_decl(self, decl: str) -> None:
         self._remove_markup()

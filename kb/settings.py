@@ -11,10 +11,10 @@ from typing import Any
 
 from kb.contact import Contact, parse_contact
 from kb.i18n import normalise_language
-from kb.problems import Problem, expected_one_of, short_repr
+from kb.problems import (CONTROL_EXPECTED, Problem, expected_one_of, has_control_characters,
+                         short_repr)
 from kb.synonyms import Group, parse_option
-from kb.taxonomy import (CONTROL_EXPECTED, Taxonomy, default_taxonomy,
-                         has_control_characters, merge)
+from kb.taxonomy import Taxonomy, default_taxonomy, merge
 
 DEFAULT_REVIEW_EVERY = 180
 # Longest `review_every`: ten years. A larger number is usually meant as "never",
@@ -78,12 +78,11 @@ def parse_settings(options: dict[str, Any] | None, path: str,
 
     # A NUL in a path makes the operating system refuse it outright; any control
     # character in a name or folder is a typo or worse.
-    for key in ("owner", "pages", "cache_dir", "popularity"):
-        if key in options and has_control_characters(options[key]):
-            bad(key, f"{CONTROL_EXPECTED} but found {short_repr(options[key])}")
-    options = {key: value for key, value in options.items()
-               if key not in ("owner", "pages", "cache_dir", "popularity")
-               or not has_control_characters(value)}
+    controlled = [key for key in ("owner", "pages", "cache_dir", "popularity")
+                  if key in options and has_control_characters(options[key])]
+    for key in controlled:
+        bad(key, f"{CONTROL_EXPECTED} but found {short_repr(options[key])}")
+    options = {key: value for key, value in options.items() if key not in controlled}
 
     if not isinstance(options.get("enabled", True), bool):
         bad("enabled", f"expected true or false but found {short_repr(options['enabled'])}")
@@ -112,12 +111,12 @@ def parse_settings(options: dict[str, Any] | None, path: str,
         else:
             bad("review_every", f"expected a whole number of days above 0 but found "
                                 f"{short_repr(value)}")
-    for key, unit in (("top_questions", "whole number"), ("help_questions", "whole number")):
+    for key in ("top_questions", "help_questions"):
         if key in options:
             if _positive_int(options[key]):
                 setattr(settings, key, options[key])
             else:
-                bad(key, f"expected a {unit} above 0 but found {short_repr(options[key])}")
+                bad(key, f"expected a whole number above 0 but found {short_repr(options[key])}")
     if "chat_invite_after" in options:
         value = options["chat_invite_after"]
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:

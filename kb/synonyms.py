@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kb.problems import Problem, short_repr
-from kb.taxonomy import CONTROL_EXPECTED, has_control_characters
+from kb.problems import CONTROL_EXPECTED, Problem, has_control_characters, short_repr
 
 SYNONYMS_DIR = os.path.join(os.path.dirname(__file__), "synonyms")
 MAX_WORDS = 3  # longest phrase in a group, in words

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.problems import CONTROL, CONTROL_EXPECTED, Problem, expected_one_of, short_repr
+from kb.problems import (CONTROL_EXPECTED, Problem, expected_one_of, has_control_characters,
+                         short_repr)
 
 LANGUAGES = ("nl", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -185,20 +186,6 @@ def default_taxonomy() -> Taxonomy:
 
 
 _TERM_KEYS = ("label", "description", "prompt", "icon", "items")
-
-
-
-
-def has_control_characters(value: Any) -> bool:
-    """Whether `value`, or a text directly inside it (a list's items, a mapping's keys
-    and values), holds a control character."""
-    if isinstance(value, str):
-        return CONTROL.search(value) is not None
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, (list, tuple)):
-        return any(isinstance(v, str) and CONTROL.search(v) is not None for v in value)
-    return False
 
 
 def parse_labels(value: Any) -> Labels | None:
