@@ -85,7 +85,7 @@
     try {
       if (tt && policy === undefined) {
         policy = tt.createPolicy("kb-help", { createScriptURL: function (u) {
-          if (!u.indexOf(help) && /^[a-z0-9][a-z0-9-]{0,199}\.js$/.test(u.slice(help.length))) return u;
+          if (!u.indexOf(help) && /\.js$/.test(u) && CTX.test(u.slice(help.length, -3))) return u;
           throw TypeError(u);
         } });
       }
