@@ -56,7 +56,6 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 import build  # noqa: E402  (the content generator and the child-process timer)
-
 import whoosh  # noqa: E402
 from whoosh import fields as wf  # noqa: E402
 from whoosh.analysis import LanguageAnalyzer  # noqa: E402

@@ -174,7 +174,7 @@ def pages_present() -> dict[str, str]:
 class GzipHandler(SimpleHTTPRequestHandler):
     """GET/HEAD of the built site, text types gzipped (cached), every response logged."""
 
-    server: "GzipServer"
+    server: GzipServer
 
     def do_GET(self) -> None:
         self._serve(send_body=True)

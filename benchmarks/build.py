@@ -64,7 +64,7 @@ from datetime import date, timedelta
 from importlib import metadata
 
 from kb.articles import normal_title, slugify
-from kb.builder import count_pages
+from kb.mkdocs.builder import count_pages
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
@@ -586,8 +586,8 @@ def checked(result: Run, what: str, log: str) -> Run:
 # The `kb ask` index build and warm latency run in a child process through answers.child,
 # so that os.wait4 gives their own CPU time and peak memory (and this process stays small:
 # it does not import Whoosh).
-ASK_CHILD = ("import sys; sys.path.insert(0, {!r}); import answers; "
-             "sys.exit(answers.child(sys.argv[1:]))").format(HERE)
+ASK_CHILD = (f"import sys; sys.path.insert(0, {HERE!r}); import answers; "
+             "sys.exit(answers.child(sys.argv[1:]))")
 ASK_TARGET_N, ASK_P95_TARGET_MS = 10_000, 50  # warm `kb ask` p95 at 10,000 articles
 SEARCH_GZIP_TARGET = 400  # gzipped bytes of kb's site search index per article
 

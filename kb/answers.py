@@ -31,6 +31,7 @@ from kb.articles import Article
 from kb.i18n import Translator
 from kb.sanitize import safe_markdown
 from kb.site import CONTACT, SitePlan
+from kb.text import md_escape
 
 ANSWERS_JSON = "answers.json"
 LLMS_TXT = "llms.txt"
@@ -256,14 +257,6 @@ def clean_html(html: str) -> str:
 
 
 # --- Markdown ------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-
-
-def md_escape(text: str) -> str:
-    """Plain text that Markdown shows as written (no links, emphasis or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
 
 def markdown_path(url: str) -> str:
     """Where the Markdown copy of the page at `url` (relative to the site root)

@@ -19,8 +19,16 @@ from typing import Any
 from kb import yamlio
 from kb.contact import parse_date
 from kb.problems import (
-    CONTROL, CONTROL_EXPECTED, ERROR, WARNING, Problem, closest, control_character,
-    display_path, expected_one_of, short_repr,
+    CONTROL,
+    CONTROL_EXPECTED,
+    ERROR,
+    WARNING,
+    Problem,
+    closest,
+    control_character,
+    display_path,
+    expected_one_of,
+    short_repr,
 )
 from kb.settings import MAX_REVIEW_EVERY, Settings
 

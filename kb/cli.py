@@ -13,15 +13,34 @@ import click
 
 from kb import __version__
 from kb.articles import display_path
-from kb.problems import (
-    Problem, expected_one_of, format_github, format_github_group, format_json, format_text,
-    has_errors, summary_line,
-)
-from kb.project import Project, ProjectError, check_project, find_config, load_project, \
-    resolve_today
 from kb.files import replace_file
-from kb.scaffold import STARTER_LANGUAGES, FolderError, NewArticle, ScaffoldError, \
-    article_folder, create_article, init_project
+from kb.problems import (
+    Problem,
+    expected_one_of,
+    format_github,
+    format_github_group,
+    format_json,
+    format_text,
+    has_errors,
+    summary_line,
+)
+from kb.project import (
+    Project,
+    ProjectError,
+    check_project,
+    find_config,
+    load_project,
+    resolve_today,
+)
+from kb.scaffold import (
+    STARTER_LANGUAGES,
+    FolderError,
+    NewArticle,
+    ScaffoldError,
+    article_folder,
+    create_article,
+    init_project,
+)
 
 
 class ContentProblem(click.ClickException):
@@ -207,7 +226,7 @@ def build_command(strict: bool, site_dir: str | None, verbose: bool, today: str 
     The site folder is replaced as a whole, so it must be kb's own: not the project or
     docs folder, nothing that contains either, nothing inside the docs folder, not your
     home folder, and not a folder that holds files kb did not build."""
-    from kb.builder import BuildError, build_site, setup_logging
+    from kb.mkdocs.builder import BuildError, build_site, setup_logging
     from kb.safety import site_dir_refusal
 
     project = _project(config_file)
@@ -254,7 +273,7 @@ def serve_command(dev_addr: str | None, open_browser: bool, full: bool, today: s
     questions of the whole site again, which takes a few seconds on thousands of
     articles; editing mkdocs.yml renders every page again.
     """
-    from kb.builder import BuildError, serve_site, setup_logging
+    from kb.mkdocs.builder import BuildError, serve_site, setup_logging
 
     project = _project(config_file)
     setup_logging(False, lambda message: click.echo(message, err=True))
@@ -383,9 +402,8 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
     '|'; '-' when nothing in the help centre answers it). Prints hit@1, hit@3, MRR and
     every question whose answer did not come first; for '-' questions, how many kb ask
     declines and every false answer."""
-    from kb.evaluate import DEPTH, EvalError, evaluate, format_json
+    from kb.evaluate import DEPTH, EvalError, evaluate, format_json, read_cases
     from kb.evaluate import format_text as format_report
-    from kb.evaluate import read_cases
 
     project = _project(config_file)
     day = _today(today)
@@ -533,8 +551,9 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
     answers, the unanswered questions grouped into clusters, and the gaps per policy
     area; --drafts writes draft articles for the largest clusters."""
     from kb.articles import load_collection
-    from kb.gaps import dumps, write_drafts
     from kb.gaps import format_text as format_report
+    from kb.gaps import write_drafts
+    from kb.text import dumps
 
     project = _project(config_file)
     day = _today(today)

@@ -13,8 +13,14 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from kb.problems import (CONTROL_EXPECTED, Problem, closest, expected_one_of,
-                         has_control_characters, short_repr)
+from kb.problems import (
+    CONTROL_EXPECTED,
+    Problem,
+    closest,
+    expected_one_of,
+    has_control_characters,
+    short_repr,
+)
 from kb.taxonomy import Labels, label_message, parse_labels, pick
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

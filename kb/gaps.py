@@ -21,7 +21,6 @@ Pure core: no MkDocs and no click; the CLI (`kb gaps`) formats and writes.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -36,6 +35,7 @@ from kb.search import Analyzer, Searcher, deletion_forms, fold, within_distance
 from kb.settings import Settings
 from kb.tables import Table, TableError, open_table
 from kb.taxonomy import Taxonomy
+from kb.text import dumps, shorten, visible
 
 DEFAULT_COLUMN = "question"
 EXAMPLES = 5  # example questions kept per cluster
@@ -112,13 +112,6 @@ def clean_question(text: str) -> str:
     text = re.sub(r"\s+([?.!,])", r"\1", text)
     text = re.sub(r"([?!.])\1+", r"\1", text)
     return text
-
-
-def shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-") + "…"
 
 
 def as_title(text: str, limit: int = MAX_TITLE) -> str:
@@ -743,32 +736,6 @@ def _n(value: int) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{_n(n)} {word}{'' if n == 1 else 's'}"
-
-
-def visible(text: str) -> str:
-    """`text` safe to print on a terminal: each control or other unprintable character
-    (ESC, BEL, NUL, C1, bidi overrides...) written as its escape, such as '\\x1b'."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
-
-
-def _json_escape(char: str) -> str:
-    code = ord(char)
-    if code > 0xFFFF:  # JSON spells these as a surrogate pair
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-    return f"\\u{code:04x}"
-
-
-def dumps(data: object) -> str:
-    """`data` as indented JSON that reads back the same but holds nothing a terminal
-    acts on: json.dumps escapes the C0 controls only, not DEL, C1 or bidi overrides.
-    A raw line break in its output is indentation; those in strings are escaped."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    if text.replace("\n", "").isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == "\n" else _json_escape(c) for c in text)
 
 
 def format_text(report: GapReport, shown: str, top: int = 20) -> str:

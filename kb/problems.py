@@ -13,8 +13,9 @@ import os
 import re
 import reprlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
 ERROR = "error"
 WARNING = "warning"

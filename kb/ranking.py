@@ -11,7 +11,7 @@ order of the title, so a site without counts lists questions alphabetically.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from kb.articles import Article
 

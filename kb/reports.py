@@ -15,14 +15,14 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from kb.answers import md_escape
 from kb.articles import Collection
-from kb.gaps import shorten
-from kb.coverage import Coverage, as_dict as coverage_dict, measure
+from kb.coverage import Coverage, measure
+from kb.coverage import as_dict as coverage_dict
 from kb.problems import Problem, sort_problems
 from kb.reviews import ReviewReport, review_report, reviewable, when_due
 from kb.reviews import as_dict as reviews_dict
 from kb.taxonomy import Taxonomy
+from kb.text import md_escape, shorten
 
 MAX_CLUSTERS = 10  # gaps shown in the report; `kb gaps` lists more
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from kb.problems import Problem, display_path
 

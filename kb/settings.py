@@ -11,8 +11,13 @@ from typing import Any
 
 from kb.contact import Contact, parse_contact
 from kb.i18n import normalise_language
-from kb.problems import (CONTROL_EXPECTED, Problem, expected_one_of, has_control_characters,
-                         short_repr)
+from kb.problems import (
+    CONTROL_EXPECTED,
+    Problem,
+    expected_one_of,
+    has_control_characters,
+    short_repr,
+)
 from kb.synonyms import Group, parse_option
 from kb.taxonomy import Taxonomy, default_taxonomy, merge
 

@@ -9,11 +9,11 @@ the renderer turns them into URLs. Nothing here imports MkDocs.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from itertools import islice
-from typing import Callable, Mapping
 
 from kb.articles import Article, Collection
 from kb.background import Background

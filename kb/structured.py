@@ -26,9 +26,10 @@ than none. Names, answers, dates and hours need no URL and are always there;
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
-from typing import Any, Callable, Iterable
 
 from kb.articles import Article
 from kb.contact import WEEKDAYS, Channel, format_minutes

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from kb.problems import CONTROL_EXPECTED, Problem, has_control_characters, short_repr
@@ -39,7 +39,7 @@ def parse_lines(lines: Iterable[str]) -> list[Group]:
     return groups
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_groups(language: str) -> tuple[Group, ...]:
     """The curated groups shipped for `language` (none for other languages)."""
     base = language.split("-")[0].split("_")[0].lower()

@@ -11,8 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.problems import (CONTROL_EXPECTED, Problem, expected_one_of, has_control_characters,
-                         short_repr)
+from kb.problems import (
+    CONTROL_EXPECTED,
+    Problem,
+    expected_one_of,
+    has_control_characters,
+    short_repr,
+)
 
 LANGUAGES = ("nl", "en")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -15,7 +15,6 @@ from typing import Any
 
 import yaml
 
-
 # The C parser is several times faster on thousands of front matters.
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -15,8 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from kb import answers
-from kb.answers import (SiteInfo, clean_html, html_to_text, llms_txt, markdown_copy,
-                        markdown_path, md_escape)
+from kb.answers import (
+    SiteInfo,
+    clean_html,
+    html_to_text,
+    llms_txt,
+    markdown_copy,
+    markdown_path,
+    md_escape,
+)
 from kb.articles import load_collection
 from kb.cli import cli
 from kb.i18n import Translator

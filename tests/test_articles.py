@@ -10,12 +10,12 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import article
-from kb.articles import Article, FIELDS, load_collection, slug_for, slugify
+from kb.articles import FIELDS, Article, load_collection, slug_for, slugify
 from kb.problems import ERROR, WARNING, Problem
 from kb.project import check_project, load_project
 from kb.settings import parse_settings
 from kb.site import plan_site
+from tests.conftest import article
 
 TODAY = date(2026, 11, 22)
 # Line numbers in an article made by `article()`: line 1 is the opening '---'.

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 from mkdocs.exceptions import Abort, PluginError
 
-from kb import builder
 from kb.cli import cli
+from kb.mkdocs import builder
 from kb.safety import SITE_MARKER, is_kb_site
 from tests.conftest import REPO, TODAY, ProjectFactory, article, mkdocs_build
 
@@ -200,7 +200,7 @@ def test_build_into_a_new_folder_outside_the_project_creates_it(shop, tmp_path):
 # A build in a child process, killed with SIGKILL at one point of the swap.
 KILLED_BUILD = """
 import os, shutil, signal, sys
-from kb import builder
+from kb.mkdocs import builder
 from kb.cli import cli
 
 def die():

@@ -15,9 +15,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from tests.conftest import SHOP_ARTICLES, article
 from kb.articles import FIELDS
 from kb.cli import cli
+from tests.conftest import SHOP_ARTICLES, article
 
 QUESTION = "Wanneer komt mijn pakket?"
 NEW_FILE = "wanneer-komt-mijn-pakket.md"

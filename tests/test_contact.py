@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 
 from kb.contact import (
-    WEEKDAYS, Channel, Duration, browser_timezones, format_ranges, group_days, parse_contact,
+    WEEKDAYS,
+    Channel,
+    Duration,
+    browser_timezones,
+    format_ranges,
+    group_days,
+    parse_contact,
     parse_duration,
 )
 from kb.i18n import Translator

@@ -16,7 +16,13 @@ import pytest
 
 from kb import files
 from kb.files import (
-    CHANGED, Snapshot, UnsafeWrite, create_file, read_stable, replace_file, rewrite_file,
+    CHANGED,
+    Snapshot,
+    UnsafeWrite,
+    create_file,
+    read_stable,
+    replace_file,
+    rewrite_file,
 )
 
 OLD = b"---\ntitle: Termijn?\nreviewed: 2026-01-01\n---\nDertig dagen.\n"

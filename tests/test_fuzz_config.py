@@ -17,7 +17,8 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kb.cli import cli
 from kb.contact import TYPES, WEEKDAYS, browser_timezones, parse_contact

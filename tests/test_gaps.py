@@ -15,7 +15,13 @@ from click.testing import CliRunner
 from kb.articles import read_article
 from kb.cli import cli
 from kb.gaps import (
-    EXAMPLES, GapFinder, _AreaGuess, as_title, clean_question, find_gaps, format_json,
+    EXAMPLES,
+    GapFinder,
+    _AreaGuess,
+    as_title,
+    clean_question,
+    find_gaps,
+    format_json,
     format_text,
 )
 from kb.search import SPELLINGS_AFTER, _Spellings, analyzer_for, memory_index

@@ -12,8 +12,20 @@ import pytest
 from kb.articles import Article
 from kb.contact import parse_contact
 from kb.helpblocks import (
-    DEMO_PAGES, SITE_BLOCK, WIDGET_CSS_MARKER, HelpBlock, absolute_links, block_data,
-    channel_data, data_script, minify_css, minify_js, demo_pages, plan_blocks, widget_assets, widget_strings,
+    DEMO_PAGES,
+    SITE_BLOCK,
+    WIDGET_CSS_MARKER,
+    HelpBlock,
+    absolute_links,
+    block_data,
+    channel_data,
+    data_script,
+    demo_pages,
+    minify_css,
+    minify_js,
+    plan_blocks,
+    widget_assets,
+    widget_strings,
 )
 from kb.i18n import Translator
 from kb.taxonomy import default_taxonomy

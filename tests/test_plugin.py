@@ -10,7 +10,7 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 
 import kb.background
-import kb.plugin
+import kb.mkdocs.plugin
 import kb.site
 from tests.conftest import SITE_URL, ProjectFactory, article, in_fresh_python, mkdocs_build
 
@@ -246,7 +246,7 @@ def test_the_nav_rendered_once_per_folder_is_the_one_material_renders(
     cached = all_html(mkdocs_build(shop))
     nav = primary_nav(cached["retourneren/dieper/map/vraag/index.html"])
     assert 'href="../../../../topics/returns/"' in nav
-    monkeypatch.setattr(kb.plugin, "NAV_KEY", "not_set_so_material_renders_every_nav")
+    monkeypatch.setattr(kb.mkdocs.plugin, "NAV_KEY", "not_set_so_material_renders_every_nav")
     assert all_html(mkdocs_build(shop)) == cached
 
 

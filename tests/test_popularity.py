@@ -19,7 +19,12 @@ from mkdocs.exceptions import Abort, PluginError
 from kb.articles import Article, load_collection
 from kb.cli import cli
 from kb.popularity import (
-    MAX_UNKNOWN, PopularityError, load_popularity, page_slug, parse_count, read_popularity,
+    MAX_UNKNOWN,
+    PopularityError,
+    load_popularity,
+    page_slug,
+    parse_count,
+    read_popularity,
     site_prefix,
 )
 from kb.problems import WARNING

@@ -8,8 +8,19 @@ import re
 import pytest
 
 from kb.problems import (
-    ERROR, WARNING, ContentError, Problem, closest, expected_one_of, format_github,
-    format_github_group, format_json, format_text, has_errors, sort_problems, summary_line,
+    ERROR,
+    WARNING,
+    ContentError,
+    Problem,
+    closest,
+    expected_one_of,
+    format_github,
+    format_github_group,
+    format_json,
+    format_text,
+    has_errors,
+    sort_problems,
+    summary_line,
 )
 
 

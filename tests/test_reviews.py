@@ -18,10 +18,19 @@ from kb import reviews as reviews_module
 from kb.articles import Article
 from kb.cli import cli
 from kb.reviews import (
-    OVERDUE, MarkError, format_csv, format_json, format_table, mark_reviewed, review_items,
-    review_problems, review_report, reviewable,
+    OVERDUE,
+    MarkError,
+    format_csv,
+    format_json,
+    format_table,
+    mark_reviewed,
+    review_items,
+    review_problems,
+    review_report,
+    reviewable,
 )
 from tests.conftest import article
+
 # `saver` is a fixture: another program that saves a file while kb works on it.
 from tests.test_files import WRITER, another_program, leases_work, saver  # noqa: F401
 

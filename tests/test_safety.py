@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from kb.safety import (
-    SITE_MARKER, is_kb_site, link_problems, mark_site, site_dir_problem, site_dir_refusal,
+    SITE_MARKER,
+    is_kb_site,
+    link_problems,
+    mark_site,
+    site_dir_problem,
+    site_dir_refusal,
 )
 
 

@@ -14,7 +14,12 @@ from click.testing import CliRunner
 from kb.articles import load_collection, read_article
 from kb.cli import cli
 from kb.scaffold import (
-    STARTER_DIR, FolderError, NewArticle, _scalar, article_folder_path, render_article,
+    STARTER_DIR,
+    FolderError,
+    NewArticle,
+    _scalar,
+    article_folder_path,
+    render_article,
 )
 from kb.settings import Settings
 from kb.taxonomy import default_taxonomy

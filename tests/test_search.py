@@ -9,14 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import article
 from kb import search
 from kb.articles import load_collection
 from kb.search import (
-    B, FEATURES, INDEX_FOLDER, K1, MANIFEST, Analyzer, AnswerIndex, analyzer_for, fold,
-    memory_index, thesaurus_for, url_for,
+    FEATURES,
+    INDEX_FOLDER,
+    K1,
+    MANIFEST,
+    Analyzer,
+    AnswerIndex,
+    B,
+    analyzer_for,
+    fold,
+    memory_index,
+    thesaurus_for,
+    url_for,
 )
 from kb.settings import Settings
+from tests.conftest import article
 
 TODAY = date(2026, 11, 22)
 

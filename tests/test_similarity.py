@@ -11,16 +11,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import article
 from kb.articles import load_collection
 from kb.cli import cli
 from kb.project import check_project, load_project
 from kb.search import Analyzer, analyzer_for
 from kb.settings import Settings
 from kb.similarity import (
-    duplicate_problems, near_duplicates, neighbours, similar_pairs, synonym_map, vectors,
+    duplicate_problems,
+    near_duplicates,
+    neighbours,
+    similar_pairs,
+    synonym_map,
+    vectors,
 )
 from kb.synonyms import builtin_groups
+from tests.conftest import article
 
 TODAY = date(2026, 11, 22)
 ROOT = Path(__file__).resolve().parent.parent

@@ -426,7 +426,7 @@ def test_404_page_in_english_and_a_custom_dir_404_wins(project: ProjectFactory) 
 
 def test_demo_site_json_ld(tmp_path: Path) -> None:
     """The bundled demo: every page's JSON-LD parses; the contact page lists its channels."""
-    from kb.builder import build_site
+    from kb.mkdocs.builder import build_site
     from kb.project import check_project, load_project
 
     root = Path(__file__).resolve().parents[1]

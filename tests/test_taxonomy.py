@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import article
 from kb.articles import load_collection
 from kb.settings import parse_settings
 from kb.taxonomy import Term, default_taxonomy, merge, pick
+from tests.conftest import article
 
 POLICIES = ["product", "order-status", "payment", "shipping", "returns", "privacy"]
 STAGES = ["research", "discovery", "order", "delivery", "returns"]

@@ -10,10 +10,10 @@ import contextlib
 import functools
 import os
 import threading
+from collections.abc import Iterator
 from datetime import date
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -24,7 +24,7 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from kb.builder import build_site
+    from kb.mkdocs.builder import build_site
     from kb.project import check_project, load_project
 
     project = load_project(str(ROOT / "mkdocs.yml"))

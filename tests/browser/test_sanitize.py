@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.builder import build_site
+from kb.mkdocs.builder import build_site
 from tests.browser.conftest import serve
 from tests.conftest import article
 

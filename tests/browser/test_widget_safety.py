@@ -12,13 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from kb.builder import build_site
+from kb.mkdocs.builder import build_site
 from tests.browser.conftest import serve
 from tests.browser.test_help_widget import CONFIG
 from tests.conftest import article

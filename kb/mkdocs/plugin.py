@@ -26,25 +26,26 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import answers, helpblocks, incremental, site, structured, yamlio
+from kb import answers, helpblocks, site, structured, yamlio
 from kb.articles import Collection, load_collection
 from kb.background import Background
-from kb.config import KbConfig
 from kb.contact import WEEKDAYS, format_ranges
 from kb.i18n import base_language, theme_language
+from kb.mkdocs import incremental
+from kb.mkdocs.config import KbConfig
 from kb.popularity import load_popularity, popularity_path
 from kb.problems import Problem, format_text, has_errors
 from kb.project import resolve_today, site_url_problem
 from kb.safety import link_problems, mark_site, site_dir_problem
 from kb.sanitize import body_problems, sanitize_html
-from kb.settings import Settings, parse_settings
 from kb.search import analyzer_for, fold, site_terms, thesaurus_for
-from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD, compact
+from kb.settings import Settings, parse_settings
 from kb.site import CONTACT, SitePlan, plan_site, site_nav, site_problems
+from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD, compact
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
-PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # kb/
 TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
 # Theme templates kb replaces (404.html): searched before the theme's, after custom_dir.
 OVERRIDES_DIR = os.path.join(TEMPLATES_DIR, "overrides")
@@ -282,7 +283,7 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """A dirty rebuild: have MkDocs render the pages whose view changed or whose
         file changed since its page was made, and remove the pages that are gone (see
-        kb.incremental)."""
+        kb.mkdocs.incremental)."""
         self.nav_urls = {page.url for page in nav.pages}
         if self.session is not None and self.update is not None:
             outputs = {f.src_uri: f.abs_dest_path for f in files if f.is_documentation_page()}

@@ -280,7 +280,7 @@ def serve_site(config_file: str, *, dev_addr: str | None = None, today: date | N
                open_browser: bool = False, full: bool = False) -> None:
     """Live preview; content errors are logged, not fatal. After an edit MkDocs'
     dirty rebuild renders only the pages that show something that changed (see
-    kb.incremental); with `full` every rebuild renders the whole site."""
+    kb.mkdocs.incremental); with `full` every rebuild renders the whole site."""
     if today is not None:
         os.environ["KB_TODAY"] = today.isoformat()
     options = {"dev_addr": dev_addr} if dev_addr else {}
