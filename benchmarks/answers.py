@@ -497,7 +497,7 @@ def bench_related(n: int, args: argparse.Namespace, today: date) -> dict:
 
     for _ in range(max(5, args.repeats)):
         index = note("construct", RelatedIndex, live, settings.language)
-        note("related_all", lambda: [index.related(a) for a in live])
+        note("related_all", lambda index=index: [index.related(a) for a in live])
         for key in ("s", "cpu_s"):
             runs[f"related_{key}"].append(runs[f"construct_{key}"][-1]
                                           + runs[f"related_all_{key}"][-1])
@@ -664,117 +664,133 @@ def fmt_ms(value: float) -> str:
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
-def tables(payload: dict) -> str:
-    out = []
-    sizes = payload.get("ask", [])
-    if sizes:
-        out += ["`kb ask` index and latency (warm = in one process, index opened once)", "",
-                "| N | full index build s | index size MB | no-change refresh ms (p50 / p95) "
-                "| of which stat pass ms | one file edited ms (p50) | warm p50 ms | warm p95 ms "
-                "| warm max ms | warm p95, first round ms | CLI `kb ask` s (median / p95) |",
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+def _ask_tables(sizes: list) -> list[str]:
+    out: list[str] = []
+    out += ["`kb ask` index and latency (warm = in one process, index opened once)", "",
+            "| N | full index build s | index size MB | no-change refresh ms (p50 / p95) "
+            "| of which stat pass ms | one file edited ms (p50) | warm p50 ms | warm p95 ms "
+            "| warm max ms | warm p95, first round ms | CLI `kb ask` s (median / p95) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in sizes:
+        cli = r.get("cli", {}).get("kb_ask")
+        cli_text = f"{cli['median_s']:.2f} / {cli['p95_s']:.2f}" if cli else "skipped"
+        out.append(
+            f"| {r['n']:,} | {r['full_build_s']:.1f} | {r['index_bytes'] / 1e6:.1f} "
+            f"| {fmt_ms(r['nochange_refresh']['p50'])} / "
+            f"{fmt_ms(r['nochange_refresh']['p95'])} "
+            f"| {fmt_ms(r['nochange_scan_only']['p50'])} "
+            f"| {fmt_ms(r['one_edit_refresh']['p50'])} "
+            f"| {fmt_ms(r['latency_ms']['p50'])} | {fmt_ms(r['latency_ms']['p95'])} "
+            f"| {fmt_ms(r['latency_ms']['max'])} "
+            f"| {fmt_ms(r['latency_first_round_ms']['p95'])} | {cli_text} |")
+    out += ["", "Latency by kind of question, ms. Warm: one searcher for all questions "
+            "(p50 / p95 / max over all rounds). Fresh: a new searcher per question, as in "
+            "one `kb ask` process, with the share of its mean spent analysing the question.",
+            "", "| N | kind | questions | warm p50 | warm p95 | warm max "
+            "| fresh p50 | fresh p95 | fresh max | analysis share (fresh) |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in sizes:
+        for k in (*KINDS, "all"):
+            w = r["latency_ms"] if k == "all" else r["latency_by_kind_ms"][k]
+            f = r["fresh_by_kind_ms"][k]
+            count = sum(1 for q in r["questions"] if k in ("all", q["kind"]))
+            label = "**all**" if k == "all" else k
+            out.append(f"| {r['n']:,} | {label} | {count} | {fmt_ms(w['p50'])} "
+                       f"| {fmt_ms(w['p95'])} | {fmt_ms(w['max'])} "
+                       f"| {fmt_ms(f['ask']['p50'])} | {fmt_ms(f['ask']['p95'])} "
+                       f"| {fmt_ms(f['ask']['max'])} "
+                       f"| {f['analysis_mean'] / f['ask_mean']:.0%} |")
+    out += ["", "Opening a searcher (once per `kb ask`), ms p50 / p95: " + "; ".join(
+        f"{r['n']:,} articles {fmt_ms(r['fresh_searcher_open_ms']['p50'])} / "
+        f"{fmt_ms(r['fresh_searcher_open_ms']['p95'])}" for r in sizes)]
+    if any("cli" in r for r in sizes):
+        out += ["", "Command line, wall time of a child process, ms (median / p95)", "",
+                "| N | `python -c pass` | `kb --version` (imports) | `kb ask \"...\"` "
+                "| `kb ask` CPU (median) |",
+                "|---:|---:|---:|---:|---:|"]
         for r in sizes:
-            cli = r.get("cli", {}).get("kb_ask")
-            cli_text = f"{cli['median_s']:.2f} / {cli['p95_s']:.2f}" if cli else "skipped"
+            if "cli" not in r:
+                continue
+            c = r["cli"]
             out.append(
-                f"| {r['n']:,} | {r['full_build_s']:.1f} | {r['index_bytes'] / 1e6:.1f} "
-                f"| {fmt_ms(r['nochange_refresh']['p50'])} / "
-                f"{fmt_ms(r['nochange_refresh']['p95'])} "
-                f"| {fmt_ms(r['nochange_scan_only']['p50'])} "
-                f"| {fmt_ms(r['one_edit_refresh']['p50'])} "
-                f"| {fmt_ms(r['latency_ms']['p50'])} | {fmt_ms(r['latency_ms']['p95'])} "
-                f"| {fmt_ms(r['latency_ms']['max'])} "
-                f"| {fmt_ms(r['latency_first_round_ms']['p95'])} | {cli_text} |")
-        out += ["", "Latency by kind of question, ms. Warm: one searcher for all questions "
-                "(p50 / p95 / max over all rounds). Fresh: a new searcher per question, as in "
-                "one `kb ask` process, with the share of its mean spent analysing the question.",
-                "", "| N | kind | questions | warm p50 | warm p95 | warm max "
-                "| fresh p50 | fresh p95 | fresh max | analysis share (fresh) |",
-                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for r in sizes:
-            for k in (*KINDS, "all"):
-                w = r["latency_ms"] if k == "all" else r["latency_by_kind_ms"][k]
-                f = r["fresh_by_kind_ms"][k]
-                count = sum(1 for q in r["questions"] if k in ("all", q["kind"]))
-                label = "**all**" if k == "all" else k
-                out.append(f"| {r['n']:,} | {label} | {count} | {fmt_ms(w['p50'])} "
-                           f"| {fmt_ms(w['p95'])} | {fmt_ms(w['max'])} "
-                           f"| {fmt_ms(f['ask']['p50'])} | {fmt_ms(f['ask']['p95'])} "
-                           f"| {fmt_ms(f['ask']['max'])} "
-                           f"| {f['analysis_mean'] / f['ask_mean']:.0%} |")
-        out += ["", "Opening a searcher (once per `kb ask`), ms p50 / p95: " + "; ".join(
-            f"{r['n']:,} articles {fmt_ms(r['fresh_searcher_open_ms']['p50'])} / "
-            f"{fmt_ms(r['fresh_searcher_open_ms']['p95'])}" for r in sizes)]
-        if any("cli" in r for r in sizes):
-            out += ["", "Command line, wall time of a child process, ms (median / p95)", "",
-                    "| N | `python -c pass` | `kb --version` (imports) | `kb ask \"...\"` "
-                    "| `kb ask` CPU (median) |",
-                    "|---:|---:|---:|---:|---:|"]
-            for r in sizes:
-                if "cli" not in r:
-                    continue
-                c = r["cli"]
-                out.append(
-                    f"| {r['n']:,} "
-                    + "".join(f"| {c[k]['median_s'] * 1000:.0f} / {c[k]['p95_s'] * 1000:.0f} "
-                              for k in ("python_startup", "kb_version", "kb_ask"))
-                    + f"| {c['kb_ask']['cpu_median_s'] * 1000:.0f} "
-                    "|")
-    rel = payload.get("related")
-    if rel:
-        out += ["", f"Related questions at {rel['n']:,} articles (medians of "
-                    f"{len(rel['runs']['construct_s'])} runs, in process)", "",
-                "| | wall s | CPU s |", "|---|---:|---:|"]
-        labels = {
-            "construct": "`RelatedIndex` construction (TF-IDF vectors + neighbours)",
-            "related_all": f"`related()` for all {rel['live']:,} live articles",
-            "related": "**related questions in total**",
-            "plan_site": "`plan_site` in total (includes the two above)",
-            "near_duplicates": "near-duplicate check (`kb check`, `kb build`)"}
-        for key, label in labels.items():
-            out.append(f"| {label} | {rel[key + '_s']:.3f} | {rel[key + '_cpu_s']:.3f} |")
-        if "kb_build_s" in rel:
-            out += [f"| `kb build` of the same project, once | {rel['kb_build_s']:.2f} "
-                    f"| {rel['kb_build_cpu_s']:.2f} |",
-                    f"| **related share of that build** | {rel['related_share_of_build_s']:.1%} "
-                    f"| {rel['related_share_of_build_cpu_s']:.1%} |",
-                    f"| related + near-duplicates share "
-                    f"| {rel['related_and_duplicates_share_of_build_s']:.1%} "
-                    f"| {rel['related_and_duplicates_share_of_build_cpu_s']:.1%} |"]
-        if "recorded_kb_build_s" in rel:
-            out.append(f"| related share of the recorded `kb build` median "
-                       f"({rel['recorded_kb_build_s']:.2f} s, {rel['recorded_kb_build_file']}) "
-                       f"| {rel['related_share_of_recorded_build']:.1%} | |")
-    quality = payload.get("quality")
-    if quality:
-        names = list(quality["sets"])
-        out += ["", f"Answer quality on the demo content ({quality['live']} live articles, "
-                    f"day {quality['today']}); " + ", ".join(
-                        f"{k}: {v} questions" for k, v in quality["sets"].items()), "",
-                "| configuration | " + " | ".join(
-                    f"{s} hit@1 | hit@3 | MRR" for s in names) + " |",
-                "|---|" + "---:|" * (3 * len(names))]
-        for row in quality["rows"]:
-            cells = []
-            for s in names:
-                r = row["sets"][s]
-                cells += [f"{r['hit_at_1']:.3f}", f"{r['hit_at_3']:.3f}", f"{r['mrr']:.3f}"]
-            label = f"**{row['name']}**" if row["group"] in ("baseline", "full") else row["name"]
-            out.append(f"| {label} | " + " | ".join(cells) + " |")
-    targets = []
+                f"| {r['n']:,} "
+                + "".join(f"| {c[k]['median_s'] * 1000:.0f} / {c[k]['p95_s'] * 1000:.0f} "
+                          for k in ("python_startup", "kb_version", "kb_ask"))
+                + f"| {c['kb_ask']['cpu_median_s'] * 1000:.0f} "
+                "|")
+    return out
+
+
+def _related_table(rel: dict) -> list[str]:
+    out: list[str] = []
+    out += ["", f"Related questions at {rel['n']:,} articles (medians of "
+                f"{len(rel['runs']['construct_s'])} runs, in process)", "",
+            "| | wall s | CPU s |", "|---|---:|---:|"]
+    labels = {
+        "construct": "`RelatedIndex` construction (TF-IDF vectors + neighbours)",
+        "related_all": f"`related()` for all {rel['live']:,} live articles",
+        "related": "**related questions in total**",
+        "plan_site": "`plan_site` in total (includes the two above)",
+        "near_duplicates": "near-duplicate check (`kb check`, `kb build`)"}
+    for key, label in labels.items():
+        out.append(f"| {label} | {rel[key + '_s']:.3f} | {rel[key + '_cpu_s']:.3f} |")
+    if "kb_build_s" in rel:
+        out += [f"| `kb build` of the same project, once | {rel['kb_build_s']:.2f} "
+                f"| {rel['kb_build_cpu_s']:.2f} |",
+                f"| **related share of that build** | {rel['related_share_of_build_s']:.1%} "
+                f"| {rel['related_share_of_build_cpu_s']:.1%} |",
+                f"| related + near-duplicates share "
+                f"| {rel['related_and_duplicates_share_of_build_s']:.1%} "
+                f"| {rel['related_and_duplicates_share_of_build_cpu_s']:.1%} |"]
+    if "recorded_kb_build_s" in rel:
+        out.append(f"| related share of the recorded `kb build` median "
+                   f"({rel['recorded_kb_build_s']:.2f} s, {rel['recorded_kb_build_file']}) "
+                   f"| {rel['related_share_of_recorded_build']:.1%} | |")
+    return out
+
+
+def _quality_table(quality: dict) -> list[str]:
+    out: list[str] = []
+    names = list(quality["sets"])
+    out += ["", f"Answer quality on the demo content ({quality['live']} live articles, "
+                f"day {quality['today']}); " + ", ".join(
+                    f"{k}: {v} questions" for k, v in quality["sets"].items()), "",
+            "| configuration | " + " | ".join(
+                f"{s} hit@1 | hit@3 | MRR" for s in names) + " |",
+            "|---|" + "---:|" * (3 * len(names))]
+    for row in quality["rows"]:
+        cells = []
+        for s in names:
+            r = row["sets"][s]
+            cells += [f"{r['hit_at_1']:.3f}", f"{r['hit_at_3']:.3f}", f"{r['mrr']:.3f}"]
+        label = f"**{row['name']}**" if row["group"] in ("baseline", "full") else row["name"]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return out
+
+
+def _targets(sizes: list, rel: dict | None) -> list[str]:
+    out: list[str] = []
     at3000 = next((r for r in sizes if r["n"] == 3000), None)
     if at3000:
         p95 = at3000["latency_ms"]["p95"]
-        targets.append(f"- warm `kb ask` p95 <= {P95_TARGET_MS} ms at 3,000 articles: "
-                       f"{p95:.1f} ms, {'met' if p95 <= P95_TARGET_MS else 'NOT met'}")
+        out.append(f"- warm `kb ask` p95 <= {P95_TARGET_MS} ms at 3,000 articles: "
+                   f"{p95:.1f} ms, {'met' if p95 <= P95_TARGET_MS else 'NOT met'}")
     if rel and "related_share_of_build_s" in rel:
         share, cpu = rel["related_share_of_build_s"], rel["related_share_of_build_cpu_s"]
-        targets.append(f"- related questions <= {RELATED_SHARE_TARGET:.0%} of `kb build` at "
-                       f"{rel['n']:,}: {share:.1%} of wall time, {cpu:.1%} of CPU time, "
-                       f"{'met' if max(share, cpu) <= RELATED_SHARE_TARGET else 'NOT met'}")
-    if targets:
-        out += ["", "Targets", ""] + targets
-    return "\n".join(out)
+        out.append(f"- related questions <= {RELATED_SHARE_TARGET:.0%} of `kb build` at "
+                   f"{rel['n']:,}: {share:.1%} of wall time, {cpu:.1%} of CPU time, "
+                   f"{'met' if max(share, cpu) <= RELATED_SHARE_TARGET else 'NOT met'}")
+    return ["", "Targets", ""] + out if out else []
+
+
+def tables(payload: dict) -> str:
+    sizes, rel, quality = payload.get("ask", []), payload.get("related"), payload.get("quality")
+    out = _ask_tables(sizes) if sizes else []
+    if rel:
+        out += _related_table(rel)
+    if quality:
+        out += _quality_table(quality)
+    return "\n".join(out + _targets(sizes, rel))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -690,7 +690,7 @@ def report(result: dict) -> str:
                 f"| {other:,} | {row['transferred_bytes']:,} | {row['body_bytes']:,} "
                 f"| {'yes' if row['within_budget'] else 'NO'} "
                 f"| {row['search_code_body_bytes']:,} "
-                f"| {'yes, ' + format(row['search_index_bytes'], ',') + ' B' if row['search_index_fetched'] else 'no'} |")
+                f"| {_fetched(row)} |")
         lines.append("")
     si = result.get("search_index")
     if si:
@@ -766,5 +766,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _fetched(row: dict) -> str:
+    """The search index column: whether the first load fetched it, and its size."""
+    if not row["search_index_fetched"]:
+        return "no"
+    return f"yes, {row['search_index_bytes']:,} B"
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

@@ -266,7 +266,8 @@ def bench_size(n: int, seed: int, repeat_share: float) -> dict:
         result = json.loads(fh.read().strip().splitlines()[-1])
     phases = result["phases"]
     row = {
-        "n": n, "repeat_share": repeat_share, "bytes": made["bytes"], "wall_s": run.seconds, "cpu_s": run.cpu_seconds,
+        "n": n, "repeat_share": repeat_share, "bytes": made["bytes"], "wall_s": run.seconds,
+        "cpu_s": run.cpu_seconds,
         "peak_rss_mb": run.peak_mb, "rows_per_s": n / run.seconds,
         "rows_per_s_questions_phase": n / phases["questions"],
         "other_processes_cores": {"before": run.busy_cores, "during": run.others_during},

@@ -315,7 +315,8 @@ def test_chat_falls_back_to_its_link_without_the_shops_function(browser, strict_
     context = browser.new_context(timezone_id="Europe/Amsterdam")
     page = context.new_page()
     page.clock.install(time=datetime.fromisoformat("2026-11-23T10:00+01:00"))
-    page.route("**/shop/shop.js", lambda route: route.fulfill(body="", content_type="text/javascript"))
+    page.route("**/shop/shop.js",
+               lambda route: route.fulfill(body="", content_type="text/javascript"))
     page.goto(strict_url + "shop/cart.html")
     link = page.locator("#cart [data-kb-channel=chat] a.kb-help__chat")
     assert link.inner_text() == "Start de chat"
@@ -395,7 +396,7 @@ def test_loads_from_another_origin_with_or_without_cors(browser, other_origin):
         context = browser.new_context()
         page = context.new_page()
         requests: list[str] = []
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         page.goto(page_url)
         page.wait_for_selector(".kb-help__toggle")
         assert help_url + "help/" + data_file in requests

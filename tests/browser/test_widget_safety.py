@@ -458,8 +458,8 @@ def test_the_widget_and_its_data_scripts_add_one_global_name(browser, shop, help
         page = context.new_page()
         errors: list[str] = []
         requests: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("request", lambda request: requests.append(request.url))
+        page.on("pageerror", lambda error, seen=errors: seen.append(str(error)))
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
         page.add_init_script(SNAPSHOT)
         page.goto(put(shop, name, html))
         page.locator("#cart .kb-help").wait_for()
