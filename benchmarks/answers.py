@@ -55,21 +55,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-import build  # noqa: E402  (the content generator and the child-process timer)
 import whoosh  # noqa: E402
 from whoosh import fields as wf  # noqa: E402
 from whoosh.analysis import LanguageAnalyzer  # noqa: E402
 from whoosh.filedb.filestore import RamStorage  # noqa: E402
 from whoosh.qparser import MultifieldParser, OrGroup  # noqa: E402
 
+import build  # noqa: E402  (the content generator and the child-process timer)
 import kb  # noqa: E402
 from kb.articles import load_collection  # noqa: E402
 from kb.evaluate import DEPTH, evaluate, read_cases  # noqa: E402
 from kb.project import load_project  # noqa: E402
 from kb.ranking import rank  # noqa: E402
+from kb.related import RelatedIndex  # noqa: E402
 from kb.search import FEATURES, INDEX_FOLDER, AnswerIndex, memory_index  # noqa: E402
 from kb.similarity import near_duplicates  # noqa: E402
-from kb.site import RelatedIndex, plan_site  # noqa: E402
+from kb.site import plan_site  # noqa: E402
 
 EVAL_TODAY = date(2026, 11, 22)
 EVAL_SETS = ["benchmarks/eval/demo-nl.csv", "benchmarks/eval/demo-nl-holdout.csv",

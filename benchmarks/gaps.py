@@ -210,8 +210,10 @@ def project_config(cache_dir: str) -> str:
 def child(csv_path: str, config: str) -> None:
     started = time.perf_counter()
     from kb.articles import load_collection
-    from kb.gaps import GapFinder, format_text, open_questions, questions
+    from kb.gapreport import format_text
+    from kb.gaps import GapFinder
     from kb.project import load_project
+    from kb.questionfile import open_questions, questions
     from kb.search import AnswerIndex
     from kb.similarity import synonym_map
 

@@ -50,7 +50,7 @@ import build  # noqa: E402  (benchmarks/build.py: the generator and machine deta
 # spent in the function, or only in its calls from that caller.
 STAGES = [
     ("reading", "mkdocs/structure/pages.py", "read_source"),
-    ("reading", "kb/project.py", "check_project"),
+    ("reading", "kb/checks.py", "check_project"),
     ("markdown", "markdown/core.py", "convert"),
     ("templates", "jinja2/environment.py", "render", "mkdocs/commands/build.py", "_build_page"),
     ("templates", "jinja2/environment.py", "render", "mkdocs/commands/build.py", "_build_template"),
@@ -60,8 +60,8 @@ STAGES = [
     ("kb: page templates", "kb/mkdocs/plugin.py", "on_page_content"),
     ("kb: page templates", "kb/mkdocs/plugin.py", "on_page_context"),
     ("kb: JSON-LD", "kb/mkdocs/plugin.py", "on_post_page"),
-    ("kb: search index", "kb/mkdocs/plugin.py", "_finish_search_index"),
-    ("kb: answers.json, .md copies", "kb/mkdocs/plugin.py", "_write_answers"),
+    ("kb: search index", "kb/mkdocs/state.py", "finish_search_index"),
+    ("kb: answers.json, .md copies", "kb/mkdocs/state.py", "write_machine_files"),
     ("kb: other hooks", "kb/mkdocs/plugin.py", "on_config"),
     ("kb: other hooks", "kb/mkdocs/plugin.py", "on_page_markdown"),
     ("kb: other hooks", "kb/mkdocs/plugin.py", "on_page_read_source"),

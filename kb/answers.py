@@ -79,7 +79,7 @@ _RAW_END = {tag: re.compile(rf"</{tag}[^>]*(?:>|\Z)", re.IGNORECASE) for tag in 
 
 
 def _attributes(source: str) -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for m in _ATTRIBUTE.finditer(source):
         value = next((v for v in m.group(2, 3, 4) if v is not None), "")
         found.setdefault(m.group(1).lower(), unescape(value))
@@ -171,14 +171,7 @@ class _Text:
             self._break(1 if self.lists else 2)
             self.lists.append([tag, 1, 2 if tag == "ul" else 3])
         elif tag == "li" and self.lists:
-            current = self.lists[-1]
-            marker = "- "
-            if current[0] == "ol":
-                marker = f"{current[1]}. "
-                current[1] += 1
-            self._break(1)
-            self._newline(self._indent(self.lists[:-1]))
-            self.out.append(marker)
+            self._list_item()
         elif tag == "tr":
             self._break(1)
             self.cells = 0
@@ -201,6 +194,17 @@ class _Text:
             # A list item's first paragraph stays on the marker's line.
             if not (self.lists and self.fresh and not self.pending):
                 self._break(1 if self.lists else 2)
+
+    def _list_item(self) -> None:
+        """An item's marker on a line of its own, indented as its list."""
+        current = self.lists[-1]
+        marker = "- "
+        if current[0] == "ol":
+            marker = f"{current[1]}. "
+            current[1] += 1
+        self._break(1)
+        self._newline(self._indent(self.lists[:-1]))
+        self.out.append(marker)
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip:
@@ -420,6 +424,19 @@ def machine_files(plan: SitePlan, html: Mapping[str, str],
     files[LLMS_TXT] = llms_txt(plan, found, site, url_of)
     files[LLMS_FULL_TXT] = llms_full_txt(copies)
     return files
+
+
+def write_machine_files(site_dir: str, plan: SitePlan, html: Mapping[str, str],
+                        url_of: Callable[[str], str | None], site: SiteInfo,
+                        taken: Iterable[str] = (),
+                        memo: dict[str, tuple[str, str]] | None = None,
+                        changed: Callable[[dict[str, str]], dict[str, str]] | None = None
+                        ) -> list[str]:
+    """Work out every file for machines (`machine_files`) and write it below `site_dir`
+    (`write_files`); return the paths left alone. `changed` (kb serve) keeps of the
+    files those that differ from what the last build wrote."""
+    files = machine_files(plan, html, url_of, site, memo)
+    return write_files(site_dir, changed(files) if changed else files, taken)
 
 
 def write_files(site_dir: str, files: Mapping[str, str], taken: Iterable[str] = ()) -> list[str]:

@@ -1,9 +1,10 @@
-"""Articles: reading a docs folder, validating front matter, collecting problems.
+"""Articles: reading a docs folder into articles and pages, collecting problems.
 
 A Markdown file below the docs folder is an article (one shopper question)
 unless it is a *page*: it lies in one of the `pages` folders (default
 `blog/`) or its front matter says `article: false`. Pages are left to MkDocs
-and never validated as articles.
+and never validated as articles. Reading a file splits off its front matter
+and checks it for control characters; kb.frontmatter checks each field.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from kb import yamlio
-from kb.contact import parse_date
+from kb.frontmatter import Report, field_name, validate
 from kb.problems import (
     CONTROL,
     CONTROL_EXPECTED,
@@ -27,37 +28,14 @@ from kb.problems import (
     closest,
     control_character,
     display_path,
-    expected_one_of,
     short_repr,
 )
-from kb.settings import MAX_REVIEW_EVERY, Settings
+from kb.settings import Settings
 
-REQUIRED = ("title", "summary", "policy", "stages", "reviewed")
-OPTIONAL = ("contexts", "keywords", "review_every", "owner", "related", "covers",
-            "draft", "publish", "expires", "weight")
-FIELDS = REQUIRED + OPTIONAL
-# Keys MkDocs and Material understand; allowed on articles without a warning.
-THEME_KEYS = ("article", "description", "template", "hide", "search", "icon", "status",
-              "subtitle", "tags", "comments", "social")
-# What Material's templates can use for each of its page keys; another type stops the
-# build with a TypeError deep in a template.
-_TEXT = (str,)
-_TEXTS = "texts"
-THEME_TYPES: dict[str, tuple[Any, str]] = {
-    "description": (_TEXT, "a text"), "template": (_TEXT, "a template name such as blog.html"),
-    "icon": (_TEXT, "an icon name such as material/truck"), "status": (_TEXT, "a text"),
-    "subtitle": (_TEXT, "a text"), "hide": (_TEXTS, "a list such as [navigation, toc]"),
-    "tags": (_TEXTS, "a list of words"), "search": ((dict,), "a mapping such as {boost: 2}"),
-    "comments": ((bool,), "true or false"), "social": ((bool, dict), "true, false or a mapping"),
-}
-MAX_SUMMARY = 300
-# Weights go into JSON for the widget, whose numbers are exact up to 2**53.
-MAX_WEIGHT = 10**15 - 1
 # Control characters (kb.problems.CONTROL) in UTF-8: C0 and DEL are single bytes, C1
 # starts with 0xc2. Deleting bytes is four times quicker than the regular expression
 # over a whole answer.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f])
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|<!--|&[a-zA-Z]+;|&#\d+;")
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -82,6 +60,7 @@ class Article:
     expires: date | None = None
     weight: int | None = None  # pinned: lower first, before every unpinned question
     body: str = ""
+    body_line: int = 1  # the line of the file on which `body` starts
     lines: dict[str, int] = field(default_factory=dict)
     # The front matter as MkDocs reads it (its dates as dates): the renderer is
     # handed this and `body` instead of parsing every file a second time.
@@ -154,16 +133,6 @@ def _control_in(value: Any) -> tuple[str, str] | None:
         elif isinstance(item, list):
             stack += reversed(item)
     return None
-
-
-_UNPRINTABLE_KEY = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def field_name(key: str) -> str:
-    """A front-matter key as messages show it: quoted when it has control characters or
-    line breaks, so that a terminal shows them instead of acting on them, and the
-    message stays one line."""
-    return short_repr(key) if _UNPRINTABLE_KEY.search(key) else key
 
 
 def slug_for(src_uri: str) -> str:
@@ -245,57 +214,17 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
               severity: str = ERROR) -> None:
         problems.append(Problem(shown, message, line, key, severity))
 
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        error(f"cannot be read: {exc.strerror}")
+    read = _read_text(path, error)
+    if read is None:
         return False
-    if not raw.strip():
-        error("the file is empty; an article needs front matter and an answer")
+    raw, text = read
+    split = _split_front_matter(text, settings, error)
+    if split is None:
         return False
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        error(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
-              line)
+    yaml_text, body_start = split
+    parsed = _parse_front_matter(yaml_text, error)
+    if parsed is None:
         return False
-    # Old Mac files end lines with a lone CR; the YAML parser counts it as a line
-    # break too, so line numbers stay those of an editor.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-
-    if not text.startswith("---"):
-        error("has no front matter; an article starts with a '---' line followed by "
-              "title, summary, policy, stages and reviewed (mark a page that is not an "
-              "article with 'article: false' or put it under "
-              f"{', '.join(p + '/' for p in settings.pages)})", 1)
-        return False
-    first_newline = text.find("\n")
-    if text[:first_newline].strip() != "---":
-        error("the front matter must start with a line of exactly '---'", 1)
-        return False
-    end = _FRONT_MATTER_END.search(text, first_newline + 1)
-    if not end:
-        error("the front matter starts with '---' on line 1 but is never closed with '---'", 1)
-        return False
-    yaml_text = text[first_newline + 1: end.start()]
-    body_start = end.end()
-    while text.startswith("\n", body_start):
-        body_start += 1
-    body = text[body_start:]
-    try:
-        parsed = yamlio.load_mapping(yaml_text)
-    except yamlio.YamlError as exc:
-        what = "" if exc.too_big else "is not valid YAML: "
-        error(f"the front matter {what}{exc.message}", (exc.line or 0) + 1)
-        return False
-    if not isinstance(parsed, yamlio.Mapping):
-        found = ("nothing" if parsed is None
-                 else f"{type(parsed).__name__} {short_repr(parsed)}")
-        error(f"the front matter must be a mapping of keys to values but found {found}", 2)
-        return False
-
     data = parsed.data
     lines = {key: line + 1 for key, line in parsed.lines.items()}
     for key, line in parsed.duplicates:
@@ -307,184 +236,118 @@ def read_article(path: str, src_uri: str, settings: Settings, today: date,
     if marker is not True:
         error(f"expected true or false but found {short_repr(marker)}", lines.get("article"),
               "article")
-    controlled = False
+    body = text[body_start:]
+    body_line = text.count("\n", 0, body_start) + 1
     suspect = b"\xc2" in raw or len(raw.translate(None, _CONTROL_BYTES)) != len(raw)
     # Escapes in quoted YAML ("\a", "\x1b") make control characters of plain text.
-    if suspect or "\\" in yaml_text:
-        for key, value in data.items():
-            where = _control_in([key, value])
-            if where:
-                error(f"{CONTROL_EXPECTED} but found {where[0]} in {short_repr(where[1])}",
-                      lines.get(key, 1), field_name(key))
-                controlled = True
-    found = CONTROL.search(body) if suspect else None
-    if found:
-        # The answer goes to every page, feed and terminal the title goes to.
-        more = len(CONTROL.findall(body)) - 1
-        column = found.start() - body.rfind("\n", 0, found.start())
-        error(f"{CONTROL_EXPECTED} in the answer but found U+{ord(found.group()):04X} at "
-              f"column {column}{f' (and {more} more)' if more else ''}",
-              text.count("\n", 0, body_start + found.start()) + 1)
+    controlled = _control_in_front_matter(data, lines, error) \
+        if suspect or "\\" in yaml_text else False
+    if suspect and _control_in_body(body, body_line, error):
         controlled = True
-    article = _validate(data, lines, body, shown, src_uri, settings, today, error)
-    return False if controlled else article
-
-
-def _validate(data: dict[str, Any], lines: dict[str, int], body: str, shown: str,
-              src_uri: str, settings: Settings, today: date, error: Any) -> Article | bool:
-    tax = settings.taxonomy
-    broken = False
-    draft = data.get("draft", False)
-
-    def fail(key: str, message: str, severity: str = ERROR) -> None:
-        nonlocal broken
-        broken = broken or severity == ERROR
-        error(message, lines.get(key, 1), field_name(key), severity)
-
-    for key in data:
-        if key not in FIELDS and key not in THEME_KEYS:
-            guess = closest(key, FIELDS)
-            hint = f"; did you mean {guess!r}?" if guess else ""
-            error(f"unknown front-matter key{hint} (known keys: {', '.join(FIELDS)})",
-                  lines.get(key), field_name(key), WARNING)
-    for key in REQUIRED:
-        empty_summary = key == "summary" and not str(data.get(key) or "").strip()
-        if empty_summary and draft is True:
-            # Drafts are where unfinished answers live; publishing needs the summary.
-            error("missing; a draft may go without, but it cannot be published without "
-                  "a short answer", lines.get(key, 1), key, WARNING)
-            data.pop(key, None)
-        elif key not in data or data[key] is None:
-            fail(key, "missing required field")
-
-    def text(key: str) -> str:
-        value = data.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            fail(key, f"expected a text but found {short_repr(value)}")
-            return ""
-        if not value.strip():
-            fail(key, "must not be empty")
-        return " ".join(value.split())
-
-    def id_list(key: str, choices: list[str], *, required: bool = False) -> list[str]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            fail(key, f"expected a list such as [{choices[0] if choices else 'x'}] "
-                      f"but found {short_repr(value)}")
-            return []
-        if required and not value:
-            fail(key, f"expected at least one of {', '.join(choices)} but found an empty list")
-        result = []
-        for item in value:
-            if not isinstance(item, str) or item not in choices:
-                fail(key, expected_one_of(item, choices))
-            elif item not in result:
-                result.append(item)
-        return result
-
-    def word_list(key: str) -> list[str]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(
-            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value
-        ):
-            fail(key, f"expected a list of words but found {short_repr(value)}")
-            return []
-        return [str(v).strip() for v in value if str(v).strip()]
-
-    def when(key: str) -> date | None:
-        value = data.get(key)
-        if value is None:
-            return None
-        # A YAML `!!timestamp` with a time is a datetime, which a date cannot be
-        # compared with.
-        parsed = None if isinstance(value, datetime) else parse_date(value)
-        if parsed is None:
-            shape = isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip())
-            why = "is not a real date" if shape else "expected a date as YYYY-MM-DD"
-            fail(key, f"{why} but found {short_repr(value)}" if not shape
-                 else f"{short_repr(value)} {why}")
-        return parsed
-
-    title = text("title")
-    summary = text("summary")
-    if summary:
-        if len(summary) > MAX_SUMMARY:
-            fail("summary", f"expected at most {MAX_SUMMARY} characters but found "
-                            f"{len(summary)}; move the detail into the answer below")
-        if _HTML_TAG.search(summary):
-            fail("summary", f"expected plain text but found HTML "
-                            f"{short_repr(_HTML_TAG.search(summary).group(0))}")
-    policy = data.get("policy")
-    # A list or a mapping here cannot be looked up (it is unhashable) and is no id.
-    if policy is not None and (not isinstance(policy, str) or policy not in tax.policies):
-        fail("policy", expected_one_of(policy, tax.policies))
-        policy = None
-    stages = id_list("stages", list(tax.stages), required=True)
-    contexts = id_list("contexts", list(tax.contexts))
-    items = list(tax.policies[policy].items) if policy else []
-    covers = id_list("covers", items) if policy else []
-    keywords = word_list("keywords")
+    fields = validate(data, lines, settings, today, error)
+    if fields is None or controlled:
+        return False
     # Editors sometimes write the file name; the slug is what links resolve to.
     related = [slug_for(r.strip("/")) if r.endswith(".md") else r.strip("/")
-               for r in word_list("related")]
-    reviewed = when("reviewed")
-    publish = when("publish")
-    expires = when("expires")
-    if reviewed and reviewed > today:
-        error(f"{reviewed.isoformat()} is in the future; use the date of the review",
-              lines.get("reviewed"), "reviewed", WARNING)
-    if publish and expires and expires <= publish:
-        fail("expires", f"expected a date after publish ({publish.isoformat()}) but found "
-                        f"{expires.isoformat()}")
-    review_every = data.get("review_every", settings.review_every)
-    if "review_every" in data and not (
-            isinstance(review_every, int) and not isinstance(review_every, bool)
-            and 0 < review_every <= MAX_REVIEW_EVERY):
-        fail("review_every", f"expected a whole number of days from 1 to {MAX_REVIEW_EVERY} "
-                             f"(10 years) but found {short_repr(review_every)}")
-    owner = data.get("owner", settings.owner)
-    if not isinstance(owner, str) or not owner.strip():
-        fail("owner", f"expected a team or person name but found {short_repr(owner)}")
-    if not isinstance(draft, bool):
-        fail("draft", f"expected true or false but found {short_repr(draft)}")
-    for key, (kinds, what) in THEME_TYPES.items():
-        value = data.get(key)
-        if kinds == _TEXTS:
-            fits = isinstance(value, str) or isinstance(value, list) and all(
-                isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value)
-        else:
-            fits = isinstance(value, kinds)
-        if value is not None and not fits:
-            fail(key, f"expected {what} but found {short_repr(value)}")
-    weight = data.get("weight")
-    if weight is not None and (not isinstance(weight, int) or isinstance(weight, bool)
-                               or abs(weight) > MAX_WEIGHT):
-        whole = isinstance(weight, int) and not isinstance(weight, bool)
-        digits = " of at most 15 digits" if whole else ""
-        fail("weight", f"expected a whole number{digits} (1 is shown first) but found "
-                       f"{short_repr(weight)}")
-        weight = None
-    if broken or reviewed is None or policy is None or not title:
-        return False
+               for r in fields.related]
     return Article(
-        slug=slug_for(src_uri), src_uri=src_uri, path=shown, title=title, summary=summary,
-        policy=policy, stages=stages, reviewed=reviewed, review_every=review_every,
-        owner=owner.strip(), contexts=contexts, keywords=keywords, related=related,
-        covers=covers, draft=bool(draft), publish=publish, expires=expires, weight=weight,
-        body=body, lines=lines,
-        meta={**data, **{k: v for k, v in (("reviewed", reviewed), ("publish", publish),
-                                            ("expires", expires)) if k in data}},
-    )
+        slug=slug_for(src_uri), src_uri=src_uri, path=shown, title=fields.title,
+        summary=fields.summary, policy=fields.policy, stages=fields.stages,
+        reviewed=fields.reviewed, review_every=fields.review_every, owner=fields.owner,
+        contexts=fields.contexts, keywords=fields.keywords, related=related,
+        covers=fields.covers, draft=fields.draft, publish=fields.publish,
+        expires=fields.expires, weight=fields.weight, body=body, body_line=body_line,
+        lines=lines, meta=fields.meta)
+
+
+def _read_text(path: str, error: Report) -> tuple[bytes, str] | None:
+    """The file's bytes and its text with every line ending a LF; None when it cannot
+    be read, is empty or is not UTF-8."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        error(f"cannot be read: {exc.strerror}")
+        return None
+    if not raw.strip():
+        error("the file is empty; an article needs front matter and an answer")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        error(f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+              line)
+        return None
+    # Old Mac files end lines with a lone CR; the YAML parser counts it as a line
+    # break too, so line numbers stay those of an editor.
+    return raw, text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(text: str, settings: Settings, error: Report
+                        ) -> tuple[str, int] | None:
+    """(the front matter's YAML, where the body starts in `text`); None when the file
+    has no front matter between two '---' lines."""
+    if not text.startswith("---"):
+        error("has no front matter; an article starts with a '---' line followed by "
+              "title, summary, policy, stages and reviewed (mark a page that is not an "
+              "article with 'article: false' or put it under "
+              f"{', '.join(p + '/' for p in settings.pages)})", 1)
+        return None
+    first_newline = text.find("\n")
+    if text[:first_newline].strip() != "---":
+        error("the front matter must start with a line of exactly '---'", 1)
+        return None
+    end = _FRONT_MATTER_END.search(text, first_newline + 1)
+    if not end:
+        error("the front matter starts with '---' on line 1 but is never closed with '---'", 1)
+        return None
+    body_start = end.end()
+    while text.startswith("\n", body_start):
+        body_start += 1
+    return text[first_newline + 1: end.start()], body_start
+
+
+def _parse_front_matter(yaml_text: str, error: Report) -> yamlio.Mapping | None:
+    try:
+        parsed = yamlio.load_mapping(yaml_text)
+    except yamlio.YamlError as exc:
+        what = "" if exc.too_big else "is not valid YAML: "
+        error(f"the front matter {what}{exc.message}", (exc.line or 0) + 1)
+        return None
+    if not isinstance(parsed, yamlio.Mapping):
+        found = ("nothing" if parsed is None
+                 else f"{type(parsed).__name__} {short_repr(parsed)}")
+        error(f"the front matter must be a mapping of keys to values but found {found}", 2)
+        return None
+    return parsed
+
+
+def _control_in_front_matter(data: dict[str, Any], lines: dict[str, int],
+                             error: Report) -> bool:
+    """Whether a key or a value has a control character; one error per such key."""
+    found = False
+    for key, value in data.items():
+        where = _control_in([key, value])
+        if where:
+            error(f"{CONTROL_EXPECTED} but found {where[0]} in {short_repr(where[1])}",
+                  lines.get(key, 1), field_name(key))
+            found = True
+    return found
+
+
+def _control_in_body(body: str, body_line: int, error: Report) -> bool:
+    """Whether the answer has a control character; one error for all of them."""
+    found = CONTROL.search(body)
+    if not found:
+        return False
+    # The answer goes to every page, feed and terminal the title goes to.
+    more = len(CONTROL.findall(body)) - 1
+    column = found.start() - body.rfind("\n", 0, found.start())
+    error(f"{CONTROL_EXPECTED} in the answer but found U+{ord(found.group()):04X} at "
+          f"column {column}{f' (and {more} more)' if more else ''}",
+          body_line + body.count("\n", 0, found.start()))
+    return True
 
 
 def _check_unique(collection: Collection) -> list[Problem]:

@@ -22,6 +22,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+# From this many live articles a multi-core machine does work in a second process
+# while the renderer converts Markdown (related questions: 7 s of a 10,000-article
+# build on 2 cores); below it the fork costs more than it saves.
+BACKGROUND_FROM = 1000
+
 _FAILED = ("kb.background", "failed")  # what a child sends when the function raised
 
 

@@ -1,46 +1,35 @@
 """The `kb` command line: one `<verb>_command` per verb, each a few lines over the core.
 
 Exit status: 0 fine, 1 content or configuration problems, 2 usage errors.
+
+Each command imports the core modules it uses when it runs, so `kb --help` and
+`kb <verb> --help` load click and nothing of the core (tests/test_layers.py).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from kb import __version__
-from kb.articles import display_path
-from kb.files import replace_file
-from kb.problems import (
-    Problem,
-    expected_one_of,
-    format_github,
-    format_github_group,
-    format_json,
-    format_text,
-    has_errors,
-    summary_line,
-)
-from kb.project import (
-    Project,
-    ProjectError,
-    check_project,
-    find_config,
-    load_project,
-    resolve_today,
-)
-from kb.scaffold import (
-    STARTER_LANGUAGES,
-    FolderError,
-    NewArticle,
-    ScaffoldError,
-    article_folder,
-    create_article,
-    init_project,
-)
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from kb.articles import Collection
+    from kb.coverage import Coverage
+    from kb.gapreport import GapReport
+    from kb.i18n import Translator
+    from kb.problems import Problem
+    from kb.project import Project
+    from kb.search import AnswerIndex
+
+# kb.scaffold.STARTER_LANGUAGES, written out: importing kb.scaffold for it would more
+# than double the start-up of `kb --help`. tests/test_cli.py holds the two equal.
+STARTER_LANGUAGES = ("nl", "en")
 
 
 class ContentProblem(click.ClickException):
@@ -68,6 +57,8 @@ today_option = click.option(
 
 
 def _project(config_file: str | None) -> Project:
+    from kb.project import ProjectError, find_config, load_project
+
     try:
         if config_file is None:
             find_config(None)
@@ -82,6 +73,8 @@ def _project(config_file: str | None) -> Project:
 
 
 def _today(value: str | None) -> date:
+    from kb.project import ProjectError, resolve_today
+
     try:
         return resolve_today(value)
     except ProjectError as exc:
@@ -108,6 +101,8 @@ def cli() -> None:
 def init_command(directory: str, language: str, site_name: str | None, force: bool) -> None:
     """Start a new help centre in DIRECTORY: mkdocs.yml, example articles, a README for
     editors and a GitHub Actions workflow that checks, builds and publishes it."""
+    from kb.scaffold import ScaffoldError, init_project
+
     name = site_name or f"{os.path.basename(os.path.abspath(directory)).title()} Help"
     try:
         written = init_project(directory, language=language, site_name=name, force=force)
@@ -136,6 +131,14 @@ def new_command(question: str, policy: str, stages: tuple[str, ...], contexts: t
                 summary: str, folder: str | None, ready: bool, config_file: str | None) -> None:
     """Create an article for QUESTION with complete front matter, reviewed today."""
     from kb.articles import load_collection
+    from kb.problems import display_path, expected_one_of
+    from kb.scaffold import (
+        FolderError,
+        NewArticle,
+        ScaffoldError,
+        article_folder,
+        create_article,
+    )
 
     project = _project(config_file)
     tax = project.settings.taxonomy
@@ -170,8 +173,16 @@ def new_command(question: str, policy: str, stages: tuple[str, ...], contexts: t
     click.echo(f"Created {display_path(path)}.")
 
 
-def _report(problems: list[Problem], articles: int, output: str, coverage=None) -> None:
+def _report(problems: list[Problem], articles: int, output: str,
+            coverage: Coverage | None = None) -> None:
     from kb import coverage as cov
+    from kb.problems import (
+        format_github,
+        format_github_group,
+        format_json,
+        format_text,
+        summary_line,
+    )
 
     if output == "json":
         extra = {"coverage": cov.as_dict(coverage)} if coverage is not None else None
@@ -199,7 +210,9 @@ def check_command(output: str, strict: bool, today: str | None, config_file: str
     """Validate every article and the kb configuration; report all problems at once,
     then the coverage of policy areas and journey stages and what goes live or expires
     in the next 30 days."""
+    from kb.checks import check_project
     from kb.coverage import measure
+    from kb.problems import has_errors
 
     project = _project(config_file)
     day = _today(today)
@@ -226,7 +239,9 @@ def build_command(strict: bool, site_dir: str | None, verbose: bool, today: str 
     The site folder is replaced as a whole, so it must be kb's own: not the project or
     docs folder, nothing that contains either, nothing inside the docs folder, not your
     home folder, and not a folder that holds files kb did not build."""
+    from kb.checks import check_project
     from kb.mkdocs.builder import BuildError, build_site, setup_logging
+    from kb.problems import display_path, format_text, has_errors, summary_line
     from kb.safety import site_dir_refusal
 
     project = _project(config_file)
@@ -284,7 +299,7 @@ def serve_command(dev_addr: str | None, open_browser: bool, full: bool, today: s
         raise _fail(str(exc)) from None
 
 
-def _answer_index(project: Project, today: date):
+def _answer_index(project: Project, today: date) -> AnswerIndex:
     from kb.search import AnswerIndex
 
     answers = AnswerIndex(project.docs_dir, project.settings, project.cache_dir)
@@ -299,7 +314,7 @@ def _answer_index(project: Project, today: date):
     return answers
 
 
-def _channel_lines(project: Project, t) -> list[str]:
+def _channel_lines(project: Project, t: Translator) -> list[str]:
     lines = []
     lang = project.settings.language
     for ch in project.settings.contact.channels:
@@ -330,10 +345,9 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
     """Answer QUESTION from the help centre, the way a shopper would type it: the best
     matching articles with their short answer and address. The index is kept in the
     cache folder and brought up to date first, so edits show at once."""
-    import json
-
     from kb.i18n import Translator
     from kb.search import url_for
+    from kb.text import dumps
 
     if not question.strip():
         raise click.BadParameter("expected a question but found nothing", param_hint="QUESTION")
@@ -345,7 +359,7 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
                 "url": url_for(h.src_uri, project.site_url, project.directory_urls),
                 "score": h.score} for h in answer.answers]
     if output == "json":
-        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        click.echo(dumps(results))
         return
     t = Translator(project.settings.language)
     for number, result in enumerate(results, 1):
@@ -360,7 +374,8 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
     if answer.hits:
         click.echo(t("ask.maybe"))
         for hit in answer.hits[:limit]:
-            click.echo(f"  - {hit.title}  {url_for(hit.src_uri, project.site_url, project.directory_urls)}")
+            url = url_for(hit.src_uri, project.site_url, project.directory_urls)
+            click.echo(f"  - {hit.title}  {url}")
     channels = _channel_lines(project, t)
     if channels:
         click.echo(t("ask.contact"))
@@ -402,8 +417,10 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
     '|'; '-' when nothing in the help centre answers it). Prints hit@1, hit@3, MRR and
     every question whose answer did not come first; for '-' questions, how many kb ask
     declines and every false answer."""
+    from kb.checks import check_project
     from kb.evaluate import DEPTH, EvalError, evaluate, format_json, read_cases
     from kb.evaluate import format_text as format_report
+    from kb.problems import display_path, format_text
 
     project = _project(config_file)
     day = _today(today)
@@ -457,10 +474,38 @@ def review_command(ctx: click.Context, names: tuple[str, ...], mark: bool, withi
     """List the articles whose review is overdue or due within DAYS days, grouped by
     owner, most overdue first. Exits 1 when a review is overdue and review_policy is
     fail. With --mark, set the review date of the articles SLUG... to today."""
-    from click.core import ParameterSource
-
     from kb import reviews
     from kb.articles import load_collection
+
+    _review_usage(ctx, names, mark, owner)
+    project = _project(config_file)
+    day = _today(today)
+    collection = load_collection(project.docs_dir, project.settings, day)
+    if mark:
+        _mark_reviewed(project, collection, names, day)
+        return
+    _review_notes(project, collection)
+    articles = reviews.reviewable(collection.articles, day)
+    known = reviews.owners(articles)
+    if owner is not None and owner.strip().casefold() not in {o.casefold() for o in known}:
+        guess = reviews.closest_owner(owner, known)
+        click.echo(f"No article has the owner {owner.strip()!r}"
+                   f"{f' (did you mean {guess!r}?)' if guess else ''}; owners: "
+                   f"{', '.join(known) or 'none'}.", err=True)
+    report = reviews.review_report(articles, day, within, owner)
+    if output == "json":
+        click.echo(reviews.format_json(report))
+    else:
+        click.echo((reviews.format_csv if output == "csv" else reviews.format_table)(report))
+    if report.overdue and project.settings.review_policy == "fail":
+        click.echo(f"{report.overdue} review(s) overdue and review_policy is fail.", err=True)
+        sys.exit(1)
+
+
+def _review_usage(ctx: click.Context, names: tuple[str, ...], mark: bool,
+                  owner: str | None) -> None:
+    """A usage error for options of kb review that do not go together."""
+    from click.core import ParameterSource
 
     if mark:
         given = [f"--{name}" if name != "output" else "--format"
@@ -476,31 +521,41 @@ def review_command(ctx: click.Context, names: tuple[str, ...], mark: bool, withi
     if owner is not None and not owner.strip():
         raise click.BadParameter("expected an owner's name but found nothing",
                                  param_hint="'--owner'")
-    project = _project(config_file)
-    day = _today(today)
-    collection = load_collection(project.docs_dir, project.settings, day)
-    if mark:
-        marks, problems, notes = reviews.plan_marks(list(names), collection,
-                                                    project.settings.pages, day, project.root)
-        if problems:
-            # In the order given, so each line can be matched to its argument.
-            click.echo("\n".join(str(p) for p in problems), err=True)
-            raise _fail("Nothing was marked; fix the problems above")
-        unmarked = 0
-        for item in marks:
-            done = reviews.write_or_problem(item)
-            if isinstance(done, Problem):
-                unmarked += 1
-                click.echo(str(done), err=True)
-            elif done:
-                click.echo(f"Marked {item.shown} as reviewed on {day.isoformat()}.")
-            else:
-                click.echo(f"{item.shown} was already marked as reviewed on {day.isoformat()}.")
-        for note in notes:
-            click.echo(note, err=True)
-        if unmarked:
-            raise _fail(f"{unmarked} of {len(marks)} not marked; see above")
-        return
+
+
+def _mark_reviewed(project: Project, collection: Collection, names: tuple[str, ...],
+                   day: date) -> None:
+    """kb review --mark: all the articles named or, on a problem with any, none."""
+    from kb import reviews
+    from kb.problems import Problem
+
+    marks, problems, notes = reviews.plan_marks(list(names), collection,
+                                                list(project.settings.pages), day, project.root,
+                                                [project.cache_dir])
+    if problems:
+        # In the order given, so each line can be matched to its argument.
+        click.echo("\n".join(str(p) for p in problems), err=True)
+        raise _fail("Nothing was marked; fix the problems above")
+    unmarked = 0
+    for item in marks:
+        done = reviews.write_or_problem(item)
+        if isinstance(done, Problem):
+            unmarked += 1
+            click.echo(str(done), err=True)
+        elif done:
+            click.echo(f"Marked {item.shown} as reviewed on {day.isoformat()}.")
+        else:
+            click.echo(f"{item.shown} was already marked as reviewed on {day.isoformat()}.")
+    for note in notes:
+        click.echo(note, err=True)
+    if unmarked:
+        raise _fail(f"{unmarked} of {len(marks)} not marked; see above")
+
+
+def _review_notes(project: Project, collection: Collection) -> None:
+    """What kb review leaves out and why, on stderr."""
+    from kb.problems import display_path, has_errors
+
     if has_errors(project.problems):
         # A mistyped option falls back to its default, review_policy included.
         click.echo(f"Note: {display_path(project.config_path)} has errors; run 'kb check'.",
@@ -510,20 +565,6 @@ def review_command(ctx: click.Context, names: tuple[str, ...], mark: bool, withi
                    f"({', '.join(collection.broken[:3])}"
                    f"{', ...' if len(collection.broken) > 3 else ''}); run 'kb check'.",
                    err=True)
-    articles = reviews.reviewable(collection.articles, day)
-    known = reviews.owners(articles)
-    if owner is not None and owner.strip().casefold() not in {o.casefold() for o in known}:
-        guess = reviews.closest_owner(owner, known)
-        click.echo(f"No article has the owner {owner.strip()!r}"
-                   f"{f' (did you mean {guess!r}?)' if guess else ''}; owners: "
-                   f"{', '.join(known) or 'none'}.", err=True)
-    report = reviews.review_report(articles, day, within, owner)
-    formats = {"table": reviews.format_table, "json": reviews.format_json,
-               "csv": reviews.format_csv}
-    click.echo(formats[output](report))
-    if report.overdue and project.settings.review_policy == "fail":
-        click.echo(f"{report.overdue} review(s) overdue and review_policy is fail.", err=True)
-        sys.exit(1)
 
 
 @cli.command("gaps")
@@ -551,8 +592,9 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
     answers, the unanswered questions grouped into clusters, and the gaps per policy
     area; --drafts writes draft articles for the largest clusters."""
     from kb.articles import load_collection
-    from kb.gaps import format_text as format_report
-    from kb.gaps import write_drafts
+    from kb.drafts import Drafted, write_drafts
+    from kb.gapreport import format_text as format_report
+    from kb.problems import display_path
     from kb.text import dumps
 
     project = _project(config_file)
@@ -561,7 +603,7 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
     shown = display_path(os.path.abspath(questions_file))
     collection = load_collection(project.docs_dir, settings, day)
     report = _gap_report(project, day, questions_file, column, collection)
-    drafted = []
+    drafted: list[Drafted] = []
     if drafts_dir is not None:
         try:
             drafted = write_drafts(report, drafts_dir, settings, day,
@@ -581,11 +623,14 @@ def gaps_command(questions_file: str, column: str, output: str, top: int,
             click.echo(f"Skipped a draft for {d.cluster.representative!r}: {d.note}.", err=True)
 
 
-def _gap_report(project: Project, day: date, questions_file: str, column: str, collection):
+def _gap_report(project: Project, day: date, questions_file: str, column: str,
+                collection: Collection) -> GapReport:
     """Match every question of FILE.csv against the content (kb gaps, kb report)."""
     from contextlib import nullcontext
 
-    from kb.gaps import find_gaps, open_questions, questions
+    from kb.gaps import find_gaps
+    from kb.problems import display_path, format_text
+    from kb.questionfile import open_questions, questions
     from kb.similarity import synonym_map
     from kb.tables import TableError
 
@@ -632,6 +677,8 @@ def report_command(output: str, output_file: str | None, within: int,
     """A content-health report for the team: coverage of policy areas and journey
     stages, reviews due by owner, what goes live or expires, every problem and, with
     --questions, the biggest content gaps. It is not part of the public site."""
+    from kb.checks import check_project
+    from kb.problems import display_path
     from kb.reports import FORMATS, build_report
 
     project = _project(config_file)
@@ -651,6 +698,8 @@ def report_command(output: str, output_file: str | None, within: int,
 
 
 def _write_atomically(path: str, text: str) -> None:
+    from kb.files import replace_file
+
     try:
         replace_file(path, text.encode("utf-8"))
     except OSError as exc:

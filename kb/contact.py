@@ -33,6 +33,8 @@ UNITS = {
                  "business day", "business days", "werkdag", "werkdagen"),
 }
 _UNIT_OF = {alias: unit for unit, aliases in UNITS.items() for alias in aliases}
+# Opening hours of one day: (start, end) in minutes after midnight, in order.
+Ranges = list[tuple[int, int]]
 _RANGE = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 _DURATION = re.compile(r"^(\d{1,9})\s*([a-z ]+)$")
 # Largest amount of a response time; the widget computes with it in JavaScript numbers,
@@ -71,7 +73,7 @@ class Channel:
     number: str | None = None
     address: str | None = None
     action: str | None = None
-    hours: dict[str, list[tuple[int, int]]] | None = None  # None: no fixed hours
+    hours: dict[str, Ranges] | None = None  # None: no fixed hours
     closed: list[date] = field(default_factory=list)
     timezone: str = "Europe/Amsterdam"
     response_time: Duration | None = None
@@ -137,10 +139,10 @@ def parse_date(value: Any) -> date | None:
         return None
 
 
-def _parse_ranges(value: Any) -> list[tuple[int, int]] | None:
-    if value is None or (isinstance(value, str) and value.strip().lower() in ("closed", "gesloten", "")):
+def _parse_ranges(value: Any) -> Ranges | None:
+    if value is None or value is False:
         return []
-    if value is False:
+    if isinstance(value, str) and value.strip().lower() in ("closed", "gesloten", ""):
         return []
     parts = value if isinstance(value, list) else str(value).split(",")
     ranges = []
@@ -250,6 +252,7 @@ def parse_contact(value: Any, path: str) -> tuple[Contact, list[Problem]]:
 
 def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
                    contact: Contact) -> Channel | None:
+    """One entry of `channels`; None when it has a problem (reported in `problems`)."""
     if not isinstance(spec, dict):
         problems.append(Problem(path, f"expected a mapping but found {short_repr(spec)}",
                                 field=where))
@@ -257,13 +260,24 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
     before = len(problems)
     for key in spec:
         if key not in _CHANNEL_KEYS:
-            problems.append(Problem(path, expected_one_of(key, _CHANNEL_KEYS), field=f"{where}.{key}"))
+            problems.append(Problem(path, expected_one_of(key, _CHANNEL_KEYS),
+                                    field=f"{where}.{key}"))
     kind = spec.get("type")
     if kind not in TYPES:
         problems.append(Problem(path, expected_one_of(kind, TYPES), field=f"{where}.type"))
         return None
     channel = Channel(id=str(spec.get("id") or kind), type=kind,
                       label=dict(DEFAULT_LABELS[kind]), timezone=contact.timezone)
+    _read_labels(spec, channel, where, path, problems)
+    _check_id(spec, where, path, problems)
+    _read_addresses(spec, channel, where, path, problems)
+    _check_reachable(channel, where, path, problems)
+    _read_times(spec, channel, where, path, problems)
+    return channel if len(problems) == before else None
+
+
+def _read_labels(spec: dict, channel: Channel, where: str, path: str,
+                 problems: list[Problem]) -> None:
     for key in ("label", "note"):
         if key in spec:
             labels = parse_labels(spec[key])
@@ -271,15 +285,24 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
                 problems.append(Problem(path, label_message(spec[key]), field=f"{where}.{key}"))
             else:
                 getattr(channel, key).update(labels)
-    if "id" in spec:
-        given = spec["id"]
-        if has_control_characters(given):
-            problems.append(Problem(path, f"{CONTROL_EXPECTED} but found {short_repr(given)}",
-                                    field=f"{where}.id"))
-        elif not ((isinstance(given, str) and given.strip())
-                  or (isinstance(given, int) and not isinstance(given, bool))):
-            problems.append(Problem(path, f"expected an id such as 'chat-nl' but found "
-                                          f"{short_repr(given)}", field=f"{where}.id"))
+
+
+def _check_id(spec: dict, where: str, path: str, problems: list[Problem]) -> None:
+    if "id" not in spec:
+        return
+    given = spec["id"]
+    if has_control_characters(given):
+        problems.append(Problem(path, f"{CONTROL_EXPECTED} but found {short_repr(given)}",
+                                field=f"{where}.id"))
+    elif not ((isinstance(given, str) and given.strip())
+              or (isinstance(given, int) and not isinstance(given, bool))):
+        problems.append(Problem(path, f"expected an id such as 'chat-nl' but found "
+                                      f"{short_repr(given)}", field=f"{where}.id"))
+
+
+def _read_addresses(spec: dict, channel: Channel, where: str, path: str,
+                    problems: list[Problem]) -> None:
+    """Where the channel reaches a person: `link`, `number`, `address` and `action`."""
     for key in ("link", "number", "address"):
         if key in spec:
             if has_control_characters(spec[key]):
@@ -301,6 +324,11 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
             problems.append(Problem(path, f"expected the name of a JavaScript function such as "
                                           f"'Shop.openChat' but found {short_repr(spec['action'])}",
                                     field=f"{where}.action"))
+
+
+def _check_reachable(channel: Channel, where: str, path: str, problems: list[Problem]) -> None:
+    """Each type of channel needs its own way to reach it."""
+    kind = channel.type
     if kind == "email" and not channel.address and not channel.link:
         problems.append(Problem(path, "an e-mail channel needs an 'address' or a 'link'",
                                 field=f"{where}.address"))
@@ -310,6 +338,12 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
     if kind in ("chat", "form") and not channel.link and not channel.action:
         problems.append(Problem(path, f"a {kind} channel needs a 'link' or an 'action'",
                                 field=f"{where}.link"))
+
+
+def _read_times(spec: dict, channel: Channel, where: str, path: str,
+                problems: list[Problem]) -> None:
+    """When the channel is open and how fast it answers: `timezone`, `hours`, `closed`
+    and `response_time`."""
     if "timezone" in spec:
         channel.timezone = _check_timezone(spec["timezone"], f"{where}.timezone", path,
                                            problems) or channel.timezone
@@ -323,17 +357,16 @@ def _parse_channel(spec: Any, where: str, path: str, problems: list[Problem],
                                           f"or '1 workday' but found "
                                           f"{short_repr(spec['response_time'])}",
                                     field=f"{where}.response_time"))
-    return channel if len(problems) == before else None
 
 
 def _parse_hours(value: Any, where: str, path: str,
-                 problems: list[Problem]) -> dict[str, list[tuple[int, int]]] | None:
+                 problems: list[Problem]) -> dict[str, Ranges] | None:
     if not isinstance(value, dict):
         problems.append(Problem(path, f"expected a mapping of weekday (mon..sun) to hours "
                                       f"such as '09:00-17:00' but found {short_repr(value)}",
                                 field=where))
         return None
-    hours: dict[str, list[tuple[int, int]]] = {day: [] for day in WEEKDAYS}
+    hours: dict[str, Ranges] = {day: [] for day in WEEKDAYS}
     set_by: dict[str, object] = {}  # weekday -> the key that gave its hours
     for day, spec in value.items():
         days = _expand_days(str(day))
@@ -378,14 +411,14 @@ def format_minutes(value: int) -> str:
     return f"{value // 60:02d}:{value % 60:02d}"
 
 
-def format_ranges(ranges: list[tuple[int, int]]) -> str:
+def format_ranges(ranges: Ranges) -> str:
     """[(510, 1050)] -> '08:30–17:30'; empty when closed."""
     return ", ".join(f"{format_minutes(a)}–{format_minutes(b)}" for a, b in ranges)
 
 
-def group_days(hours: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, list[tuple[int, int]]]]:
+def group_days(hours: dict[str, Ranges]) -> list[tuple[int, int, Ranges]]:
     """Runs of consecutive open weekdays with equal hours: (first, last, ranges)."""
-    runs: list[tuple[int, int, list[tuple[int, int]]]] = []
+    runs: list[tuple[int, int, Ranges]] = []
     for index, day in enumerate(WEEKDAYS):
         ranges = hours.get(day, [])
         if runs and runs[-1][2] == ranges and runs[-1][1] == index - 1:

@@ -3,24 +3,24 @@
 The CSV has a `question` and an `expected` column; `expected` holds the slug of
 the article that answers the question, or several separated by `|` when more
 than one does, or `-` when nothing in the help centre answers it (then `kb ask`
-should say so instead of offering an answer). The result: hit@1 and hit@3 (share of questions whose expected
-answer came first, or among the first three), MRR (mean of 1/rank of the first
-expected answer, 0 when it is not among the first ten) and every miss with what
-came first instead. With the answers `kb ask` would offer, also the share of
-answerable questions whose expected article is offered, and the share of `-`
-questions it declines, with every false answer.
+should say so instead of offering an answer). The result: hit@1 and hit@3 (share
+of questions whose expected answer came first, or among the first three), MRR
+(mean of 1/rank of the first expected answer, 0 when it is not among the first
+ten) and every miss with what came first instead. With the answers `kb ask` would
+offer, also the share of answerable questions whose expected article is offered,
+and the share of `-` questions it declines, with every false answer.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 
 from kb.problems import CONTROL_EXPECTED, Problem, closest, control_character, short_repr
 from kb.tables import decode_problem, delimiter, marked_encoding, records
+from kb.text import dumps
 
 COLUMNS = ("question", "expected")
 NO_ANSWER = "-"  # in `expected`: no article answers this question
@@ -94,6 +94,38 @@ class Report:
 def read_cases(path: str, shown: str, slugs: Mapping[str, object],
                live: Callable[[str], bool]) -> list[Case]:
     """Parse the question file; raise EvalError listing every problem in it."""
+    text = _decode(path, shown)
+    problems: list[Problem] = []
+    reader = csv.reader(io.StringIO(text, newline=""),
+                        delimiter=delimiter(text.split("\n", 1)[0]))
+    rows = records(reader, shown, problems)
+    header = next(rows, None)
+    if problems:
+        raise EvalError(problems)
+    names = _columns(header, shown)
+    qi, ei = names.index("question"), names.index("expected")
+    cases = []
+    slug_check = _SlugCheck(shown, slugs, live)
+    for row in rows:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(qi, ei):
+            problems.append(Problem(shown, f"expected {len(names)} columns but found {len(row)}",
+                                    line))
+            continue
+        case = _case(row[qi], row[ei], line, shown, slug_check, problems)
+        if case:
+            cases.append(case)
+    if problems:
+        raise EvalError(problems)
+    if not cases:
+        raise EvalError([Problem(shown, "has a header but no questions", 1)])
+    return cases
+
+
+def _decode(path: str, shown: str) -> str:
+    """The file's text; EvalError when it cannot be read or decoded."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -103,24 +135,21 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
     marked = marked_encoding(raw[:4096])
     if marked:
         try:
-            text = raw.decode(marked[0]).lstrip("\ufeff")
+            return raw.decode(marked[0]).lstrip("\ufeff")
         except UnicodeDecodeError:
-            line, message = decode_problem(raw, *marked)
-            raise EvalError([Problem(shown, message, line)]) from None
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise EvalError([Problem(shown, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                            "save the file as UTF-8", line)]) from None
-    problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""),
-                        delimiter=delimiter(text.split("\n", 1)[0]))
-    rows = records(reader, shown, problems)
-    header = next(rows, None)
-    if problems:
-        raise EvalError(problems)
+            found = decode_problem(raw, *marked)
+            assert found is not None  # the same decoding failed a moment ago
+            raise EvalError([Problem(shown, found[1], found[0])]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise EvalError([Problem(shown, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                                        "save the file as UTF-8", line)]) from None
+
+
+def _columns(header: list[str] | None, shown: str) -> list[str]:
+    """The header's column names, lowercase; EvalError when COLUMNS are not all there."""
     if not header or not any(cell.strip() for cell in header):
         raise EvalError([Problem(shown, "is empty; expected a header line "
                                         f"'{','.join(COLUMNS)}' and one question per line", 1)])
@@ -130,57 +159,59 @@ def read_cases(path: str, shown: str, slugs: Mapping[str, object],
         found = ", ".join(short_repr(n) for n in names)
         raise EvalError([Problem(shown, f"expected the columns {', '.join(COLUMNS)} but "
                                         f"found {found} (missing: {', '.join(missing)})", 1)])
-    qi, ei = names.index("question"), names.index("expected")
-    cases = []
-    known = list(slugs)
-    for row in rows:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) <= max(qi, ei):
-            problems.append(Problem(shown, f"expected {len(names)} columns but found {len(row)}",
-                                    line))
-            continue
-        question = " ".join(row[qi].split())
-        expected = [s.strip().strip("/") for s in row[ei].split("|") if s.strip()]
-        if not question:
-            problems.append(Problem(shown, "the question is empty", line, "question"))
-        # The report prints the question and the slugs to a terminal.
-        controls = [(name, control_character(row[i])) for name, i in zip(COLUMNS, (qi, ei))]
-        problems += [Problem(shown, f"{CONTROL_EXPECTED} but found {where}", line, name)
-                     for name, where in controls if where]
-        if any(where for _, where in controls):
-            continue
-        if expected == [NO_ANSWER]:
-            if question:
-                cases.append(Case(line, question, []))
-            continue
-        if not expected:
-            problems.append(Problem(shown, "expected a slug such as "
-                                           f"{known[0] if known else 'retourneren/termijn'!r}, "
-                                           f"or {NO_ANSWER!r} when nothing answers the question, "
-                                           "but found nothing", line, "expected"))
-        for slug in expected:
-            if slug.endswith(".md"):
-                slug = slug[:-3]
-            if slug not in slugs:
-                guess = closest(slug, known)
-                hint = f" (did you mean {guess!r}?)" if guess else ""
-                problems.append(Problem(shown, f"no article has the slug {short_repr(slug)}{hint}",
-                                        line, "expected"))
-            elif not live(slug):
-                problems.append(Problem(shown, f"{short_repr(slug)} is not published on the "
-                                               "evaluation day (draft, scheduled or expired); "
-                                               "pass --today or pick another article", line,
-                                        "expected"))
-        if question and expected:
-            cases.append(Case(line, question, [s[:-3] if s.endswith(".md") else s
-                                               for s in expected]))
-    if problems:
-        raise EvalError(problems)
-    if not cases:
-        raise EvalError([Problem(shown, "has a header but no questions", 1)])
-    return cases
+    return names
+
+
+def _case(question_cell: str, expected_cell: str, line: int, shown: str,
+          slug_check: _SlugCheck, problems: list[Problem]) -> Case | None:
+    """The case of one row; None, with its problems added to `problems`, when it has none."""
+    question = " ".join(question_cell.split())
+    expected = [s.strip().strip("/") for s in expected_cell.split("|") if s.strip()]
+    if not question:
+        problems.append(Problem(shown, "the question is empty", line, "question"))
+    # The report prints the question and the slugs to a terminal.
+    controls = [(name, control_character(cell))
+                for name, cell in zip(COLUMNS, (question_cell, expected_cell))]
+    problems += [Problem(shown, f"{CONTROL_EXPECTED} but found {where}", line, name)
+                 for name, where in controls if where]
+    if any(where for _, where in controls):
+        return None
+    if expected == [NO_ANSWER]:
+        return Case(line, question, []) if question else None
+    if not expected:
+        problems.append(Problem(shown, "expected a slug such as "
+                                       f"{slug_check.example!r}, or {NO_ANSWER!r} when nothing "
+                                       "answers the question, but found nothing", line,
+                                "expected"))
+    for slug in expected:
+        problems += slug_check.problems(slug[:-3] if slug.endswith(".md") else slug, line)
+    if question and expected:
+        return Case(line, question, [s[:-3] if s.endswith(".md") else s for s in expected])
+    return None
+
+
+class _SlugCheck:
+    """Whether an expected slug names an article live on the evaluation day."""
+
+    def __init__(self, shown: str, slugs: Mapping[str, object], live: Callable[[str], bool]):
+        self.shown = shown
+        self.slugs = slugs
+        self.live = live
+        self.known = list(slugs)
+        self.example = self.known[0] if self.known else "retourneren/termijn"
+
+    def problems(self, slug: str, line: int) -> list[Problem]:
+        if slug not in self.slugs:
+            guess = closest(slug, self.known)
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            return [Problem(self.shown, f"no article has the slug {short_repr(slug)}{hint}",
+                            line, "expected")]
+        if not self.live(slug):
+            return [Problem(self.shown, f"{short_repr(slug)} is not published on the "
+                                        "evaluation day (draft, scheduled or expired); "
+                                        "pass --today or pick another article", line,
+                            "expected")]
+        return []
 
 
 def evaluate(cases: list[Case], rank: Callable[[str], list[tuple[str, str]]],
@@ -257,4 +288,4 @@ def format_text(report: Report, shown: str) -> str:
 
 
 def format_json(report: Report) -> str:
-    return json.dumps(report.as_dict(), ensure_ascii=False, indent=2)
+    return dumps(report.as_dict())

@@ -40,6 +40,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 try:
     import fcntl
@@ -364,13 +365,13 @@ def _rewrite_leased(target: str, transform: Callable[[bytes], bytes]) -> bool | 
             except Exception:
                 if late is not None:
                     # That program's save must not be lost to kb's: put it back as it is.
-                    _swap(target, late.data, now.stat, lambda: _named(target, fd, now),
+                    _swap(target, late.data, now.stat, partial(_named, target, fd, now),
                           lambda old: None)
                 raise
             if data == now.data:
                 return ours is not None
-            swapped = _swap(target, data, now.stat, lambda: _named(target, fd, now),
-                            lambda old: _late_leased(fd))
+            swapped = _swap(target, data, now.stat, partial(_named, target, fd, now),
+                            partial(_late_leased, fd))
         finally:
             _unlease(fd)
             os.close(fd)
@@ -393,7 +394,8 @@ def _named(target: str, fd: int, now: Snapshot) -> int | None:
     return os.dup(fd)
 
 
-def _late_leased(fd: int) -> Snapshot | None:
+def _late_leased(fd: int, old: int) -> Snapshot | None:
+    # `old` (the descriptor `_swap` checked) is a copy of `fd`, which holds the lease.
     if not _broken(fd):
         return None
     # It asked to write in the instant around the rename and waits for kb; let it write
@@ -416,19 +418,20 @@ def _rewrite_watched(target: str, transform: Callable[[bytes], bytes],
         except Exception:
             if expected is not base:
                 # That program's save must not be lost to kb's: put it back as it is.
-                _swap(target, base.data, base.stat, lambda: _still(target, expected),
+                _swap(target, base.data, base.stat, partial(_still, target, expected),
                       lambda old: None)
             raise
         if data == base.data and expected is base:
             return False
-        swapped = _swap(target, data, base.stat, lambda: _still(target, expected),
-                        lambda old: _late_watched(old, expected))
+        swapped = _swap(target, data, base.stat, partial(_still, target, expected),
+                        partial(_late_watched, expected=expected))
         if swapped is None:
             base = expected = _settled(lambda: _read_path(target))
-        elif swapped[1] is None:
+            continue
+        ours, late = swapped
+        if late is None:
             return True
-        else:
-            expected, base = swapped
+        expected, base = ours, late
     raise UnsafeWrite(CHANGED)
 
 

@@ -12,20 +12,20 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin
 
 from kb.articles import Article, add_days
 from kb.contact import WEEKDAYS, Channel
 from kb.i18n import Translator
+from kb.minify import asset, minify_css, minify_js
 from kb.taxonomy import Term
+
+if TYPE_CHECKING:  # kb.site plans the blocks with this module
+    from kb.site import SitePlan
 
 WIDGET_CSS_MARKER = '/*KB_CSS*/""'
 DATA_VERSION = 1
-
-
-def _asset(name: str) -> str:
-    return resources.files("kb").joinpath("assets", "help", name).read_text(encoding="utf-8")
 
 
 def widget_assets() -> dict[str, str]:
@@ -33,8 +33,8 @@ def widget_assets() -> dict[str, str]:
     (one request, and no <style> element a strict CSP would block), the
     stylesheet also stands alone for the static fragments. Both lose their
     comments and indentation on the way: every byte travels to every shopper."""
-    css = minify_css(_asset("kb-help.css"))
-    script = minify_js(_asset("kb-help.js"))
+    css = minify_css(asset("help", "kb-help.css"))
+    script = minify_js(asset("help", "kb-help.js"))
     if WIDGET_CSS_MARKER not in script:
         raise RuntimeError("kb-help.js lacks its stylesheet marker")
     # json.dumps escapes quotes and backslashes; "</" cannot end a script it is not inside.
@@ -42,25 +42,6 @@ def widget_assets() -> dict[str, str]:
     # ASCII only: a shop page in another charset loads the script without a charset.
     script = re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m.group())[1:-1], script)
     return {"kb-help.js": script, "kb-help.css": css + "\n"}
-
-
-def minify_css(css: str) -> str:
-    """Comments and runs of white space out."""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    css = re.sub(r"\s+", " ", css)
-    css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
-    # After a colon white space never counts (a space before one does: "a :focus").
-    return re.sub(r":\s+", ":", css).replace(";}", "}").strip()
-
-
-def minify_js(js: str) -> str:
-    """Comments and indentation out, relying on how kb-help.js is written:
-    a comment stands on lines of its own or follows code after white space
-    ("//" then a space); no string holds " // " or starts a line with "/*"."""
-    js = re.sub(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", "", js, flags=re.S | re.M)
-    js = re.sub(r"^[ \t]*//.*\n", "", js, flags=re.M)
-    js = re.sub(r"[ \t]+//[ \t].*$", "", js, flags=re.M)
-    return re.sub(r"^[ \t]+", "", js, flags=re.M)
 
 
 # --- The data of one block --------------------------------------------------------
@@ -106,7 +87,7 @@ def channel_data(channel: Channel, t: Translator, today: date) -> dict:
 def widget_strings(t: Translator) -> dict:
     keys = ("questions", "search", "contact", "open", "today", "tomorrow", "weekday",
             "date", "your_time", "start_chat", "invite", "invite_close")
-    strings = {key: t(f"help.{key}") for key in keys}
+    strings: dict[str, str | list[str]] = {key: t(f"help.{key}") for key in keys}
     strings.update(more=t("answer.more"), search_button=t("search.button"),
                    all_contact=t("contact.all"), closed=t("closed"),
                    days=[t.weekday(i) for i in range(7)])
@@ -197,7 +178,8 @@ DEMO_WORDS = {
         "add": "Add to cart", "item": "Item", "qty": "Quantity", "price": "Price",
         "mug": "Mug, white", "total": "Total", "checkout": "Check out",
         "help_link": "Help and frequently asked questions",
-        "block_title": {"cart": "Questions about your cart", "checkout": "Questions about checking out"},
+        "block_title": {"cart": "Questions about your cart",
+                        "checkout": "Questions about checking out"},
     },
 }
 
@@ -209,3 +191,44 @@ def demo_pages(contexts: Sequence[str]) -> dict[str, tuple[str, ...]]:
         present = tuple(c for c in wanted if c in contexts)
         pages[name] = present or tuple(contexts[:1])
     return pages
+
+
+# --- The files ---------------------------------------------------------------------
+
+class Render(Protocol):
+    """The renderer's template `name` filled in with `values` (escaping as HTML)."""
+
+    def __call__(self, name: str, /, **values: Any) -> str: ...
+
+
+def help_files(plan: SitePlan, url_of: Callable[[str], str], contact_url: str,
+               invite_after: int, site_url: str | None, site_name: str,
+               render: Render, source: Callable[[str], str]) -> dict[str, str]:
+    """Everything below help/, by its place in the site: the embed script and
+    stylesheet; per context its data (JSON, and the same as a script) and a static
+    HTML fragment (`kb/help/block.html`); the help centre's own block (data only);
+    the demo shop's pages (`kb/help/demo.html`) and their stylesheet (the template
+    `kb/help/shop.css` as written, through `source`). `url_of` gives a page's URL
+    relative to the site root, "" when it has none; `invite_after` is
+    `chat_invite_after`."""
+    files = {f"{HELP_DIR}/{name}": text for name, text in widget_assets().items()}
+    for block in plan.help_blocks + [HelpBlock(SITE_BLOCK, "", [])]:
+        own = block.id == SITE_BLOCK
+        data = block_data(block, plan.channels, plan.t, plan.today, url_of, contact_url,
+                          invite_after if own else None)
+        base = f"{HELP_DIR}/{block.id}"
+        files[base + ".json"] = data_json(data)
+        files[base + ".js"] = data_script(data)
+        if not own:
+            files[base + ".html"] = render(
+                "kb/help/block.html", data=absolute_links(data, site_url),
+                hours={c.id: plan.t.hours(c.hours) for c in plan.channels if c.hours})
+    lang = plan.t.lang
+    words = DEMO_WORDS.get(lang, DEMO_WORDS["en"])
+    pages = demo_pages([block.id for block in plan.help_blocks])  # one per context
+    for name, blocks in pages.items():
+        files[f"{DEMO_DIR}/{name}.html"] = render(
+            "kb/help/demo.html", page=name, lang=lang, site_name=site_name, blocks=blocks,
+            words=words, pages=list(pages))
+    files[f"{DEMO_DIR}/shop.css"] = source("kb/help/shop.css")
+    return files

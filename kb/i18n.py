@@ -250,7 +250,10 @@ class Translator:
         return self.plural(f"duration.{value.unit}", value.amount)
 
     def response(self, channel: Channel) -> str:
-        """How fast a channel answers: a waiting time for phones, a response time else."""
+        """How fast a channel answers: a waiting time for phones, a response time else;
+        nothing for a channel that does not say."""
+        if channel.response_time is None:
+            return ""
         key = "response.phone" if channel.type == "phone" else "response"
         return self(key, duration=self.duration(channel.response_time))
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import json
 import os
 import re
 import reprlib
@@ -17,8 +16,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from kb.text import dumps
+
 ERROR = "error"
 WARNING = "warning"
+
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ def format_json(problems: list[Problem], articles: int, extra: dict | None = Non
         "problems": [asdict(p) for p in sort_problems(problems)],
         **(extra or {}),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return dumps(data)
 
 
 def _escape_data(value: str) -> str:

@@ -13,14 +13,10 @@ from datetime import date
 from typing import Any
 
 from kb import yamlio
-from kb.articles import Article, Collection, display_path, load_collection, read_article
-from kb.popularity import load_popularity
+from kb.articles import display_path
 from kb.problems import CONTROL_EXPECTED, WARNING, Problem, control_character, short_repr
-from kb.safety import link_problems, site_dir_problem
-from kb.sanitize import body_problems
+from kb.safety import site_dir_problem
 from kb.settings import Settings, parse_settings
-from kb.similarity import duplicate_problems
-from kb.site import site_problems
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 
@@ -112,9 +108,9 @@ def load_project(config_file: str | None = None) -> Project:
     settings, found = parse_settings(options, shown, theme_language)
     problems += found
     for key in ("site_name", "site_description"):
-        where = control_character(raw[key]) if isinstance(raw.get(key), str) else None
-        if where:
-            problems.append(Problem(shown, f"{CONTROL_EXPECTED} but found {where}", field=key))
+        control = control_character(raw[key]) if isinstance(raw.get(key), str) else None
+        if control:
+            problems.append(Problem(shown, f"{CONTROL_EXPECTED} but found {control}", field=key))
     site_url = raw.get("site_url")
     if not (isinstance(site_url, str) and site_url.strip()):
         problems.append(site_url_problem(shown))
@@ -149,28 +145,6 @@ def resolve_today(value: str | date | None = None) -> date:
     return date.today()
 
 
-def check_project(project: Project, today: date, duplicates: bool = True
-                  ) -> tuple[Collection, list[Problem]]:
-    """Load every article and return all problems: configuration, files, site,
-    popularity. The popularity counts travel with the collection to the build.
-    `duplicates`: also look for near-duplicate questions, a warning only, and the
-    costliest check at scale (5 s at 10,000 articles): `kb check` does, `kb build`
-    and `kb eval` leave it to `kb check`."""
-    links = link_problems(project.docs_dir, project.root, [project.cache_dir])
-    collection = load_collection(project.docs_dir, project.settings, today,
-                                 read=_not_through(links, project.docs_dir))
-    problems = project.problems + folder_problems(project) + [link.problem() for link in links]
-    problems += collection.problems + site_problems(collection, project.settings, today)
-    problems += body_problems(collection.articles, project.docs_dir, project.settings.unsafe_html)
-    if duplicates:
-        problems += duplicate_problems(collection.articles, project.settings)
-    collection.popularity, found = load_popularity(
-        project.root, display_path(project.config_path), project.settings, collection,
-        project.site_url)
-    problems += found
-    return collection, problems
-
-
 def folder_problems(project: Project) -> list[Problem]:
     """An error on `site_dir` when kb build must not write the site there (kb.safety)."""
     try:
@@ -181,16 +155,3 @@ def folder_problems(project: Project) -> list[Problem]:
     problem = site_dir_problem(project.site_dir, project.root, project.docs_dir,
                                display_path(project.config_path), text)
     return [problem] if problem else []
-
-
-def _not_through(links, docs_dir: str):
-    """Read articles as usual, but not through a refused link: what it points to may be
-    a secret, and a message quoting its front matter would show it."""
-    refused = {os.path.relpath(link.path, docs_dir).replace(os.sep, "/") for link in links}
-    if not refused:
-        return None
-
-    def read(path: str, src_uri: str, *args) -> Article | None | bool:
-        return False if src_uri in refused else read_article(path, src_uri, *args)
-
-    return read

@@ -8,7 +8,6 @@ anywhere) or as JSON. It is not part of the public site.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +21,7 @@ from kb.problems import Problem, sort_problems
 from kb.reviews import ReviewReport, review_report, reviewable, when_due
 from kb.reviews import as_dict as reviews_dict
 from kb.taxonomy import Taxonomy
-from kb.text import md_escape, shorten
+from kb.text import dumps, md_escape, shorten
 
 MAX_CLUSTERS = 10  # gaps shown in the report; `kb gaps` lists more
 
@@ -325,7 +324,7 @@ def as_dict(report: HealthReport) -> dict[str, Any]:
 
 
 def format_json(report: HealthReport) -> str:
-    return json.dumps(as_dict(report), ensure_ascii=False, indent=2)
+    return dumps(as_dict(report))
 
 
 FORMATS = {"md": format_markdown, "html": format_html, "json": format_json}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +20,8 @@ from kb import yamlio
 from kb.articles import Article, Collection, display_path, in_pages, iter_markdown, slug_for
 from kb.files import Snapshot, UnsafeWrite, read_stable, refuse_hard_links, rewrite_file
 from kb.problems import ERROR, WARNING, Problem, closest
+from kb.safety import link_refusal
+from kb.text import dumps
 
 OVERDUE = "overdue"
 DUE = "due"
@@ -206,7 +208,7 @@ def as_dict(report: ReviewReport) -> dict[str, object]:
 
 
 def format_json(report: ReviewReport) -> str:
-    return json.dumps(as_dict(report), ensure_ascii=False, indent=2)
+    return dumps(as_dict(report))
 
 
 def format_csv(report: ReviewReport) -> str:
@@ -369,24 +371,15 @@ def _target(name: str, docs_dir: str, files: dict[str, str]) -> tuple[str | None
     return (files.get(slug) if slug else None), slug or cleaned
 
 
-def _outside(path: str, *folders: str) -> str | None:
-    """Where the link `path` leads when that is outside all `folders`, else None."""
-    target = os.path.realpath(path)
-    for folder in folders:
-        root = os.path.realpath(folder)
-        if target.startswith(root.rstrip(os.sep) + os.sep):
-            return None
-    return target
-
-
 def plan_marks(names: list[str], collection: Collection, pages: list[str],
-               day: date, project_dir: str | None = None
+               day: date, project_dir: str | None = None, private: Iterable[str] = ()
                ) -> tuple[list[Mark], list[Problem], list[str]]:
     """What `kb review --mark` would write for `names`: marks, problems and notes.
 
     Nothing may be written while there are problems. `pages` are the folders of
     non-article pages (settings.pages). An article that is a link is changed in the
-    file it points to, which must lie in `project_dir` or the docs folder.
+    file it points to, which must be one `kb check` allows a link to (kb.safety): in
+    `project_dir` or the docs folder, not hidden, not in a `private` folder (kb's cache).
     """
     docs_dir = os.path.abspath(collection.docs_dir)
     project_dir = os.path.abspath(project_dir) if project_dir else docs_dir
@@ -417,10 +410,10 @@ def plan_marks(names: list[str], collection: Collection, pages: list[str],
             problems.append(Problem(shown, "is a page, not an article; only articles have a "
                                            "review date"))
             continue
-        elsewhere = _outside(path, project_dir, docs_dir)
-        if elsewhere is not None:
-            problems.append(Problem(shown, f"links to {elsewhere}, which is outside the "
-                                           "project; kb changes no file there"))
+        refused = link_refusal(path, project_dir, docs_dir, private) \
+            if os.path.islink(path) else None
+        if refused is not None:
+            problems.append(Problem(shown, refused.message))
             continue
         try:
             read = read_stable(path)

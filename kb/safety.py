@@ -106,8 +106,12 @@ class BadLink:
     target: str  # what the link says, as written
     reason: str
 
+    @property
+    def message(self) -> str:
+        return f"is a link to {self.target!r}{self.reason}"
+
     def problem(self) -> Problem:
-        return Problem(display_path(self.path), f"is a link to {self.target!r}{self.reason}")
+        return Problem(display_path(self.path), self.message)
 
 
 def link_problems(docs_dir: str, project_dir: str, private: Iterable[str] = ()) -> list[BadLink]:
@@ -139,6 +143,15 @@ def link_problems(docs_dir: str, project_dir: str, private: Iterable[str] = ()) 
                 todo.append((entry.path, real, trail + (real,)))
     found.sort(key=lambda link: link.path)
     return found
+
+
+def link_refusal(path: str, project_dir: str, docs_dir: str,
+                 private: Iterable[str] = ()) -> BadLink | None:
+    """The link `path` as `link_problems` reports it when kb refuses to follow it, else
+    None: one rule for the commands that follow a single link (`kb review --mark`)."""
+    _, reason = _judge_link(path, os.path.realpath(project_dir), os.path.realpath(docs_dir),
+                            [os.path.realpath(p) for p in private], ())
+    return None if reason is None else BadLink(path, _readlink(path), reason)
 
 
 def _judge_link(path: str, project: str, docs: str, private: list[str],

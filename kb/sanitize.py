@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -617,8 +616,7 @@ def safe_markdown(body: str) -> str:
 
 # --- kb check -----------------------------------------------------------------
 
-def body_problems(articles: Iterable[Article], docs_dir: str, unsafe_html: bool = False
-                  ) -> list[Problem]:
+def body_problems(articles: Iterable[Article], unsafe_html: bool = False) -> list[Problem]:
     """A warning, with file and line, per thing `sanitize_html` removes from an
     article; none when the site allows raw HTML."""
     if unsafe_html:
@@ -628,20 +626,6 @@ def body_problems(articles: Iterable[Article], docs_dir: str, unsafe_html: bool 
         found = findings(article.body)
         if not found:
             continue
-        first = _body_line(os.path.join(docs_dir, article.src_uri), article.body)
-        problems += [Problem(article.path, f.message(), first + f.line - 1 if first else None,
+        problems += [Problem(article.path, f.message(), article.body_line + f.line - 1,
                              "body", WARNING) for f in found]
     return problems
-
-
-def _body_line(path: str, body: str) -> int | None:
-    """The line of the file on which `body` starts (the front matter comes first)."""
-    try:
-        with open(path, "rb") as fh:
-            text = fh.read().decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.endswith(body):
-        return None
-    return text.count("\n", 0, len(text) - len(body)) + 1

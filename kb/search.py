@@ -1,10 +1,10 @@
 """Answers to shoppers' questions: the Whoosh index behind `kb ask` and `kb eval`.
 
-The only module that imports Whoosh (the maintained `whoosh-reloaded` fork).
-No MkDocs import: it works on any docs folder.
+The only module that imports Whoosh's index (the maintained `whoosh-reloaded`
+fork); kb.analysis uses its stemmers only. No MkDocs import: it works on any docs
+folder.
 
-Text is analysed here, in plain Python, into terms (accent-folded, stop words
-dropped, stemmed with Whoosh's Snowball stemmers) and handed to Whoosh already
+Text is analysed by kb.analysis into terms and handed to Whoosh already
 analysed, so indexing, querying, related questions and duplicate detection all
 see the same terms. A question is turned into *concepts*, one per meaningful
 word, each with weighted variants: the word's own term, other forms of it found
@@ -26,14 +26,11 @@ import heapq
 import json
 import math
 import os
-import re
 import shutil
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from itertools import chain, compress, islice, repeat
+from itertools import compress, islice, repeat
 from operator import ge
 
 from whoosh import fields as wf
@@ -41,12 +38,19 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.filedb.filestore import RamStorage
-from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
 
 from kb import __version__
+from kb.analysis import (
+    Analyzer,
+    analyzer_for,
+    base_language,
+    deletion_forms,
+    thesaurus_for,
+    within_distance,
+)
 from kb.articles import Article, in_pages, iter_markdown, read_article, slug_for
 from kb.settings import Settings
-from kb.synonyms import Phrase, Thesaurus, builtin_groups
+from kb.synonyms import Phrase, Thesaurus
 
 INDEX_FORMAT = 2  # 2: no positions, one term per day, spelling lengths
 INDEX_FOLDER = "ask-index"
@@ -83,210 +87,6 @@ TITLE_MATCH = 0.1  # bonus for an article whose title the question covers entire
 GOOD_COVERAGE = 0.3  # share of the question's information the best answer must match
 # Each step of question analysis can be switched off to measure what it brings.
 FEATURES = frozenset({"forms", "synonyms", "spelling", "compounds"})
-
-# Words that carry no question in a help-centre message, on top of Whoosh's stop lists.
-EXTRA_STOP_WORDS = {
-    "nl": """hallo hoi hey hi beste goedemorgen goedemiddag goedenavond goeiedag dag
-        graag alstublieft alsjeblieft aub svp bedankt dank dankjewel dankuwel alvast
-        groet groeten mvg vriendelijke even eigenlijk gewoon echt jullie jij jou
-        jouw u uw ik mij me mijn we wij ons onze zij hun kun kunt kan mag moet
-        wil wilt zou zouden ga gaat gaan heb hebt heeft had ben bent is zijn was
-        waren word wordt worden er nou oke ok okay he hè pls plz vraagje
-        iemand weet weten zeggen vertellen""",
-    "en": """hello hi hey dear please pls thanks thank regards cheers kind ok okay
-        would could can may might must need want wanted know tell let get got im ive
-        dont cant question""",
-}
-
-_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}]*\}|\[\[[^\]]*\]\]",
-                          re.S)
-_ATTR_LIST = re.compile(r"\{\s*[:.#][^}]*\}")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
-_TAG = re.compile(r"<[^>]+>")
-_ENTITY = re.compile(r"&#?\w+;")
-_WORD = re.compile(r"[^\W_]+")
-
-
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: `Cafeïne` -> `cafeine`."""
-    text = text.casefold()
-    if text.isascii():
-        return text
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-
-
-def clean(text: str) -> str:
-    """Text without markup, template placeholders, links' targets and addresses."""
-    # A pattern tries a match at every character (the address pattern cost most
-    # of the time it takes to analyse an article's body), though each needs one of
-    # these strings to match at all.
-    if "{" in text or "[[" in text:
-        text = _PLACEHOLDER.sub(" ", text)
-        text = _ATTR_LIST.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    if "@" in text or "://" in text or "www." in text:
-        text = _URL.sub(" ", text)
-    text = _TAG.sub(" ", text)
-    return _ENTITY.sub(" ", text)
-
-
-def _noise(word: str) -> bool:
-    """Order numbers, postcodes, tracking codes: digits that answer no question."""
-    if word.isalpha() or not any(c.isdigit() for c in word):
-        return False
-    return len(word) > 4 or not word.isdigit()
-
-
-def _words_of(text: str) -> list[str]:
-    """Folded words of text without markup, noise dropped."""
-    return [w for w in _WORD.findall(fold(text)) if not _noise(w)]
-
-
-class _Memo(dict):
-    """A bounded cache that fills itself: a hit, looked up from C through `map`,
-    costs no Python call at all."""
-
-    def __init__(self, compute: Callable[[str], tuple[str, ...]], size: int = 200_000):
-        super().__init__()
-        self.compute = compute
-        self.size = size
-
-    def __missing__(self, key: str) -> tuple[str, ...]:
-        value = self.compute(key)
-        if len(self) < self.size:
-            self[key] = value
-        return value
-
-
-def base_language(language: str) -> str:
-    return language.split("-")[0].split("_")[0].lower()
-
-
-class Analyzer:
-    """Words -> terms for one language; stems are cached."""
-
-    def __init__(self, language: str):
-        self.language = base_language(language)
-        # Whoosh has no stop list for some languages a site may use (pl, ja...).
-        stop_list = stopwords_for_language(self.language) if has_stopwords(self.language) else ()
-        self.stop_words = frozenset(fold(w) for w in stop_list) \
-            | frozenset(EXTRA_STOP_WORDS.get(self.language, "").split())
-        self._stem = (stemmer_for_language(self.language) if has_stemmer(self.language)
-                      else (lambda w: w))
-        self._cache: dict[str, str] = {}
-        self._words: dict[str, tuple[str, ...]] = {}
-        self._pieces = _Memo(self._piece_terms)
-
-    def words(self, text: str) -> list[str]:
-        """Folded words, noise dropped, stop words kept."""
-        return _words_of(clean(text))
-
-    def stem(self, word: str) -> str:
-        term = self._cache.get(word)
-        if term is None:
-            term = self._stem(word) or word
-            if len(self._cache) < 200_000:
-                self._cache[word] = term
-        return term
-
-    def meaningful(self, words: Iterable[str]) -> list[str]:
-        return [w for w in words if w not in self.stop_words and (len(w) > 1 or w.isdigit())]
-
-    def terms(self, text: str) -> list[str]:
-        """The index terms of `text`."""
-        return [self.stem(w) for w in self.meaningful(self.words(text))]
-
-    def cached_terms(self, text: str) -> list[str]:
-        """`terms(text)`, the same list, several times faster on long text (related
-        questions analyse every article's body). Once markup is gone no word, accent
-        or folded letter spans white space, so each piece between spaces is analysed
-        once and then only looked up."""
-        return list(chain.from_iterable(map(self._pieces.__getitem__, clean(text).split())))
-
-    def _piece_terms(self, piece: str) -> tuple[str, ...]:
-        return tuple(self.stem(w) for w in self.meaningful(_words_of(piece)))
-
-    def word_terms(self, text: str) -> tuple[str, ...]:
-        """`terms` of a keyword or synonym, cached: the same few thousand recur in
-        every article (10,000 articles analyse them 375,000 times)."""
-        found = self._words.get(text)
-        if found is None:
-            found = tuple(self.terms(text))
-            if len(self._words) < 200_000:
-                self._words[text] = found
-        return found
-
-    def forms(self, word: str) -> list[str]:
-        """Candidate terms for other forms of `word` (participles, diminutives,
-        conjugations) that the stemmer does not join; the caller keeps those
-        the content knows."""
-        if self.language != "nl" or len(word) < 4:
-            return []
-        bases = []
-        for ending in ("etjes", "etje"):  # bonnetje -> bon
-            if word.endswith(ending) and len(word) > len(ending) + 3:
-                stem = word[: -len(ending)]
-                if stem[-1] == stem[-2]:
-                    bases.append(stem[:-1])
-        for ending in ("tjes", "tje", "jes", "je", "pje", "pjes", "ske", "skes"):
-            if word.endswith(ending) and len(word) > len(ending) + 2:
-                bases.append(word[: -len(ending)])
-        if word.endswith(("d", "t")) and len(word) > 4:
-            bare = word[:-1]
-            bases.append(bare)
-            if bare.startswith("ge") and len(bare) > 4:
-                bases.append(bare[2:])
-        candidates = []
-        for base in bases + [word]:
-            stems = [base]
-            if len(base) > 3 and base[-2] == base[-3] and base[-2] in "aeou":
-                stems.append(base[:-2] + base[-1])  # betaal -> betal(en)
-            if len(base) > 2 and base[-1] not in "aeiou" and base[-2] in "aeiou":
-                stems.append(base + base[-1])  # bestel -> bestell(en)
-            for stem in stems:
-                candidates += [stem, stem + "en", stem + "ing"]
-            # Conjugations and participles of the base: bezorg -> bezorgd, bezorgt,
-            # gebezorgd.
-            for ending in ("d", "t", "de", "te"):
-                candidates += [base + ending, "ge" + base + ending]
-        own = self.stem(word)
-        return list(dict.fromkeys(t for t in (self.stem(c) for c in candidates) if t != own))
-
-
-@lru_cache(maxsize=8)
-def analyzer_for(language: str) -> Analyzer:
-    return Analyzer(language)
-
-
-def thesaurus_for(settings: Settings) -> Thesaurus:
-    """The synonym groups a site uses: kb's curated lists and the site's own."""
-    analyzer = analyzer_for(settings.language)
-    builtin = builtin_groups(analyzer.language) if settings.builtin_synonyms else ()
-    return Thesaurus.build([*builtin, *settings.synonyms], analyzer.terms)
-
-
-MAX_SITE_TERMS = 40
-
-
-def site_terms(article: Article, analyzer: Analyzer, thesaurus: Thesaurus) -> list[str]:
-    """Words a shopper may type for this article that its question does not contain:
-    its keywords and the synonyms of what its question and keywords say. The site's
-    search indexes them as a hidden, boosted field."""
-    title = analyzer.terms(article.title)
-    own = set(title)
-    found: list[str] = []
-    for word in article.keywords:
-        if not own.issuperset(analyzer.word_terms(word)):
-            found.append(word)
-    for terms in (title, *(list(analyzer.word_terms(k)) for k in article.keywords)):
-        for _, _, phrase, _ in thesaurus.matches(terms):
-            found += [w for w in thesaurus.written(phrase)
-                      if not own.issuperset(analyzer.word_terms(w))]
-    return list(dict.fromkeys(w.casefold() for w in found))[:MAX_SITE_TERMS]
 
 
 # --- The documents ---------------------------------------------------------------
@@ -387,15 +187,12 @@ class AnswerIndex:
         self.files: dict[str, dict] = {}
 
     # Reading and writing the manifest: which file state each document reflects.
-    def _manifest_path(self) -> str:
-        return os.path.join(self.folder, MANIFEST)
-
-    def _load(self) -> str | None:
+    def _load(self, folder: str) -> str | None:
         """Open the cached index; the reason it cannot be used, or None."""
-        if not os.path.isdir(self.folder):
+        if not os.path.isdir(folder):
             return "no index yet"
         try:
-            with open(self._manifest_path(), encoding="utf-8") as fh:
+            with open(os.path.join(folder, MANIFEST), encoding="utf-8") as fh:
                 manifest = json.load(fh)
         except (OSError, ValueError):
             return "the cache folder holds no kb index"
@@ -403,7 +200,7 @@ class AnswerIndex:
                 or not isinstance(manifest.get("files"), dict):
             return "the index was made by another kb version or with other settings"
         try:
-            self.index = windex.open_dir(self.folder)
+            self.index = windex.open_dir(folder)
             with self.index.searcher() as searcher:
                 searcher.doc_count()
         except Exception:  # Whoosh raises many kinds on damaged files
@@ -415,12 +212,12 @@ class AnswerIndex:
     def _save(self) -> None:
         if self.folder is None:
             return
-        temp = self._manifest_path() + ".tmp"
-        with open(temp, "w", encoding="utf-8") as fh:
+        path = os.path.join(self.folder, MANIFEST)
+        with open(path + ".tmp", "w", encoding="utf-8") as fh:
             json.dump({"signature": self.signature, "files": self.files}, fh)
-        os.replace(temp, self._manifest_path())
+        os.replace(path + ".tmp", path)
 
-    def _create(self) -> None:
+    def _create(self) -> windex.Index:
         if self.folder is not None:
             if os.path.isdir(self.folder) and not os.path.islink(self.folder):
                 shutil.rmtree(self.folder)
@@ -431,32 +228,40 @@ class AnswerIndex:
         else:
             self.index = RamStorage().create_index(_schema())
         self.files = {}
+        return self.index
+
+    def _open(self, result: Refresh) -> windex.Index:
+        """The index to update: the one open, else the cached one, else a new one (in
+        memory when the cache folder cannot be written); `result` says which."""
+        if self.index is not None:
+            return self.index
+        reason = self._load(self.folder) if self.folder else "no cache folder"
+        if self.index is not None:
+            return self.index
+        result.rebuilt, result.reason = True, reason or ""
+        try:
+            return self._create()
+        except OSError as exc:
+            result.in_memory = True
+            result.reason = f"the cache folder cannot be written ({exc.strerror})"
+            self.folder = None
+            return self._create()
 
     def refresh(self, today: date) -> Refresh:
         """Bring the index up to date with the docs folder."""
         result = Refresh()
-        if self.index is None:
-            reason = self._load() if self.folder else "no cache folder"
-            if reason:
-                result.rebuilt, result.reason = True, reason
-                try:
-                    self._create()
-                except OSError as exc:
-                    result.in_memory = True
-                    result.reason = f"the cache folder cannot be written ({exc.strerror})"
-                    self.folder = None
-                    self._create()
+        index = self._open(result)
         current = _scan(self.docs_dir, self.settings.pages)
         changed = [s for s, stat in current.items()
                    if self.files.get(s, {}).get("stat") != stat]
         gone = [s for s in self.files if s not in current]
-        for src_uri, entry in self.files.items():
-            if entry.get("broken") and src_uri in current and src_uri not in changed:
-                result.broken.append(entry["broken"])
+        for src_uri, state in self.files.items():
+            if state.get("broken") and src_uri in current and src_uri not in changed:
+                result.broken.append(state["broken"])
         if not changed and not gone:
             return result
         try:
-            writer = self.index.writer(timeout=30.0, limitmb=POOL_MB)
+            writer = index.writer(timeout=30.0, limitmb=POOL_MB)
         except (OSError, windex.LockError) as exc:
             if self.folder is None:
                 raise
@@ -494,8 +299,8 @@ class AnswerIndex:
             raise
         # Replaced versions linger until segments merge, and they count in the
         # average field lengths BM25 uses: merge once they are a tenth of the index.
-        if self.index.doc_count_all() - self.index.doc_count() > self.index.doc_count_all() / 10:
-            self.index.optimize(limitmb=POOL_MB)
+        if index.doc_count_all() - index.doc_count() > index.doc_count_all() / 10:
+            index.optimize(limitmb=POOL_MB)
         self._save()
         return result
 
@@ -507,8 +312,7 @@ class AnswerIndex:
 def memory_index(articles: Iterable[Article], settings: Settings) -> AnswerIndex:
     """An index held in memory, for tests and one-off runs."""
     ai = AnswerIndex("", settings, None)
-    ai._create()
-    writer = ai.index.writer(limitmb=POOL_MB)
+    writer = ai._create().writer(limitmb=POOL_MB)
     for article in articles:
         writer.add_document(**article_document(article, ai.analyzer))
     writer.commit()
@@ -553,32 +357,6 @@ class Answer:
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
-
-def within_distance(a: str, b: str, maxdist: int) -> bool:
-    """Whether the Levenshtein distance of `a` and `b` is at most `maxdist`."""
-    if abs(len(a) - len(b)) > maxdist:
-        return False
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (ca != cb)))
-        if min(current) > maxdist:
-            return False
-        previous = current
-    return previous[-1] <= maxdist
-
-
-def deletion_forms(word: str, depth: int = 1) -> set[str]:
-    """`word` and every form of it with up to `depth` letters left out: two words
-    within `depth` edits of each other share one of these forms."""
-    forms = {word}
-    edge = {word}
-    for _ in range(depth):
-        edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
-        forms |= edge
-    return forms
 
 
 class _Spellings:
@@ -735,50 +513,76 @@ class Searcher:
         analyzer = self.analyzer
         words = analyzer.meaningful(analyzer.words(question))
         concepts: dict[str, Concept] = {}
-        corrected = {}
+        corrected: dict[str, str] = {}
         lookups = 0
         for word in words:
             if word in concepts:
                 continue
             term = analyzer.stem(word)
-            variants: dict[Phrase, float] = {}
-            if self.df(term):
-                variants[(term,)] = SAME
-            for form in analyzer.forms(word) if "forms" in self.features else ():
-                if self.df(form) and (form,) not in variants:
-                    variants[(form,)] = FORM
-            for phrase, weight in [((term,), SAME), *variants.items()]:
-                self._add_synonyms(variants, phrase, weight)
-            if (term,) in variants and len(word) >= 8:
-                # A known compound also matches its parts apart: verzendkosten ->
-                # "wat kost de verzending".
-                parts = self._compound(word)
-                if parts:
-                    variants.setdefault((ALL, *parts), COMPOUND * KNOWN_COMPOUND)
+            variants = self._known_variants(word, term)
             # Synonym phrases alone may not occur together: look further, too.
             if not any(len(v) == 1 for v in variants) and lookups < MAX_CORRECTED:
                 lookups += 1
-                fixes = self._corrections(word)
-                parts = None if fixes and fixes[0][1] == 1 else self._compound(word)
-                if parts:
-                    # An unknown compound: its parts together, or each on its own.
-                    variants[(ALL, *parts)] = COMPOUND
-                    for part in parts:
-                        variants.setdefault((part,), COMPOUND / 2)
-                        self._add_synonyms(variants, (part,), COMPOUND / 2)
-                    fixes = []
-                for fix, distance in fixes:
-                    weight = SPELLING[distance - 1]
-                    fixed = analyzer.stem(fix)
-                    if self.df(fixed) and variants.get((fixed,), 0) < weight:
-                        variants[(fixed,)] = weight
-                        self._add_synonyms(variants, (fixed,), weight)
-                    corrected.setdefault(word, fix)
+                fix = self._unknown_variants(word, variants)
+                if fix is not None:
+                    corrected[word] = fix
             concepts[word] = Concept(word, variants or {(term,): SAME}, bool(variants))
-        # Phrases of several words that a synonym group knows: "geld terug" -> refund.
-        terms = [analyzer.stem(w) for w in words]
-        matches = self.thesaurus.matches(terms) if "synonyms" in self.features else []
-        for start, end, phrase, others in matches:
+        self._add_phrases(concepts, words)
+        chosen = list(concepts.values())
+        if len(chosen) > MAX_CONCEPTS:
+            chosen = sorted(chosen, key=lambda c: -max(map(self.idf, c.variants)))[:MAX_CONCEPTS]
+        suggestion = None
+        if corrected and len(words) <= MAX_SUGGESTED:
+            suggestion = " ".join(corrected.get(w, w) for w in analyzer.words(question))
+        return chosen, suggestion
+
+    def _known_variants(self, word: str, term: str) -> dict[Phrase, float]:
+        """The variants of `word` the content has: its own term, its other forms, their
+        synonyms and, for a compound, its parts."""
+        variants: dict[Phrase, float] = {}
+        if self.df(term):
+            variants[(term,)] = SAME
+        for form in self.analyzer.forms(word) if "forms" in self.features else ():
+            if self.df(form) and (form,) not in variants:
+                variants[(form,)] = FORM
+        for phrase, weight in [((term,), SAME), *variants.items()]:
+            self._add_synonyms(variants, phrase, weight)
+        if (term,) in variants and len(word) >= 8:
+            # A known compound also matches its parts apart: verzendkosten ->
+            # "wat kost de verzending".
+            parts = self._compound(word)
+            if parts:
+                variants.setdefault((ALL, *parts), COMPOUND * KNOWN_COMPOUND)
+        return variants
+
+    def _unknown_variants(self, word: str, variants: dict[Phrase, float]) -> str | None:
+        """Add to `variants` what an unknown `word` may mean: the parts of a compound,
+        or known words spelt alike and their synonyms. The best spelling correction, if
+        any, for the "did you mean" suggestion."""
+        fixes = self._corrections(word)
+        parts = None if fixes and fixes[0][1] == 1 else self._compound(word)
+        if parts:
+            # An unknown compound: its parts together, or each on its own.
+            variants[(ALL, *parts)] = COMPOUND
+            for part in parts:
+                variants.setdefault((part,), COMPOUND / 2)
+                self._add_synonyms(variants, (part,), COMPOUND / 2)
+            return None
+        for fix, distance in fixes:
+            weight = SPELLING[distance - 1]
+            fixed = self.analyzer.stem(fix)
+            if self.df(fixed) and variants.get((fixed,), 0) < weight:
+                variants[(fixed,)] = weight
+                self._add_synonyms(variants, (fixed,), weight)
+        return fixes[0][0] if fixes else None
+
+    def _add_phrases(self, concepts: dict[str, Concept], words: Sequence[str]) -> None:
+        """Phrases of several words that a synonym group knows ("geld terug" -> refund)
+        as concepts of their own, in place of the unknown words they explain."""
+        if "synonyms" not in self.features:
+            return
+        terms = [self.analyzer.stem(w) for w in words]
+        for start, end, phrase, others in self.thesaurus.matches(terms):
             if end - start < 2:
                 continue
             key = " ".join(words[start:end])
@@ -791,13 +595,6 @@ class Searcher:
                 for word in words[start:end]:  # the phrase explains its words
                     if word in concepts and not concepts[word].known:
                         del concepts[word]
-        chosen = list(concepts.values())
-        if len(chosen) > MAX_CONCEPTS:
-            chosen = sorted(chosen, key=lambda c: -max(map(self.idf, c.variants)))[:MAX_CONCEPTS]
-        suggestion = None
-        if corrected and len(words) <= MAX_SUGGESTED:
-            suggestion = " ".join(corrected.get(w, w) for w in analyzer.words(question))
-        return chosen, suggestion
 
     # Scoring is done here, on Whoosh's postings, rather than by Whoosh's query
     # matchers: a question becomes hundreds of term lookups (concepts x variants x
@@ -865,32 +662,11 @@ class Searcher:
         for variant, weight in concept.variants.items():
             terms = variant[1:] if variant[0] == ALL else variant
             if len(terms) == 1:
-                for name, boost in FIELD_WEIGHTS.items():
-                    field_best = best[name]
-                    found = self._term_scores(name, terms[0])
-                    factor = boost * weight
-                    if not field_best:  # BM25 scores are positive: each one is the best
-                        best[name] = {doc: score * factor for doc, score in found.items()}
-                        continue
-                    for doc, score in found.items():
-                        score *= factor
-                        if score > field_best.get(doc, 0.0):
-                            field_best[doc] = score
-                continue
-            sums: list[dict[int, float]] = []
-            # A phrase's words anywhere in a long body are no phrase: short fields only.
-            names = FIELD_WEIGHTS if variant[0] == ALL else SHORT_FIELDS
-            for term in terms:
-                total: dict[int, float] = {}
-                for name in names:
-                    boost = FIELD_WEIGHTS[name]
-                    for doc, score in self._term_scores(name, term).items():
-                        total[doc] = total.get(doc, 0.0) + score * boost * weight
-                sums.append(total)
-            for doc in set.intersection(*(set(x) for x in sums)):
-                score = sum(x[doc] for x in sums)
-                if score > together.get(doc, 0.0):
-                    together[doc] = score
+                self._keep_best_per_field(best, terms[0], weight)
+            else:
+                # A phrase's words anywhere in a long body are no phrase: short fields only.
+                names = FIELD_WEIGHTS if variant[0] == ALL else SHORT_FIELDS
+                self._keep_best_together(together, terms, names, weight)
         scores: dict[int, float] = {}
         for field_best in best.values():
             if not scores:
@@ -902,6 +678,38 @@ class Searcher:
             if score > scores.get(doc, 0.0):
                 scores[doc] = score
         return scores
+
+    def _keep_best_per_field(self, best: dict[str, dict[int, float]], term: str,
+                             weight: float) -> None:
+        """Raise each field's per-article best to what `term` scores there."""
+        for name, boost in FIELD_WEIGHTS.items():
+            field_best = best[name]
+            found = self._term_scores(name, term)
+            factor = boost * weight
+            if not field_best:  # BM25 scores are positive: each one is the best
+                best[name] = {doc: score * factor for doc, score in found.items()}
+                continue
+            for doc, score in found.items():
+                score *= factor
+                if score > field_best.get(doc, 0.0):
+                    field_best[doc] = score
+
+    def _keep_best_together(self, together: dict[int, float], terms: Sequence[str],
+                            names: Iterable[str], weight: float) -> None:
+        """Raise the per-article best to what all of `terms` score together in the
+        fields `names`, in the articles that have every one of them."""
+        sums: list[dict[int, float]] = []
+        for term in terms:
+            total: dict[int, float] = {}
+            for name in names:
+                boost = FIELD_WEIGHTS[name]
+                for doc, score in self._term_scores(name, term).items():
+                    total[doc] = total.get(doc, 0.0) + score * boost * weight
+            sums.append(total)
+        for doc in set.intersection(*(set(x) for x in sums)):
+            score = sum(x[doc] for x in sums)
+            if score > together.get(doc, 0.0):
+                together[doc] = score
 
     def _stored_fields(self, doc: int) -> tuple[dict, set[str]]:
         """An article's stored fields and the terms of its title, read once per searcher."""

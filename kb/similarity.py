@@ -19,9 +19,9 @@ from datetime import date
 from itertools import accumulate, chain, repeat
 from operator import itemgetter, mul, truediv
 
+from kb.analysis import analyzer_for, thesaurus_for
 from kb.articles import Article
 from kb.problems import WARNING, Problem
-from kb.search import analyzer_for, thesaurus_for
 from kb.settings import Settings
 
 TOP_TERMS = 24  # terms kept per article
@@ -103,7 +103,7 @@ def neighbours(vecs: Sequence[Vector], k: int = NEIGHBOURS,
     limit = max(MIN_POSTINGS, int(common * len(vecs)))
     result = []
     for i, vec in enumerate(vecs):
-        seeds = sorted([t for t in vec if len(postings[t]) <= limit], key=vec.get,
+        seeds = sorted([t for t in vec if len(postings[t]) <= limit], key=vec.__getitem__,
                        reverse=True)
         partial: dict[int, float] = {}
         get = partial.get
@@ -112,7 +112,7 @@ def neighbours(vecs: Sequence[Vector], k: int = NEIGHBOURS,
             for j, other in postings[term]:
                 partial[j] = get(j, 0.0) + weight * other
         partial.pop(i, None)
-        best = sorted(partial, key=partial.get, reverse=True)[: 3 * k]
+        best = sorted(partial, key=partial.__getitem__, reverse=True)[: 3 * k]
         scores = [(j, _dot(vec, vecs[j])) for j in best]
         scores.sort(key=lambda kv: (-kv[1], kv[0]))
         result.append(scores[:k])

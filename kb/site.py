@@ -2,37 +2,34 @@
 
 `plan_site` turns a validated collection into the generated pages (home,
 one per policy area, one per journey stage, contact) and the extra data each
-article page shows. Destinations are src_uris (paths below the docs folder);
-the renderer turns them into URLs. Nothing here imports MkDocs.
+article page shows; the plan also says what each page is titled and what a
+generated page's Markdown holds. Destinations are src_uris (paths below the
+docs folder); the renderer turns them into URLs. Nothing here imports MkDocs.
+Related questions are worked out in kb.related, problems of the whole site
+found in kb.checks.
 """
 
 from __future__ import annotations
 
-import heapq
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
-from itertools import islice
+from functools import cached_property, partial
 
 from kb.articles import Article, Collection
-from kb.background import Background
 from kb.contact import Channel
-from kb.coverage import coverage_problems, measure
 from kb.helpblocks import HelpBlock, plan_blocks
 from kb.i18n import Translator
-from kb.problems import Problem
 from kb.ranking import rank
-from kb.reviews import review_problems, reviewable
+from kb.related import RelatedInBackground, RelatedIndex
 from kb.settings import Settings
-from kb.similarity import neighbours, vectors
 from kb.taxonomy import Term
 
 HOME = "index.md"
 CONTACT = "contact.md"
 TOPICS_DIR = "topics"
 STAGES_DIR = "stages"
-MAX_RELATED = 5
 
 
 def topic_uri(policy: str) -> str:
@@ -90,6 +87,10 @@ class SitePlan:
 
     def pages(self) -> dict[str, tuple[str, str]]:
         """Every generated page: src_uri -> (kind, title)."""
+        return dict(self._pages)
+
+    @cached_property
+    def _pages(self) -> dict[str, tuple[str, str]]:
         pages = {HOME: ("home", self.home_title), CONTACT: ("contact", self.t("contact.title"))}
         for listing in self.topics + self.stages:
             pages[listing.src_uri] = (listing.kind, listing.title)
@@ -97,6 +98,40 @@ class SitePlan:
 
     def listing(self, src_uri: str) -> Listing | None:
         return next((x for x in self.topics + self.stages if x.src_uri == src_uri), None)
+
+    def kind(self, src_uri: str) -> str | None:
+        """What kb makes of the page at `src_uri`: "article", a generated page's kind
+        ("home", "topic", "stage", "contact"), or None for a page kb leaves alone."""
+        if src_uri in self.articles:
+            return "article"
+        generated = self._pages.get(src_uri)
+        return generated[0] if generated else None
+
+    def stub(self, src_uri: str) -> str:
+        """The Markdown of the generated page at `src_uri`: only page settings; its
+        HTML comes from templates, its title from `page_meta`."""
+        home = self._pages[src_uri][0] == "home"
+        hide = ["navigation", "toc"] if home else ["toc"]
+        # The home page repeats what other pages say; keep it out of the search index.
+        search = "\nsearch:\n  exclude: true" if home else ""
+        return f"---\nhide: {json.dumps(hide)}{search}\n---\n"
+
+    def page_meta(self, src_uri: str, meta: Mapping[str, object]) -> tuple[str, str] | None:
+        """The title and description of one of kb's pages (None for another page): an
+        article's question and short answer, a generated page's title and what its
+        area or stage is about; a `description` in the page's front matter (`meta`)
+        wins. The description is "" when there is none."""
+        extras = self.articles.get(src_uri)
+        if extras is not None:
+            title, description = extras.article.title, extras.article.summary
+        elif src_uri in self._pages:
+            listing = self.listing(src_uri)
+            title = self._pages[src_uri][1]
+            description = listing.term.describe(self.lang) if listing else ""
+        else:
+            return None
+        written = meta.get("description")
+        return title, str(written or description or "")
 
 
 def site_nav(settings: Settings, blog_uri: str | None = None) -> list[dict]:
@@ -117,128 +152,6 @@ def site_nav(settings: Settings, blog_uri: str | None = None) -> list[dict]:
     if blog_uri:
         nav.append({"Blog": blog_uri})
     return nav
-
-
-Signature = tuple[str, frozenset, frozenset]  # policy, stages, contexts
-# What sharing a place in the help centre adds to two articles' text similarity (0..1).
-SAME_AREA = 0.15
-SHARED_STAGE = 0.05
-SHARED_CONTEXT = 0.02
-
-
-def _signature(article: Article) -> Signature:
-    return (article.policy, frozenset(article.stages), frozenset(article.contexts))
-
-
-def structural_closeness(same_policy: bool, stages: int, contexts: int) -> float:
-    return SAME_AREA * same_policy + SHARED_STAGE * min(2, stages) \
-        + SHARED_CONTEXT * min(2, contexts)
-
-
-def closeness(a: Article, b: Article, text: float) -> float:
-    """How related b is to a: text similarity (0..1) plus a shared place."""
-    return text + structural_closeness(a.policy == b.policy, len(set(a.stages) & set(b.stages)),
-                                       len(set(a.contexts) & set(b.contexts)))
-
-
-class RelatedIndex:
-    """"People who asked this also ask": manual `related` first, then the questions
-    closest in what they say and where they sit (same policy area, shared stages
-    and contexts), most popular first among equals.
-
-    Candidates come from two cheap sources, so the cost stays near-linear in the
-    number of articles: each article's nearest neighbours by text (see
-    `kb.similarity`) and the best articles of its own signature (area, stages,
-    contexts), computed once per signature.
-    """
-
-    def __init__(self, live: list[Article], language: str = "en"):
-        self.order = {a.slug: i for i, a in enumerate(live)}
-        self.by_slug = {a.slug: a for a in live}
-        self.groups: dict[Signature, list[Article]] = {}
-        for article in live:  # `live` is ranked, so each group is in popularity order
-            self.groups.setdefault(_signature(article), []).append(article)
-        # Any article of the same area is closer than one of another area (SAME_AREA
-        # outweighs shared stages and contexts), so an area with enough articles
-        # ranks its own groups only: without this the ranking is quadratic in the
-        # number of signatures.
-        self.area_groups: dict[str, dict[Signature, list[Article]]] = {}
-        for sig, members in self.groups.items():
-            self.area_groups.setdefault(sig[0], {})[sig] = members
-        self.area_size = {p: sum(map(len, g.values())) for p, g in self.area_groups.items()}
-        longest = max((len(a.related) for a in live), default=0)
-        self.depth = MAX_RELATED + 1 + longest  # enough after dropping self and manual
-        self.ranked: dict[Signature, list[Article]] = {}
-        self.text: dict[str, list[tuple[Article, float]]] = {}
-        if len(live) > 1:
-            found = neighbours(vectors(live, language))
-            self.text = {a.slug: [(live[j], score) for j, score in found[i]]
-                         for i, a in enumerate(live)}
-
-    def _ranking(self, sig: Signature) -> list[Article]:
-        if sig not in self.ranked:
-            policy, stages, contexts = sig
-            by_score: dict[float, list[list[Article]]] = {}
-            # The article itself is in its area: it needs `depth` others besides.
-            groups = self.area_groups[policy] if self.area_size[policy] > self.depth \
-                else self.groups
-            for (other_policy, other_stages, other_contexts), members in groups.items():
-                same_policy = other_policy == policy
-                shared = len(stages & other_stages)
-                if not same_policy and not shared:
-                    continue
-                score = structural_closeness(same_policy, shared,
-                                             len(contexts & other_contexts))
-                by_score.setdefault(score, []).append(members)
-            ranking: list[Article] = []
-            for score in sorted(by_score, reverse=True):
-                merged = heapq.merge(*by_score[score], key=lambda a: self.order[a.slug])
-                ranking += islice(merged, self.depth - len(ranking))
-                if len(ranking) >= self.depth:
-                    break
-            self.ranked[sig] = ranking
-        return self.ranked[sig]
-
-    def related(self, article: Article) -> list[Article]:
-        chosen = [self.by_slug[s] for s in article.related
-                  if s in self.by_slug and self.by_slug[s] is not article]
-        seen = {a.slug for a in chosen} | {article.slug}
-        text = {b.slug: score for b, score in self.text.get(article.slug, ())}
-        candidates = {b.slug: b for b in self._ranking(_signature(article))}
-        candidates.update((b.slug, b) for b, _ in self.text.get(article.slug, ()))
-        ranked = sorted((b for slug, b in candidates.items() if slug not in seen),
-                        key=lambda b: (-closeness(article, b, text.get(b.slug, 0.0)),
-                                       self.order[b.slug]))
-        return (chosen + ranked)[:MAX_RELATED]
-
-
-# From this many live articles a multi-core machine works out related questions
-# in a second process while the renderer converts Markdown (7 s of a 10,000-article
-# build on 2 cores); below it the fork costs more than it saves.
-BACKGROUND_FROM = 1000
-
-
-class RelatedInBackground:
-    """`RelatedIndex(live).related` for every live article, worked out on another
-    core (kb.background); `related` waits for the answer the first time it is asked."""
-
-    def __init__(self, live: list[Article], language: str, minimum: int | None = None):
-        self.by_uri = {a.src_uri: a for a in live}
-        minimum = BACKGROUND_FROM if minimum is None else minimum
-        self.work = Background(_related_uris, live, language, enabled=len(live) >= minimum)
-        self.found: dict[str, list[Article]] | None = None
-
-    def related(self, article: Article) -> list[Article]:
-        if self.found is None:
-            self.found = {uri: [self.by_uri[u] for u in related]
-                          for uri, related in self.work.result().items()}
-        return self.found[article.src_uri]
-
-
-def _related_uris(live: list[Article], language: str) -> dict[str, list[str]]:
-    # src_uris travel back from the child; the parent maps them to its own Articles.
-    index = RelatedIndex(live, language)
-    return {a.src_uri: [b.src_uri for b in index.related(a)] for a in live}
 
 
 def plan_site(collection: Collection, settings: Settings, today: date, site_name: str,
@@ -274,23 +187,3 @@ def plan_site(collection: Collection, settings: Settings, today: date, site_name
             partial(related_of, article) if lazy else related_of(article),
         )
     return plan
-
-
-def site_problems(collection: Collection, settings: Settings, today: date) -> list[Problem]:
-    """Problems that only show when looking at the whole site."""
-    problems = []
-    for article in collection.articles:
-        if is_reserved(article.src_uri):
-            problems.append(Problem(article.path, "this path is reserved for a page kb "
-                                    f"generates ({HOME}, {CONTACT}, {TOPICS_DIR}/, "
-                                    f"{STAGES_DIR}/); move the article to another folder", 1))
-    for src_uri in collection.pages:
-        if is_reserved(src_uri):
-            problems.append(Problem(src_uri, "this path is reserved for a page kb generates; "
-                                    "move the page to another folder", 1))
-    tax = settings.taxonomy
-    problems += coverage_problems(measure(collection, tax, today), collection, tax,
-                                  settings.language, settings.coverage_policy)
-    problems += review_problems(reviewable(collection.articles, today), today,
-                                settings.review_policy)
-    return problems

@@ -23,8 +23,17 @@ Pages that are not articles (contact, blog, listings) are left as they are.
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING
+
+from kb.analysis import analyzer_for, fold, site_terms, thesaurus_for
+
+if TYPE_CHECKING:
+    from kb.settings import Settings
+    from kb.site import SitePlan
 
 TERMS_FIELD = "kb"
 TERMS_BOOST = 100  # below a title match (1000), far above a body match (1)
@@ -83,3 +92,48 @@ def compact(index: dict, articles: Collection[str], terms: Mapping[str, str],
         if hidden:
             doc[TEXT_FIELD] = " ".join(sorted(hidden))
     return index
+
+
+INDEX_PATH = ("search", "search_index.json")  # below the site folder
+
+
+def finish_index(site_dir: str, plan: SitePlan, url_of: Callable[[str], str | None],
+                 settings: Settings, merge: Callable[[dict], str] | None = None) -> None:
+    """Compact the articles in the search plugin's index below `site_dir` and add
+    the words shoppers use for them (`compact_site`), when the plugin indexes kb's
+    fields. `merge` (a dirty rebuild of kb serve, whose index holds the pages it
+    rendered only) gives the whole index as text: see Session.search_index."""
+    path = os.path.join(site_dir, *INDEX_PATH)
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as fh:
+        index = json.load(fh)
+    if TERMS_FIELD in index.get("config", {}).get("fields", {}):
+        compact_site(index, plan, url_of, settings)
+    elif merge is None:
+        return  # a search plugin that does not index extra fields
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":")) if merge is None \
+        else merge(index)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def compact_site(index: dict, plan: SitePlan, url_of: Callable[[str], str | None],
+                 settings: Settings) -> dict:
+    """`compact` for the plan's articles in `index` (in a dirty rebuild only those it
+    rendered: the others are compact from earlier builds already), with the words
+    shoppers use for them (kb.analysis.site_terms). `url_of` gives a src_uri's page
+    URL relative to the site root, None when it has none."""
+    indexed = {str(doc.get("location", "")).partition("#")[0] for doc in index.get("docs", [])}
+    analyzer = analyzer_for(settings.language)
+    thesaurus = thesaurus_for(settings)
+    terms, articles = {}, set()
+    for src_uri, extras in plan.articles.items():
+        url = url_of(src_uri)
+        if url is None or url not in indexed:
+            continue
+        articles.add(url)
+        words = site_terms(extras.article, analyzer, thesaurus)
+        if words:
+            terms[url] = " ".join(words)
+    return compact(index, articles, terms, analyzer.stop_words, fold)

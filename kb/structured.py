@@ -235,6 +235,31 @@ def other_page_graph(plan: SitePlan, title: str, url: str | None, url_of: UrlOf)
     return graph(breadcrumb_list([(plan.t("home"), url_of(HOME)), (title, url)]))
 
 
+def page_scripts(plan: SitePlan, url_of: UrlOf, site_name: str, site_description: str | None,
+                 src_uris: Iterable[str] | None = None) -> dict[str, str]:
+    """The JSON-LD of kb's pages at `src_uris` (default: every page kb makes) as
+    script text (`script_json`), by src_uri."""
+    kinds = plan.pages()
+    uris = [*kinds, *plan.articles] if src_uris is None else src_uris
+    return {uri: script_json(page_graph(plan, uri, kinds[uri][0] if uri in kinds else "article",
+                                        url_of, site_name, site_description))
+            for uri in uris}
+
+
+def other_page_script(plan: SitePlan, title: str, url: str | None, url_of: UrlOf) -> str:
+    """`other_page_graph` as script text."""
+    return script_json(other_page_graph(plan, title, url, url_of))
+
+
+def in_head(html: str, script: str) -> str | None:
+    """The page `html` with the JSON-LD `script` text at the end of its <head>; None
+    when it has no head."""
+    head = html.find("</head>")
+    if head < 0:
+        return None
+    return html[:head] + f'<script type="application/ld+json">{script}</script>\n' + html[head:]
+
+
 def robots_txt(site_url: str | None, *hidden: str) -> str:
     """Everything may be crawled but the `hidden` folders (below the site root, such as
     the demo shop pages); the sitemap's address when `site_url` says where it is.

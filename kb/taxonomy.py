@@ -238,70 +238,80 @@ def merge(taxonomy: Taxonomy, overrides: Any, path: str) -> list[Problem]:
     for kind, terms in overrides.items():
         if kind not in kinds:
             problems.append(Problem(path, expected_one_of(kind, kinds), field=f"{base}.{kind}"))
-            continue
-        if not isinstance(terms, dict):
+        elif not isinstance(terms, dict):
             problems.append(Problem(
                 path, f"expected a mapping of id to settings but found {short_repr(terms)}",
                 field=f"{base}.{kind}",
             ))
-            continue
-        for term_id, spec in terms.items():
-            where = f"{base}.{kind}.{term_id}"
-            if not isinstance(term_id, str) or not ID_PATTERN.match(term_id):
-                problems.append(Problem(
-                    path, f"expected an id of lowercase letters, digits and hyphens "
-                          f"but found {short_repr(term_id)}", field=where,
-                ))
-                continue
-            if kind == "contexts" and term_id in RESERVED_CONTEXTS:
-                # help/<context>.js is the block's data script; kb-help.js is the widget.
-                problems.append(Problem(
-                    path, f"{term_id!r} is reserved: help/{term_id}.js is the help-block "
-                          f"script itself; choose another id", field=where))
-                continue
-            if kind == "contexts" and len(term_id) > MAX_CONTEXT_ID:
-                # The widget refuses longer names before it fetches anything.
-                problems.append(Problem(
-                    path, f"expected an id of at most {MAX_CONTEXT_ID} characters but found "
-                          f"{len(term_id)}", field=where))
-                continue
-            existing = kinds[kind].get(term_id)
-            if isinstance(spec, str):
-                spec = {"label": spec}
-            if not isinstance(spec, dict):
-                problems.append(Problem(path, f"expected a mapping but found {short_repr(spec)}",
-                                        field=where))
-                continue
-            for key in spec:
-                if key not in _TERM_KEYS:
-                    problems.append(Problem(path, expected_one_of(key, _TERM_KEYS),
-                                            field=f"{where}.{key}"))
-            if existing is None and parse_labels(spec.get("label")) is None:
-                message = (label_message(spec["label"]) if "label" in spec
-                           else f"{LABEL_EXPECTED} but found none")
-                problems.append(Problem(path, f"a new id needs a label: {message}",
-                                        field=f"{where}.label"))
-                continue
-            term = existing or Term(term_id, {})
-            for key, value in spec.items():
-                if key not in _TERM_KEYS:
-                    continue
-                elif key == "icon":
-                    if isinstance(value, str) and value and not has_control_characters(value):
-                        term.icon = value
-                    else:
-                        problems.append(Problem(path, f"expected an icon name such as "
-                                                      f"'material/account' but found "
-                                                      f"{short_repr(value)}",
-                                                field=f"{where}.icon"))
-                elif key == "items":
-                    _merge_items(term, value, f"{where}.items", problems, path)
-                else:
-                    labels = _labels(value, f"{where}.{key}", problems, path)
-                    if labels:
-                        getattr(term, key).update(labels)
-            kinds[kind][term_id] = term
+        else:
+            for term_id, spec in terms.items():
+                _merge_term(kinds[kind], kind, term_id, spec, f"{base}.{kind}.{term_id}",
+                            problems, path)
     return problems
+
+
+def _id_problem(kind: str, term_id: Any) -> str | None:
+    """Why `term_id` cannot name a term of `kind`, or None when it can."""
+    if not isinstance(term_id, str) or not ID_PATTERN.match(term_id):
+        return (f"expected an id of lowercase letters, digits and hyphens "
+                f"but found {short_repr(term_id)}")
+    if kind == "contexts" and term_id in RESERVED_CONTEXTS:
+        # help/<context>.js is the block's data script; kb-help.js is the widget.
+        return (f"{term_id!r} is reserved: help/{term_id}.js is the help-block "
+                f"script itself; choose another id")
+    if kind == "contexts" and len(term_id) > MAX_CONTEXT_ID:
+        # The widget refuses longer names before it fetches anything.
+        return f"expected an id of at most {MAX_CONTEXT_ID} characters but found {len(term_id)}"
+    return None
+
+
+def _merge_term(terms: dict[str, Term], kind: str, term_id: Any, spec: Any, where: str,
+                problems: list[Problem], path: str) -> None:
+    """Relabel the term `term_id` of `terms` with `spec`, or add it as a new one."""
+    refused = _id_problem(kind, term_id)
+    if refused:
+        problems.append(Problem(path, refused, field=where))
+        return
+    existing = terms.get(term_id)
+    if isinstance(spec, str):
+        spec = {"label": spec}
+    if not isinstance(spec, dict):
+        problems.append(Problem(path, f"expected a mapping but found {short_repr(spec)}",
+                                field=where))
+        return
+    for key in spec:
+        if key not in _TERM_KEYS:
+            problems.append(Problem(path, expected_one_of(key, _TERM_KEYS),
+                                    field=f"{where}.{key}"))
+    if existing is None and parse_labels(spec.get("label")) is None:
+        message = (label_message(spec["label"]) if "label" in spec
+                   else f"{LABEL_EXPECTED} but found none")
+        problems.append(Problem(path, f"a new id needs a label: {message}",
+                                field=f"{where}.label"))
+        return
+    term = existing or Term(term_id, {})
+    for key, value in spec.items():
+        if key in _TERM_KEYS:
+            _merge_key(term, key, value, where, problems, path)
+    terms[term_id] = term
+
+
+def _merge_key(term: Term, key: str, value: Any, where: str, problems: list[Problem],
+               path: str) -> None:
+    if key == "icon":
+        if isinstance(value, str) and value and not has_control_characters(value):
+            term.icon = value
+        else:
+            problems.append(Problem(path, f"expected an icon name such as "
+                                          f"'material/account' but found "
+                                          f"{short_repr(value)}",
+                                    field=f"{where}.icon"))
+    elif key == "items":
+        _merge_items(term, value, f"{where}.items", problems, path)
+    else:
+        labels = _labels(value, f"{where}.{key}", problems, path)
+        if labels:
+            getattr(term, key).update(labels)
 
 
 def _merge_items(term: Term, value: Any, where: str, problems: list[Problem], path: str) -> None:

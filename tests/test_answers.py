@@ -134,12 +134,6 @@ def test_markdown_copy_sits_where_the_source_file_sits(src_uri: str, directory_u
     assert not path.endswith(".html")
 
 
-def test_md_escape_keeps_text_literal() -> None:
-    assert md_escape("[a](b) *c* _d_ <img> `e` \\") == \
-        "\\[a\\](b) \\*c\\* \\_d\\_ \\<img\\> \\`e\\` \\\\"
-    assert md_escape("Hoe lang duurt het?") == "Hoe lang duurt het?"
-
-
 # --- The files from a plan ----------------------------------------------------------
 
 
@@ -292,6 +286,29 @@ def test_write_files_leaves_the_sites_own_files_alone(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         answers.write_files(str(tmp_path), {"../uit.md": "x"})
     assert not (tmp_path.parent / "uit.md").exists()
+
+
+def test_machine_files_are_worked_out_and_written_with_only_what_changed(
+        planned, tmp_path: Path) -> None:
+    site = SiteInfo("Test Shop Help", "https://help.example/", "", "nl")
+    expected = answers.machine_files(planned, {}, _url_of(), site)
+    (tmp_path / "llms.txt").write_text("eigen", encoding="utf-8")
+    seen: list[dict[str, str]] = []
+
+    def changed(files: dict[str, str]) -> dict[str, str]:
+        seen.append(files)
+        return {path: text for path, text in files.items() if path != "answers.json"}
+
+    memo: dict[str, tuple[str, str]] = {}
+    skipped = answers.write_machine_files(str(tmp_path), planned, {}, _url_of(), site,
+                                          taken={"llms.txt"}, memo=memo, changed=changed)
+    assert seen == [expected] and skipped == ["llms.txt"]
+    assert not (tmp_path / "answers.json").exists()  # not among the changed files
+    assert (tmp_path / "llms.txt").read_text(encoding="utf-8") == "eigen"
+    assert (tmp_path / "llms-full.txt").read_text(encoding="utf-8") == expected["llms-full.txt"]
+    assert answers.write_machine_files(str(tmp_path), planned, {}, _url_of(), site) == []
+    assert json.loads((tmp_path / "answers.json").read_text(encoding="utf-8")) == \
+        json.loads(expected["answers.json"])
 
 
 def test_option_is_validated() -> None:

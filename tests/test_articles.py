@@ -1,4 +1,4 @@
-"""Core validation of articles: kb.articles.load_collection and kb.project.check_project.
+"""Core validation of articles: kb.articles.load_collection and kb.checks.check_project.
 
 Every bad input must come out as a Problem with the file, the line in the file,
 the field and a message that says what was expected and what was found.
@@ -10,9 +10,11 @@ from datetime import date
 
 import pytest
 
-from kb.articles import FIELDS, Article, load_collection, slug_for, slugify
+from kb.articles import Article, load_collection, slug_for, slugify
+from kb.checks import check_project
+from kb.frontmatter import FIELDS
 from kb.problems import ERROR, WARNING, Problem
-from kb.project import check_project, load_project
+from kb.project import load_project
 from kb.settings import parse_settings
 from kb.site import plan_site
 from tests.conftest import article
@@ -892,6 +894,19 @@ def test_cr_only_line_endings_read_like_lf_with_the_same_line_numbers(project):
     assert cr.body == "Eerste regel.\n\nTweede alinea.\n\n"
     assert_problem(the_problem(collection), line=LINE["policy"], field="policy",
                    fragments="but found ['returns']")
+
+
+@pytest.mark.parametrize("text, line", [
+    (art(body="Antwoord."), 8),
+    (art("contexts: [returns]", body="\n\nAntwoord."), 11),
+    (art(body="Antwoord.").replace("\n", "\r\n").encode(), 8),
+    ("\ufeff" + art(body="Antwoord.").replace("---\n", "...\n").replace("...\n", "---\n", 1),
+     8),
+])
+def test_an_article_knows_the_line_of_the_file_its_answer_starts_on(project, text, line):
+    project.write("vraag.md", text)
+    [found] = load(project).articles
+    assert found.body_line == line
 
 
 def test_mixed_line_endings_keep_line_numbers(project):

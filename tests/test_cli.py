@@ -15,8 +15,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from kb.articles import FIELDS
 from kb.cli import cli
+from kb.frontmatter import FIELDS
 from tests.conftest import SHOP_ARTICLES, article
 
 QUESTION = "Wanneer komt mijn pakket?"
@@ -100,7 +100,11 @@ def test_check_strict_fails_on_warnings(good):
 
 
 def test_check_strict_passes_without_warnings(good):
-    assert kb("check", "--strict").exit_code == 0
+    result = kb("check", "--strict")
+    assert result.exit_code == 0, result.output
+    # Every article was checked, and the report is the one without --strict.
+    assert result.output.splitlines()[-1] == "6 articles checked: 0 errors, 0 warnings."
+    assert result.output == kb("check").output
 
 
 def test_check_format_json(good):
@@ -799,10 +803,43 @@ def test_a_fifo_as_questions_file_is_a_usage_error_naming_it_not_a_hang(shop, co
 
 
 def test_gaps_json_escapes_the_c1_and_bidi_characters_of_a_question(shop):
-    (shop.root / "vragen.csv").write_text("question\nzxqv \x9b31m plorf \u202e wibbel\nzxqv plorf wibbel\n",
-                                          encoding="utf-8")
+    (shop.root / "vragen.csv").write_text(
+        "question\nzxqv \x9b31m plorf \u202e wibbel\nzxqv plorf wibbel\n", encoding="utf-8")
     result = kb("gaps", "vragen.csv", "--format", "json")
     assert result.exit_code == 0
     assert "\x9b" not in result.stdout and "\u202e" not in result.stdout
     assert "\\u009b" in result.stdout and "\\u202e" in result.stdout
     json.loads(result.stdout)
+
+
+def test_init_offers_exactly_the_languages_there_are_starters_for():
+    from kb.scaffold import STARTER_LANGUAGES
+
+    option = next(p for p in cli.commands["init"].params if p.name == "language")
+    assert option.type.choices == STARTER_LANGUAGES
+
+
+# A right-to-left override turns what follows around on a terminal; JSON output
+# writes it as an escape, so the text reads back the same but shows nothing reversed.
+BIDI_TITLE = "Hoe kan ik mijn \u202ebestelling\u202c retourneren?"
+
+
+def test_ask_json_escapes_a_bidi_override_in_a_title(shop):
+    shop.write("retourneren/termijn.md", article(
+        title=BIDI_TITLE, summary="Je kunt binnen 30 dagen gratis retourneren.",
+        body="Meld de retour aan in je account."))
+    result = kb("ask", "bestelling retourneren", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    assert json.loads(result.stdout)[0]["title"] == BIDI_TITLE
+
+
+def test_review_json_escapes_a_bidi_override_in_a_title_and_an_owner(good):
+    good.write("extra/bidi.md", article(title=BIDI_TITLE, owner="team-\u202eretour",
+                                        reviewed="2025-01-01"))
+    result = kb("review", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.stdout and "\\u202e" in result.stdout
+    data = json.loads(result.stdout)
+    owners = {group["owner"]: group["articles"] for group in data["owners"]}
+    assert [a["title"] for a in owners["team-\u202eretour"]] == [BIDI_TITLE]

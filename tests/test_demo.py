@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.project import check_project, load_project
+from kb.checks import check_project
+from kb.project import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 22)
@@ -43,13 +44,36 @@ def test_demo_covers_every_area_stage_context_and_checklist_item(demo) -> None:
             assert (policy, item) in covered, f"{policy}: {item}"
 
 
-def test_demo_has_long_knowledge_base_articles_and_blog_posts(demo) -> None:
-    _, collection, _ = demo
-    long_reads = [a for a in collection.articles
+def test_demo_has_long_knowledge_base_articles_and_blog_posts(demo, tmp_path: Path) -> None:
+    """On the built site: each long article's page shows its sections and a table of
+    contents that links every one; the blog lists each post, on a page of its own."""
+    from html import unescape
+
+    from kb.mkdocs.builder import build_site
+
+    project, collection, _ = demo
+    site = Path(build_site(project.config_path, today=TODAY, collection=collection,
+                           site_dir=str(tmp_path / "site")).site_dir)
+    long_reads = [a for a in collection.live(TODAY)
                   if len(a.body.split()) >= 250 and re.search(r"^## ", a.body, re.M)]
     assert len(long_reads) >= 4
-    posts = list((ROOT / "content" / "blog" / "posts").glob("*.md"))
+    for read in long_reads:
+        html = (site / read.slug / "index.html").read_text(encoding="utf-8")
+        sections = {unescape(title): anchor for anchor, title in
+                    re.findall(r'<h2 id="([^"]+)">(.*?)<a class="headerlink"', html)}
+        assert set(sections) == set(re.findall(r"^## (.+?)\s*$", read.body, re.M)), read.slug
+        toc = html[html.index('class="md-nav md-nav--secondary"'):]
+        toc = toc[:toc.index("</nav>")]
+        assert all(f'href="#{anchor}"' in toc for anchor in sections.values()), read.slug
+
+    posts = {re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.M)[1]
+             for path in (ROOT / "content" / "blog" / "posts").glob("*.md")}
     assert len(posts) >= 2
+    blog = (site / "blog" / "index.html").read_text(encoding="utf-8")
+    listed = set(re.findall(r'href="(\d{4}/\d\d/\d\d/[^"#]+/)"', blog))
+    titles = {unescape(re.search(r"<h1[^>]*>(.*?)<", (site / "blog" / link / "index.html")
+                                 .read_text(encoding="utf-8"))[1]) for link in listed}
+    assert titles == posts
 
 
 def test_demo_shows_scheduling(demo) -> None:

@@ -25,12 +25,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.articles import FIELDS, THEME_KEYS
+from kb.checks import check_project
 from kb.cli import cli
 from kb.evaluate import EvalError, read_cases
+from kb.frontmatter import FIELDS, THEME_KEYS
 from kb.popularity import read_popularity
 from kb.problems import Problem
-from kb.project import check_project, load_project
+from kb.project import load_project
 from kb.tables import TableError, open_table
 from tests.conftest import article
 

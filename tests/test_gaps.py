@@ -1,4 +1,4 @@
-"""Content gaps: `kb gaps` and its core, kb.gaps."""
+"""Content gaps: `kb gaps` and its core, kb.gaps (finding and describing the gaps)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from kb.analysis import analyzer_for
 from kb.articles import read_article
 from kb.cli import cli
-from kb.gaps import (
-    EXAMPLES,
-    GapFinder,
-    _AreaGuess,
-    as_title,
-    clean_question,
-    find_gaps,
-    format_json,
-    format_text,
-)
-from kb.search import SPELLINGS_AFTER, _Spellings, analyzer_for, memory_index
+from kb.clustering import EXAMPLES
+from kb.gaps import GapFinder, _AreaGuess, find_gaps
+from kb.search import SPELLINGS_AFTER, _Spellings, memory_index
 from kb.settings import parse_settings
 from tests.conftest import SHOP_ARTICLES, TODAY
 
@@ -65,47 +58,6 @@ def gaps(shop, rows):
 
 def cluster_of(report, question):
     return next(c for c in report.clusters if question in c.examples)
-
-
-# --- Cleaning messy text ------------------------------------------------------------
-
-
-def test_clean_question_keeps_the_question_of_an_email():
-    mail = ("Hallo,\n\nIk heb bestelling #100234871 geplaatst maar nog niks ontvangen. "
-            "Zie https://bonenbaai.example/account. Bel me op 06-12345678!\n\n"
-            "Met vriendelijke groet,\nMarieke de Boer\n\nVerzonden vanaf mijn iPhone\n\n"
-            "Op 5 okt. 2026 om 10:12 schreef Bonenbaai <klantenservice@bonenbaai.example>:\n"
-            "> Bedankt voor je bestelling.\n> Team Bonenbaai")
-    assert clean_question(mail) == ("Ik heb bestelling geplaatst maar nog niks ontvangen. "
-                                    "Zie Bel me op!")
-
-
-@pytest.mark.parametrize("raw, cleaned", [
-    ("Klant: hoi waar blijft mijn pakket?? besteld op maandag",
-     "waar blijft mijn pakket? besteld op maandag"),
-    ("Kan ik achteraf betalen? (order #123456789) Alvast bedankt! Femke",
-     "Kan ik achteraf betalen?"),
-    ("Dear team,\nDo you ship to Texel? Looking forward to hearing from you.\nKind regards,\nTom",
-     "Do you ship to Texel?"),
-    ("verzendkosten naar postcode 1234 AB", "verzendkosten naar postcode"),
-    ("wat kost 250 gr koffie", "wat kost 250 gr koffie"),
-    ("ik ben dankbaar, waar is mijn pakket?", "ik ben dankbaar, waar is mijn pakket?"),
-    ("Bedankt!", ""),
-    ("hallo", ""),
-])
-def test_clean_question(raw, cleaned):
-    assert clean_question(raw) == cleaned
-
-
-@pytest.mark.parametrize("text, title", [
-    ("kunnen jullie het als cadeau inpakken", "Kunnen jullie het als cadeau inpakken?"),
-    ("Ik heb een Nespresso. Verkopen jullie capsules? Dan bestel ik die.",
-     "Verkopen jullie capsules?"),
-    ("vacatures!!", "Vacatures?"),
-    ("", ""),
-])
-def test_as_title(text, title):
-    assert as_title(text) == title
 
 
 # --- Answered share, deduplication --------------------------------------------------
@@ -225,28 +177,6 @@ def test_area_guess_without_hits_uses_the_words_typical_of_each_area(shop):
     guesser = _AreaGuess(articles, analyzer_for("nl"), {})
     assert guesser.guess(Counter(), {"wachtwoord": 1.0}) == ("privacy", "order")
     assert guesser.guess(Counter(), {"onbekend": 1.0}) == (None, None)
-
-
-# --- Formatting ----------------------------------------------------------------------
-
-
-def test_text_report_states_the_answered_share_as_a_percentage(shop):
-    report = gaps(shop, ANSWERED * 3 + SUBSCRIPTION)
-    text = format_text(report, "vragen.csv", top=1)
-    lines = text.splitlines()
-    assert lines[0] == "vragen.csv: 20 rows, 20 questions (10 distinct)"
-    assert "Answered: 75.0% (15 of 20 questions)" in lines
-    assert "Unanswered: 5 questions in 1 cluster" in lines
-    assert "  1. 5 × 'abonnement'  [? / ?]" in lines
-
-
-def test_json_report_is_one_object(shop):
-    report = gaps(shop, ANSWERED + SUBSCRIPTION + JOBS)
-    data = json.loads(format_json(report, top=1))
-    assert data["answered_share"] == round(5 / 13, 4)
-    assert len(data["clusters"]) == 1 and data["cluster_count"] == 2
-    assert set(data["clusters"][0]) == {"size", "distinct", "representative", "title",
-                                        "examples", "keywords", "policy", "stage"}
 
 
 # --- kb gaps -------------------------------------------------------------------------
@@ -542,23 +472,6 @@ def test_gaps_drafts_into_a_file_is_a_clear_error(helpcentre):
 
 
 ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x00\x9b31m\u202e"
-
-
-def test_text_report_shows_control_characters_of_the_csv_as_visible_escapes(shop):
-    report = gaps(shop, [f"abonnement {ESCAPES} opzeggen"] * 2 + SUBSCRIPTION)
-    text = format_text(report, "vragen\x1b[31m.csv")
-    assert text.replace("\n", "").isprintable()
-    assert text.splitlines()[0].startswith("vragen\\x1b[31m.csv: ")
-    assert "\\x1b[2J\\x1b]0;pwned\\x07\\x00\\x9b31m\\u202e" in text
-
-
-def test_json_report_escapes_every_control_character_and_reads_back_the_same(shop):
-    question = f"abonnement {ESCAPES} opzeggen"
-    report = gaps(shop, [question] * 2 + SUBSCRIPTION)
-    text = format_json(report)
-    assert text.replace("\n", "").isprintable()
-    assert "\\u009b31m\\u202e" in text
-    assert question in json.loads(text)["clusters"][0]["examples"]
 
 
 def test_gaps_prints_an_escape_sequence_in_a_question_escaped(helpcentre):

@@ -21,8 +21,7 @@ from kb.helpblocks import (
     channel_data,
     data_script,
     demo_pages,
-    minify_css,
-    minify_js,
+    help_files,
     plan_blocks,
     widget_assets,
     widget_strings,
@@ -150,11 +149,6 @@ def test_the_widget_and_its_stylesheet_stay_under_6_kb_gzipped():
 
 
 def test_the_widget_loses_its_comments_but_not_its_code():
-    source = ('var a = "https://x"; // why\n  /* a block\n     comment */\n'
-              '  b(a); /* kept: it shares its line */\n  // a line\n  c();\n')
-    assert minify_js(source) == 'var a = "https://x";\nb(a); /* kept: it shares its line */\nc();\n'
-    assert minify_css("a :focus { color:  red ; }\n/* x */ b > i {margin: 0 1px;}") == \
-        "a :focus{color:red}b>i{margin:0 1px}"
     script = widget_assets()["kb-help.js"]
     assert "Rules this file keeps" not in script and "\n  " not in script
 
@@ -168,3 +162,43 @@ def test_the_data_script_and_the_widget_name_no_global_but_kbhelp():
     widget = widget_assets()["kb-help.js"]
     assert set(re.findall(r"window\.(\w+)\s*=[^=]", widget)) == {"kbHelp"}
     assert "kbHelpData" not in widget
+
+
+def test_help_files_hold_the_widget_each_contexts_block_and_the_demo_shop():
+    from kb.articles import Collection
+    from kb.settings import parse_settings
+    from kb.site import plan_site
+
+    settings, problems = parse_settings({"language": "nl", "chat_invite_after": 45},
+                                        "mkdocs.yml")
+    assert not problems
+    live = [make("returns/a", ["cart", "returns"])]
+    plan = plan_site(Collection("docs", live), settings, TODAY, "Shop Help")
+    rendered: list[tuple[str, dict]] = []
+
+    def render(name: str, /, **values: object) -> str:
+        rendered.append((name, values))
+        return f"<{name}>"
+
+    files = help_files(plan, lambda src_uri: src_uri[:-3] + "/", "contact/", 45,
+                       "https://help.example/", "Shop Help", render,
+                       lambda name: f"source of {name}")
+    contexts = list(settings.taxonomy.contexts)
+    expected = ["help/kb-help.js", "help/kb-help.css"]
+    for context in contexts:
+        expected += [f"help/{context}.json", f"help/{context}.js", f"help/{context}.html"]
+    expected += ["help/kb-contact.json", "help/kb-contact.js"]
+    expected += [f"help/demo/{name}.html" for name in DEMO_PAGES] + ["help/demo/shop.css"]
+    assert list(files) == expected
+    assert files["help/kb-help.js"] == widget_assets()["kb-help.js"]
+    cart = json.loads(files["help/cart.json"])
+    assert [q["url"] for q in cart["questions"]] == ["../returns/a/"]
+    assert "invite_after" not in cart
+    assert json.loads(files["help/kb-contact.json"])["invite_after"] == 45
+    assert files["help/cart.html"] == "<kb/help/block.html>"
+    fragments = [values for name, values in rendered if name == "kb/help/block.html"]
+    assert fragments[contexts.index("cart")]["data"]["questions"][0]["url"] == \
+        "https://help.example/returns/a/"
+    assert files["help/demo/shop.css"] == "source of kb/help/shop.css"
+    demos = [values for name, values in rendered if name == "kb/help/demo.html"]
+    assert [(d["page"], d["blocks"]) for d in demos] == list(demo_pages(contexts).items())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,6 @@ from mkdocs.exceptions import Abort, PluginError
 
 import kb.background
 import kb.mkdocs.plugin
-import kb.site
 from tests.conftest import SITE_URL, ProjectFactory, article, in_fresh_python, mkdocs_build
 
 CONTACT = {
@@ -124,7 +126,8 @@ def test_nav_is_small_and_never_lists_articles(shop: ProjectFactory) -> None:
     before = nav.count("md-nav__link")
     for n in range(10):
         shop.write(f"extra/vraag-{n}.md", article(title=f"Extra vraag {n}?"))
-    after = primary_nav(read(mkdocs_build(shop), "returns/termijn/index.html")).count("md-nav__link")
+    after = primary_nav(read(mkdocs_build(shop), "returns/termijn/index.html")).count(
+        "md-nav__link")
     assert after == before
 
 
@@ -203,7 +206,7 @@ def test_articles_are_rendered_from_memory_with_their_front_matter_for_the_theme
 SECOND_CORE = """
     import json, sys
     from pathlib import Path
-    import kb.background, kb.site
+    import kb.background
     from tests.conftest import ProjectFactory, mkdocs_build
 
     shop = ProjectFactory(Path(sys.argv[1]))
@@ -218,7 +221,7 @@ SECOND_CORE = """
         where.append(getattr(args[0], "__name__", str(args[0])))
 
     kb.background.Background.__init__ = counting
-    kb.site.BACKGROUND_FROM = 0  # fork for this small site too
+    kb.background.BACKGROUND_FROM = 0  # fork for this small site too
     site = mkdocs_build(shop)
     two = {p: (site / p).read_text("utf-8") for p in paths}
     print(json.dumps({"can_fork": kb.background.can_fork(), "forks": forks, "where": where,
@@ -651,3 +654,36 @@ def test_blog_posts_their_excerpts_and_other_pages_are_sanitized_too(
     for path, html in pages.items():
         assert "<script>window.kbPwned" not in html and "onerror" not in html, path
     assert "<title>Over ons&lt;/title&gt;&lt;script&gt;" in pages["over-ons/index.html"]
+
+
+# The order MkDocs 1.6 runs its events in (mkdocs/commands/build.py and serve.py).
+MKDOCS_ORDER = ["on_startup", "on_config", "on_pre_build", "on_files", "on_nav", "on_pre_page",
+                "on_page_read_source", "on_page_markdown", "on_page_content", "on_env",
+                "on_pre_template", "on_template_context", "on_post_template",
+                "on_page_context", "on_post_page", "on_post_build", "on_build_error",
+                "on_serve", "on_shutdown"]
+
+
+def test_every_hook_is_a_few_lines_in_the_order_mkdocs_runs_them() -> None:
+    tree = ast.parse(textwrap.dedent(inspect.getsource(kb.mkdocs.plugin.KbPlugin)))
+    body = tree.body[0]
+    assert isinstance(body, ast.ClassDef)
+    functions = {n.name: n for n in body.body if isinstance(n, ast.FunctionDef)}
+    hooks: list[str] = []
+    lengths: dict[str, int] = {}
+    for node in body.body:
+        parts: list[str] = []
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("on_"):
+            hooks.append(node.name)
+            parts = [node.name]
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            name = node.targets[0]
+            assert isinstance(name, ast.Name)
+            hooks.append(name.id)  # a CombinedEvent of the methods it names
+            parts = [arg.id for arg in node.value.args if isinstance(arg, ast.Name)]
+        for part in parts:  # from the def line to the last, docstring included
+            function = functions[part]
+            lengths[part] = (function.end_lineno or function.lineno) - function.lineno + 1
+    assert hooks == [name for name in MKDOCS_ORDER if name in hooks]
+    assert len(hooks) >= 14
+    assert {name: n for name, n in lengths.items() if n > 15} == {}

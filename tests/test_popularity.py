@@ -17,6 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from kb.articles import Article, load_collection
+from kb.checks import check_project
 from kb.cli import cli
 from kb.popularity import (
     MAX_UNKNOWN,
@@ -28,7 +29,7 @@ from kb.popularity import (
     site_prefix,
 )
 from kb.problems import WARNING
-from kb.project import check_project, load_project
+from kb.project import load_project
 from kb.ranking import rank
 from kb.settings import Settings, parse_settings
 from kb.tables import MAX_PROBLEMS

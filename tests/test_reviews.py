@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from kb import files
 from kb import reviews as reviews_module
-from kb.articles import Article
+from kb.articles import Article, load_collection
 from kb.cli import cli
 from kb.reviews import (
     OVERDUE,
@@ -29,10 +29,13 @@ from kb.reviews import (
     review_report,
     reviewable,
 )
+from kb.settings import Settings
+from tests import test_files
 from tests.conftest import article
+from tests.test_files import WRITER, another_program, leases_work
 
-# `saver` is a fixture: another program that saves a file while kb works on it.
-from tests.test_files import WRITER, another_program, leases_work, saver  # noqa: F401
+# A fixture: another program that saves a file while kb works on it.
+saver = test_files.saver
 
 TODAY = date(2026, 11, 22)
 
@@ -643,9 +646,39 @@ def test_mark_refuses_an_article_that_links_outside_the_project(shop, tmp_path_f
     (shop.docs / "retour" / "geheim.md").symlink_to(outside)
     result = kb("review", "--mark", "retour/geheim")
     assert result.exit_code == 1
-    assert (f"docs/retour/geheim.md: error: links to {outside}, which is outside the project; "
-            "kb changes no file there") in result.stderr
+    assert (f"docs/retour/geheim.md: error: is a link to {str(outside)!r}, outside the project "
+            "folder; kb publishes nothing from outside the project") in result.stderr
     assert outside.read_bytes() == before
+
+
+def test_mark_refuses_a_link_into_git_as_kb_check_does(shop):
+    hidden = shop.root / ".git" / "geheim.md"
+    hidden.parent.mkdir()
+    hidden.write_text(reviewed_on("2026-01-01", title="Geheim?"))
+    before = hidden.read_bytes()
+    (shop.docs / "retour" / "geheim.md").symlink_to(hidden)
+    refusal = (f"docs/retour/geheim.md: error: is a link to {str(hidden)!r}, in the project's "
+               "hidden folder '.git'")
+    check = kb("check")
+    assert refusal in check.output
+    result = kb("review", "--mark", "retour/geheim")
+    assert result.exit_code == 1
+    assert refusal in result.stderr
+    assert hidden.read_bytes() == before
+
+
+def test_mark_refuses_a_link_into_a_private_folder_such_as_kbs_cache(shop):
+    cache = shop.root / "cache"
+    cache.mkdir()
+    (cache / "geheim.md").write_text(reviewed_on("2026-01-01", title="Geheim?"))
+    (shop.docs / "retour" / "geheim.md").symlink_to(cache / "geheim.md")
+    collection = load_collection(str(shop.docs), Settings(), date(2026, 11, 22))
+    marks, problems, _ = reviews_module.plan_marks(
+        ["retour/geheim"], collection, ["blog"], date(2026, 11, 22), str(shop.root),
+        [str(cache)])
+    assert marks == []
+    assert [p.message for p in problems] == [
+        f"is a link to {str(cache / 'geheim.md')!r}, inside kb's cache folder; remove the link"]
 
 
 def test_mark_refuses_an_article_with_a_second_name_and_changes_neither(shop):

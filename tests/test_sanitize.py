@@ -319,12 +319,21 @@ def test_body_problems_are_warnings_on_the_lines_of_the_file(project: ProjectFac
                                                "<img src=x onerror=alert(2)>"))
     project.write("returns/clean.md", article(title="Schoon?", body="Only <b>bold</b>."))
     collection = load_collection(str(project.docs), Settings(), date(2026, 11, 22))
-    problems = body_problems(collection.articles, str(project.docs))
+    problems = body_problems(collection.articles)
     assert [(p.path, p.line, p.field, p.severity) for p in problems] == [
         ("docs/returns/x.md", 10, "body", "warning"),
         ("docs/returns/x.md", 11, "body", "warning")]
     assert "<script>" in problems[0].message and "'onerror' on <img>" in problems[1].message
-    assert body_problems(collection.articles, str(project.docs), unsafe_html=True) == []
+    assert body_problems(collection.articles, unsafe_html=True) == []
+
+
+def test_body_problems_take_the_line_from_the_article_without_reading_the_file_again(
+        project: ProjectFactory) -> None:
+    project.write("returns/x.md", article(body="\n\nText.\n<script>alert(1)</script>"))
+    collection = load_collection(str(project.docs), Settings(), date(2026, 11, 22))
+    (project.docs / "returns/x.md").unlink()
+    [problem] = body_problems(collection.articles)
+    assert problem.line == 11  # blank lines after the front matter are not the body's
 
 
 def test_kb_check_warns_with_file_and_line_unless_unsafe_html(project: ProjectFactory) -> None:

@@ -1,4 +1,5 @@
-"""Answers to shoppers' questions: analysis, the Whoosh index and its on-disk cache."""
+"""Answers to shoppers' questions (kb.search): the Whoosh index, its on-disk cache and
+the questions asked of it. Text analysis is tested in test_analysis.py."""
 
 from __future__ import annotations
 
@@ -10,19 +11,16 @@ from pathlib import Path
 import pytest
 
 from kb import search
+from kb.analysis import thesaurus_for
 from kb.articles import load_collection
 from kb.search import (
     FEATURES,
     INDEX_FOLDER,
     K1,
     MANIFEST,
-    Analyzer,
     AnswerIndex,
     B,
-    analyzer_for,
-    fold,
     memory_index,
-    thesaurus_for,
     url_for,
 )
 from kb.settings import Settings
@@ -129,85 +127,6 @@ def edit(path: Path, text: str) -> None:
     assert len(text.encode()) != before.st_size
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 5_000_000_000))
-
-
-# --- Analysis -------------------------------------------------------------------------
-
-
-def test_fold_drops_accents_and_case():
-    assert fold("Cafeïne") == "cafeine"
-    assert fold("ÉÉN Ethiopië") == "een ethiopie"
-
-
-def test_accents_do_not_matter():
-    nl = Analyzer("nl")
-    assert nl.terms("Cafeïne") == nl.terms("cafeine") == nl.terms("CAFEINE")
-    assert len(nl.terms("cafeïne")) == 1
-
-
-def test_stop_words_and_greetings_are_dropped():
-    nl = Analyzer("nl")
-    assert nl.terms("Hallo, ik wil graag dat jullie het even vertellen. Alvast bedankt!") == []
-    assert nl.words("ik wil") == ["ik", "wil"]  # words() keeps them; terms() does not
-    assert nl.terms("de retour") == nl.terms("retour")
-
-
-def test_stemming_joins_plural_and_singular():
-    nl = Analyzer("nl")
-    assert nl.terms("bezorgingen") == nl.terms("bezorging")
-    assert nl.terms("pakketten") == nl.terms("pakket")
-    en = Analyzer("en")
-    assert en.terms("parcels") == en.terms("parcel")
-
-
-def test_order_numbers_tracking_codes_placeholders_urls_and_tags_are_ignored():
-    nl = Analyzer("nl")
-    noisy = ("Bestelling 100234567 met code 3SABCD1234567890, postcode 1234AB, "
-             "{{ klant.naam }} {% if x %}sjabloon{% endif %} ${voornaam} "
-             "zie https://shop.example/retourneren of www.shop.example/pakket "
-             "of mail info@shop.example <span class='groot'>nu</span> &nbsp; "
-             "[lees meer](https://shop.example/faq){: .knop}")
-    assert nl.terms(noisy) == nl.terms("Bestelling met code, postcode, sjabloon zie of of mail "
-                                       "nu lees meer")
-    for gone in ("100234567", "3sabcd1234567890", "1234ab", "klant", "naam", "voornaam",
-                 "retourn", "shop", "info", "span", "groot", "nbsp", "faq", "knop"):
-        assert gone not in nl.terms(noisy)
-    assert nl.stem("sjabloon") in nl.terms(noisy)  # text between template tags is kept
-
-
-def test_short_numbers_are_kept():
-    nl = Analyzer("nl")
-    assert "30" in nl.terms("binnen 30 dagen")
-    assert "2026" in nl.terms("sinds 2026")
-
-
-def test_dutch_forms_find_participles_conjugations_and_diminutives():
-    nl = Analyzer("nl")
-    assert nl.stem("betalen") in nl.forms("betaald")
-    assert nl.stem("pakket") in nl.forms("pakketje")
-    assert nl.stem("bon") in nl.forms("bonnetje")
-    assert nl.stem("bezorgen") in nl.forms("bezorgd")
-    assert nl.stem("bestellen") in nl.forms("besteld")
-    assert nl.stem("pakketje") not in nl.forms("pakketje")  # never the word's own term
-    assert nl.forms("pak") == []  # too short to guess at
-
-
-def test_forms_are_only_guessed_for_dutch():
-    assert Analyzer("en").forms("delivered") == []
-
-
-def test_language_variants_share_an_analyzer():
-    assert Analyzer("nl-BE").language == "nl"
-    assert Analyzer("nl_NL").terms("bezorgingen") == Analyzer("nl").terms("bezorging")
-    assert analyzer_for("nl") is analyzer_for("nl")
-
-
-@pytest.mark.parametrize("language", ["pl", "ja", "ro", "xx"])
-def test_a_language_without_a_stemmer_or_stop_list_still_works(language):
-    # Whoosh has neither for pl and ja, a stemmer but no stop list for ro.
-    other = Analyzer(language)
-    assert other.terms("Ärger, ÄRGER!") == [other.stem("arger")] * 2
-    assert other.forms("betaald") == []
 
 
 # --- Asking ----------------------------------------------------------------------------
@@ -469,7 +388,8 @@ def test_rarity_counts_articles_not_fields(index):
         idf = math.log(searcher.total / (df + 1)) + 1
         length = reader.doc_field_length(doc, "title", 1)
         tf = 1.0
-        expected = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / searcher.average["title"]))
+        norm = K1 * (1 - B + B * length / searcher.average["title"])
+        expected = idf * tf * (K1 + 1) / (tf + norm)
         assert score == pytest.approx(expected)
 
 
@@ -817,11 +737,3 @@ def test_an_index_that_cannot_be_updated_falls_back_to_memory(docs, cache, monke
     assert result.in_memory and "cannot be updated" in result.reason
     with answers.searcher(TODAY) as searcher:
         assert searcher.ask("ruilen 45 dagen").hits[0].title == "Hoe lang mag ik iets ruilen?"
-
-
-def test_word_terms_are_the_terms_of_a_keyword_kept_for_the_next_article():
-    analyzer = Analyzer("nl")
-    first = analyzer.word_terms("Track & Trace codes")
-    assert first == tuple(analyzer.terms("Track & Trace codes"))
-    # Kept: the same keyword in the next article is not analysed again.
-    assert analyzer.word_terms("Track & Trace codes") is first

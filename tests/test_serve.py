@@ -76,13 +76,40 @@ def test_serve_rebuilds_after_an_edit(served) -> None:
     wait_for(url + "topics/returns/", "Je hebt nu 60 dagen.")
 
 
-def test_serve_keeps_running_when_an_article_breaks(served) -> None:
-    project, url = served
-    wait_for(url, "Meest gestelde vragen")
-    project.write("returns/kapot.md", article(title="Kapot?", policy="retour"))
-    project.write("returns/nieuw.md", article(title="Een nieuwe vraag?"))
-    # The broken article is reported, the rest of the site still updates.
-    wait_for(url + "topics/returns/", "Een nieuwe vraag?")
+def test_serve_keeps_running_when_an_article_breaks(project: ProjectFactory) -> None:
+    # Its own `kb serve` (not the `served` fixture's), to read what it reports.
+    project.config({})
+    project.one_per_area()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log_path = project.root / "serve.log"
+    tmp = project.root / ".tmp"  # MkDocs' site folder, which a terminated serve leaves
+    tmp.mkdir()
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kb", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project.root, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "KB_TODAY": "2026-11-22", "TMPDIR": str(tmp)})
+    try:
+        wait_for(url, "Meest gestelde vragen")
+        project.write("returns/kapot.md", article(title="Kapot?", policy="retour"))
+        project.write("returns/nieuw.md", article(title="Een nieuwe vraag?"))
+        # The rest of the site still updates; the broken article is reported by file,
+        # line and field, and left out of its area's page; the server keeps answering.
+        page = wait_for(url + "topics/returns/", "Een nieuwe vraag?")
+        assert "Kapot?" not in page
+        output = log_path.read_text(encoding="utf-8")
+        assert "docs/returns/kapot.md:4: error: policy: expected one of" in output, output
+        assert "Traceback" not in output
+        assert process.poll() is None
+        assert fetch(url) is not None
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # --- Dirty rebuilds: after an edit only the pages that show it are rendered again -------

@@ -130,7 +130,7 @@ def test_bad_option_value_is_an_error_naming_the_option(option, value, message):
 
 @pytest.mark.parametrize("value", ["yes", 1, "false"])
 def test_enabled_must_be_true_or_false(value):
-    # MkDocs' typed config rejects these; `kb check` must report them too.
+    # Only false switches the plugin off; `mkdocs build` reports these in the same words.
     problem = only_problem({"enabled": value})
     assert problem.field == "plugins.kb.enabled"
 

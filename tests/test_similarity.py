@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kb.analysis import analyzer_for
 from kb.articles import load_collection
+from kb.checks import check_project
 from kb.cli import cli
-from kb.project import check_project, load_project
-from kb.search import Analyzer, analyzer_for
+from kb.project import load_project
 from kb.settings import Settings
 from kb.similarity import (
     duplicate_problems,
@@ -94,36 +95,6 @@ def test_vectors_map_synonyms_to_one_term(tmp_path):
     merged = vectors(articles, "nl", same=same)
     assert "terugstur" in plain[1] and "terugstur" not in merged[1]
     assert set(merged[0]) == set(merged[1])  # the same question in other words
-
-
-# Text that takes every turn of analysis: markup, placeholders, links, addresses,
-# entities, accents (composed and not), ligatures, digits, odd white space.
-VARIED = [
-    "Hoe kan ik mijn bestelling retourneren?",
-    "Cafeïne in de KOFFIE: café, naïef, Ærø, ﬁlter, ½ kilo, x² en ΟΔΟΣ ΟΔΟΣ.",
-    "Cafe\u0301 met losse accenten: e\u0301\u0301n \u0301begin en eind\u0301",
-    "Lees [de voorwaarden](../retour/voorwaarden.md), ![logo](img.png) of [[wiki]].",
-    "Mail service@shop.example of ga naar https://shop.example/retour en www.shop.nl!",
-    "Order 12345678, postcode 1234AB, code A1B2, 3 dagen, 2026 en 0,5 kg",
-    "<b>Vet</b> &amp; &#39; {{ placeholder }} {% tag %} {#c#} ${var} {: .class } tekst",
-    "De\u00a0tijd\u2003is\tnu\nklaar\u2028— e-mail, e\u2011mail, 't is o'clock _x_",
-    "",
-]
-
-
-@pytest.mark.parametrize("language", ["nl", "en", "de", "pl"])
-def test_cached_terms_are_the_terms(language):
-    texts = VARIED + [path.read_text(encoding="utf-8")
-                      for path in sorted((ROOT / "content").rglob("*.md"))[:40]]
-    analyzer = Analyzer(language)
-    for text in texts + texts:  # the second time from the cache
-        assert analyzer.cached_terms(text) == analyzer.terms(text), text
-
-
-def test_markup_and_addresses_are_no_words():
-    text = ("a {{ x }} b {: .c } [link](target) https://x.example/y m@x.nl c <b>d</b> "
-            "e &amp; f")
-    assert analyzer_for("en").words(text) == ["a", "b", "link", "c", "d", "e", "f"]
 
 
 def test_vectors_weigh_what_the_analyzer_finds(tmp_path):
@@ -309,7 +280,7 @@ def test_near_duplicates_are_left_to_kb_check_not_the_build(project):
     assert not [p for p in found if "nearly the same question" in p.message]
     with pytest.MonkeyPatch.context() as patch:
         # kb build never runs the search at all (its cost grows fastest with size).
-        patch.setattr("kb.project.duplicate_problems",
+        patch.setattr("kb.checks.duplicate_problems",
                       lambda *a: pytest.fail("kb build looked for near-duplicates"))
         result = CliRunner().invoke(cli, ["build"])
     assert result.exit_code == 0, result.output

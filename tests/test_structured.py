@@ -194,6 +194,30 @@ def test_without_site_url_no_url_is_guessed() -> None:
         "Home", "Retourneren en terugbetalen", "retour/termijn?"]
 
 
+def test_every_page_kb_makes_gets_its_graph_as_script_text() -> None:
+    plan = plan_of([make("retour/termijn"), make("retour/kosten")])
+    scripts = structured.page_scripts(plan, absolute, "Shop", "Alles over")
+    assert set(scripts) == set(plan.pages()) | set(plan.articles)
+    for src_uri, text in scripts.items():
+        kind = plan.kind(src_uri)
+        assert kind is not None
+        assert text == script_json(structured.page_graph(plan, src_uri, kind, absolute, "Shop",
+                                                         "Alles over"))
+    assert structured.page_scripts(plan, absolute, "Shop", None, ["contact.md"]) == {
+        "contact.md": scripts["contact.md"]}
+    other = json.loads(structured.other_page_script(plan, "Blog", "https://help.example/blog/",
+                                                    absolute))
+    assert [i["name"] for i in other["@graph"][0]["itemListElement"]] == ["Home", "Blog"]
+
+
+def test_the_script_goes_at_the_end_of_the_head_of_a_page_that_has_one() -> None:
+    page = "<html><head><title>x</title></head><body></body></html>"
+    assert structured.in_head(page, '{"a":1}') == (
+        '<html><head><title>x</title><script type="application/ld+json">{"a":1}</script>\n'
+        "</head><body></body></html>")
+    assert structured.in_head("<p>no head</p>", "{}") is None
+
+
 def test_page_dates_follow_the_reviews() -> None:
     old = make("retour/oud", reviewed=date(2026, 3, 1))
     new = make("betalen/nieuw", policy="payment", stages=("order",),
@@ -426,8 +450,9 @@ def test_404_page_in_english_and_a_custom_dir_404_wins(project: ProjectFactory) 
 
 def test_demo_site_json_ld(tmp_path: Path) -> None:
     """The bundled demo: every page's JSON-LD parses; the contact page lists its channels."""
+    from kb.checks import check_project
     from kb.mkdocs.builder import build_site
-    from kb.project import check_project, load_project
+    from kb.project import load_project
 
     root = Path(__file__).resolve().parents[1]
     project = load_project(str(root / "mkdocs.yml"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.search import analyzer_for
+from kb.analysis import analyzer_for
 from kb.settings import parse_settings
 from kb.synonyms import MAX_WORDS, Thesaurus, builtin_groups, parse_lines, parse_option
 

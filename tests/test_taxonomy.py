@@ -313,5 +313,6 @@ def test_a_context_id_longer_than_the_widget_accepts_is_an_error():
     taxonomy = default_taxonomy()
     fits, too_long = "a" * 200, "a" * 201
     problems = merge(taxonomy, {"contexts": {fits: "Fits", too_long: "Too long"}}, "mkdocs.yml")
-    assert [p.message for p in problems] == ["expected an id of at most 200 characters but found 201"]
+    assert [p.message for p in problems] == [
+        "expected an id of at most 200 characters but found 201"]
     assert fits in taxonomy.contexts and too_long not in taxonomy.contexts

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TypedDict
 
 from jinja2.exceptions import TemplateNotFound
 from mkdocs.commands.build import build
@@ -49,7 +50,7 @@ class BuildResult:
 def count_pages(site_dir: str) -> int:
     """HTML pages in a built site, leaving out theme assets."""
     count = 0
-    for root, dirs, files in os.walk(site_dir):
+    for _root, dirs, files in os.walk(site_dir):
         dirs[:] = [d for d in dirs if d != "assets"]
         count += sum(1 for name in files if name.endswith(".html"))
     return count
@@ -276,6 +277,13 @@ def _exchange(a: str, b: str) -> bool:
     raise OSError(error, os.strerror(error), b)
 
 
+class _ServeOptions(TypedDict, total=False):
+    """What serve passes on to load_config (a dict would seem to fill serve's own
+    parameters)."""
+
+    dev_addr: str
+
+
 def serve_site(config_file: str, *, dev_addr: str | None = None, today: date | None = None,
                open_browser: bool = False, full: bool = False) -> None:
     """Live preview; content errors are logged, not fatal. After an edit MkDocs'
@@ -283,7 +291,7 @@ def serve_site(config_file: str, *, dev_addr: str | None = None, today: date | N
     kb.mkdocs.incremental); with `full` every rebuild renders the whole site."""
     if today is not None:
         os.environ["KB_TODAY"] = today.isoformat()
-    options = {"dev_addr": dev_addr} if dev_addr else {}
+    options: _ServeOptions = {"dev_addr": dev_addr} if dev_addr else {}
     # MkDocs warns on every dirty build that links may be stale; kb sees to them.
     quiet = logging.getLogger("mkdocs.commands.build")
     quiet.addFilter(_not_dirty_warning)

@@ -50,8 +50,9 @@ from jinja2.bccache import Bucket
 from kb.articles import Article, Collection, read_article
 from kb.problems import Problem
 from kb.ranking import rank
+from kb.related import RelatedIndex
 from kb.settings import Settings
-from kb.site import CONTACT, HOME, RelatedIndex, SitePlan, plan_site
+from kb.site import CONTACT, HOME, SitePlan, plan_site
 
 View = tuple  # what a page shows of articles other than its own source
 
@@ -389,11 +390,20 @@ class Session:
         self.texts = {html: self.texts[html] for html in answers if html in self.texts}
         return changed, gone
 
+    def changed_files(self, files: Mapping[str, str], answers: Iterable[str],
+                      site_dir: str) -> dict[str, str]:
+        """`unwritten`, having removed from `site_dir` the files the last build wrote
+        that are gone."""
+        changed, gone = self.unwritten(files, answers)
+        for path in gone:
+            remove_output(os.path.join(site_dir, *path.split("/")), site_dir)
+        return changed
+
     def forget(self) -> None:
         """After a failed build, whose pages may be half written: render all next time."""
         self.key = None
 
-    def after_build(self, work: Callable[[], None]) -> None:
+    def after_build(self, work: Callable[[], object]) -> None:
         """Run `work` in a thread, so that MkDocs serves the rebuilt pages without
         waiting for it (the machine-readable files: ~0.4 s at 3,000 articles). The
         next build, and `close`, wait for it first. `work` must not raise."""

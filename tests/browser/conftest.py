@@ -24,8 +24,9 @@ TODAY = date(2026, 11, 22)
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kb.checks import check_project
     from kb.mkdocs.builder import build_site
-    from kb.project import check_project, load_project
+    from kb.project import load_project
 
     project = load_project(str(ROOT / "mkdocs.yml"))
     collection, problems = check_project(project, TODAY)

@@ -54,8 +54,34 @@ def top_pages(page, base_url: str, query: str, n: int = 3) -> list[str]:
     return list(dict.fromkeys(slugs))[:n]
 
 
-def test_there_are_enough_phrasings_with_synonyms_and_typos() -> None:
+def test_there_are_enough_phrasings_with_synonyms_and_typos(demo_site) -> None:
+    """The phrasings test what they claim, on the built index: a synonym phrasing has a
+    word that no answer shows but kb indexed for one (keywords, synonym lists); a typo
+    phrasing has a word that no page holds in any field, so only fuzzy matching finds it."""
+    import json
+
+    from kb.siteindex import TERMS_FIELD, TEXT_FIELD, separator, words
+
+    index = json.loads((demo_site / "search" / "search_index.json").read_text("utf-8"))
+    split = separator(index["config"]["separator"])
+    shown: dict[str, set[str]] = {}
+    indexed: dict[str, set[str]] = {}
+    for doc in index["docs"]:
+        page = doc["location"].partition("#")[0].strip("/")
+        text = " ".join(str(doc.get(field, "")) for field in ("title", "text", TEXT_FIELD))
+        shown.setdefault(page, set()).update(words(text, split))
+        indexed.setdefault(page, set()).update(words(str(doc.get(TERMS_FIELD, "")), split))
+    anywhere = set().union(*shown.values(), *indexed.values())
+    synonyms, typos = set(), set()
+    for query, expected in PHRASINGS:
+        for word in words(query, split):
+            if word not in anywhere:
+                typos.add(query)
+            elif any(word in indexed[slug] and word not in shown[slug] for slug in expected):
+                synonyms.add(query)
     assert len(PHRASINGS) >= 20
+    assert len(synonyms) >= 5, sorted(synonyms)
+    assert typos == {"retoerneren", "verzendkostn"}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,374 @@
+"""One build as the plugin sees it: what on_files sets up and every later hook uses.
+
+`start_build` checks the content (unless `kb build` has), plans the site and adds
+kb's pages and files to MkDocs' files; the `Build` it returns holds the plan,
+the files, kb's Jinja environment and the work under way, and renders kb's
+templates around pages. The logic lives in the core (kb.checks, kb.site,
+kb.structured, kb.helpblocks, kb.answers, kb.siteindex): here it meets MkDocs'
+files, pages and URLs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from html import unescape
+from urllib.parse import urljoin
+
+from jinja2 import Environment
+from jinja2.exceptions import TemplateNotFound
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from kb import answers, background, helpblocks, siteindex, structured
+from kb.articles import Collection
+from kb.checks import check_content
+from kb.contact import WEEKDAYS, format_ranges
+from kb.minify import site_assets
+from kb.mkdocs.configure import raw_text, shown
+from kb.mkdocs.incremental import Session, Update
+from kb.popularity import load_popularity
+from kb.problems import Problem, format_text, has_errors
+from kb.project import resolve_today
+from kb.settings import Settings
+from kb.site import CONTACT, SitePlan, plan_site
+
+log = logging.getLogger("mkdocs.plugins.kb")
+
+ROBOTS = "robots.txt"
+
+# Pages are rendered in two steps. on_page_content keeps what shoppers search for
+# (question, short answer, answer; a listing's title and intro); Material's search
+# indexes that. Breadcrumbs, question lists, related questions and the contact block
+# are added in on_page_context, after indexing: they are kept out of the index
+# without the search plugin having to parse them on every page.
+BODY_TEMPLATES = {"article": "kb/answer.html", "topic": "kb/listing-intro.html",
+                  "stage": "kb/listing-intro.html", "contact": "kb/contact.html"}
+PAGE_TEMPLATES = {"article": "kb/article.html", "topic": "kb/topic.html",
+                  "stage": "kb/stage.html", "home": "kb/home.html"}
+
+
+@dataclass
+class Build:
+    """What one build knows from on_files on."""
+
+    config: MkDocsConfig
+    files: Files
+    settings: Settings
+    plan: SitePlan
+    env: Environment  # kb's fragments: the theme's loader, every value escaped
+    site_name: str  # as written in mkdocs.yml; config.site_name is escaped
+    site_description: str  # likewise
+    answer_html: dict[str, str]  # src_uri -> the editor's answer as rendered
+    session: Session | None = None  # kb serve (mkdocs serve --dirty)
+    update: Update | None = None  # with a session: the pages to render again
+    dates: dict[str, date] = field(default_factory=dict)  # src_uri -> sitemap's lastmod
+    graphs: background.Background | None = None  # src_uri -> JSON-LD of kb's pages
+    machine_work: background.Background | None = None  # writing answers.json and the rest
+    nav_urls: set[str] = field(default_factory=set)  # pages in the nav
+    fallbacks: dict[str, Markup] = field(default_factory=dict)  # contact block by its link
+
+    # --- URLs ------------------------------------------------------------------------
+
+    def page_url(self, src_uri: str) -> str | None:
+        """The URL of the page or file `src_uri`, relative to the site root."""
+        file = self.files.src_uris.get(src_uri)
+        return file.url if file else None
+
+    def relative_url(self, target: str, page: Page) -> str:
+        """The URL of `target` (a src_uri) relative to `page`."""
+        # src_uris.get, not get_file_from_path: that one builds a PurePath per call,
+        # a second of a 10,000-article build, for keys that are POSIX paths already.
+        file = self.files.src_uris.get(target)
+        if file is None:
+            raise PluginError(f"kb: no page {target!r} to link to from {page.file.src_uri}")
+        return get_relative_url(file.url, page.url) or "."
+
+    def absolute_url(self, src_uri: str) -> str | None:
+        site_url = self.config.site_url
+        file = self.files.src_uris.get(src_uri)
+        return urljoin(site_url, file.url) if site_url and file else None
+
+    # --- Rendering kb's templates --------------------------------------------------
+
+    def kind(self, page: Page) -> str | None:
+        return self.plan.kind(page.file.src_uri)
+
+    def render(self, template: str, page: Page, **values: object) -> str:
+        src_uri = page.file.src_uri
+        extras = self.plan.articles.get(src_uri)
+        return self.env.get_template(template).render(
+            kb=self.plan, t=self.plan.t, page=page, config=self.config,
+            url=lambda target: self.relative_url(target, page),
+            article=extras.article if extras else None, extras=extras,
+            listing=self.plan.listing(src_uri), **values,
+        )
+
+    def fallback(self, page: Page) -> Markup:
+        """The contact block; the same on every page but for its link to the contact page."""
+        key = self.relative_url(CONTACT, page)
+        if key not in self.fallbacks:
+            self.fallbacks[key] = Markup(self.render("kb/partials/fallback.html", page))
+        return self.fallbacks[key]
+
+    def page_body(self, page: Page, html: str) -> str | None:
+        """What a page of kb's shows to be indexed (see BODY_TEMPLATES); None for
+        another page. Keeps an article's answer for the files for machines."""
+        kind = self.kind(page)
+        if kind is None:
+            return None
+        if kind == "article":
+            self.answer_html[page.file.src_uri] = html  # for kb.answers, undecorated
+        template = BODY_TEMPLATES.get(kind)
+        if template is None:
+            return ""
+        return self.render(template, page, content=Markup(html))
+
+    def page_content(self, page: Page) -> str | None:
+        """A page of kb's in full, around the body that was indexed; None for another."""
+        kind = self.kind(page)
+        template = PAGE_TEMPLATES.get(kind) if kind else None
+        if template is None:
+            return None
+        return self.render(template, page, body=Markup(page.content or ""),
+                           fallback=self.fallback(page))
+
+    def nav_key(self, page: Page) -> str | None:
+        """For an answer page outside the nav, what its nav depends on: its folder
+        (the nav's links are relative, the same for every page of one folder)."""
+        if self.kind(page) != "article" or page.url in self.nav_urls:
+            return None
+        return page.url.rstrip("/").rpartition("/")[0] or "."
+
+    def not_found(self, base_url: str) -> Markup:
+        """404.html's part (see templates/overrides/404.html): search, the most asked
+        questions and the contact block, linked from the site root as the page
+        answers any address."""
+        root = base_url.rstrip("/") + "/"
+
+        def url(target: str) -> str:
+            file = self.files.src_uris.get(target)
+            if file is None:
+                raise PluginError(f"kb: no page {target!r} to link to from 404.html")
+            return urljoin(root, file.url)
+
+        values = dict(kb=self.plan, t=self.plan.t, page=None, config=self.config, url=url)
+        fallback = Markup(self.env.get_template("kb/partials/fallback.html").render(**values))
+        return Markup(self.env.get_template("kb/not-found.html").render(fallback=fallback,
+                                                                        **values))
+
+    def json_ld(self, page: Page) -> str | None:
+        """The page's schema.org JSON-LD as script text (kb.structured): kb's pages
+        their own, a hand-written page or blog post its breadcrumb trail."""
+        src_uri = page.file.src_uri
+        if self.kind(page) is not None:
+            done = self.graphs.result() if self.graphs is not None else {}
+            return done.get(src_uri) or self.page_scripts([src_uri])[src_uri]
+        if page.title:  # MkDocs gives a heading's text with HTML entities
+            return structured.other_page_script(self.plan, unescape(str(page.title)),
+                                                page.canonical_url, self.absolute_url)
+        return None
+
+    def page_scripts(self, src_uris: list[str] | None = None) -> dict[str, str]:
+        return structured.page_scripts(self.plan, self.absolute_url, self.site_name,
+                                       self.site_description, src_uris)
+
+    # --- Files -----------------------------------------------------------------------
+
+    def help_files(self) -> dict[str, str]:
+        """help/ (kb.helpblocks.help_files), rendered with kb's templates."""
+        def render(name: str, /, **values: object) -> str:
+            return self.env.get_template(name).render(**values)
+
+        def source(name: str) -> str:
+            if self.env.loader is None:
+                raise TemplateNotFound(name)
+            return self.env.loader.get_source(self.env, name)[0]
+
+        return helpblocks.help_files(
+            self.plan, lambda src_uri: self.page_url(src_uri) or "",
+            self.page_url(CONTACT) or "", self.settings.chat_invite_after,
+            self.config.site_url, self.site_name, render, source)
+
+    def prepare_rebuild(self, files: Files) -> None:
+        """A dirty rebuild: have MkDocs render the pages whose view changed or whose
+        file changed since its page was made, and remove the pages that are gone (see
+        kb.mkdocs.incremental)."""
+        if self.session is None or self.update is None:
+            return
+        config = self.config
+        outputs = {f.src_uri: f.abs_dest_path for f in files if f.is_documentation_page()}
+        self.session.prepare_outputs(outputs, self.update, config.site_dir)
+        # MkDocs reads the files after on_nav: their stamps are taken before.
+        docs = os.path.join(os.path.abspath(config.docs_dir), "")
+        self.session.prepare_sources({
+            f.src_uri: (f.abs_src_path, f.abs_dest_path) for f in files
+            if f.abs_src_path and os.path.abspath(f.abs_src_path).startswith(docs)})
+
+    def date_unread_pages(self, files: Files) -> None:
+        """The sitemap's lastmod (see on_pre_page) of the pages a dirty rebuild did not read."""
+        for file in files.documentation_pages():
+            day = self.dates.get(file.src_uri)
+            if file.page is not None and file.page.markdown is None and day is not None:
+                file.page.update_date = day.isoformat()
+
+    def finish_search_index(self) -> None:
+        """Compact the articles in the search index and add the words shoppers use for
+        them (kb.siteindex); a dirty rebuild adds the pages it did not render."""
+        merge = None
+        if self.session is not None:
+            pages = [f.url for f in self.files if f.is_documentation_page()]
+            merge = partial(self.session.search_index, pages=pages)
+        siteindex.finish_index(self.config.site_dir, self.plan, self.page_url, self.settings,
+                               merge)
+
+    def start_machine_files(self) -> None:
+        """Once every answer is rendered: a large site writes the files for machines
+        on another core while MkDocs fills in the page templates (full builds)."""
+        if self.settings.machine_answers:
+            self.machine_work = background.Background(
+                self.machine_writer(),
+                enabled=len(self.plan.articles) >= background.BACKGROUND_FROM)
+
+    def write_machine_files(self) -> None:
+        """answers.json, llms.txt and a Markdown copy per answer (see kb.answers); in a
+        full build as started in on_env, in a dirty rebuild once the pages are
+        served (Session.after_build)."""
+        if self.session is None:
+            work, self.machine_work = self.machine_work, None
+            _log_kept(work.result() if work else self.machine_writer()())
+            return
+        write = self.machine_writer()
+
+        def write_in_background() -> None:
+            try:
+                _log_kept(write())
+            except Exception as exc:  # a thread: report, never raise
+                log.error(f"kb: answers.json and the llms files were not written: {exc}")
+
+        self.session.after_build(write_in_background)
+
+    def machine_writer(self) -> Callable[[], list[str]]:
+        """A function that writes the files for machines and returns the paths it left
+        alone (an editor's own llms.txt); in a dirty rebuild only what changed."""
+        site = answers.SiteInfo(self.site_name, self.config.site_url or "",
+                                self.site_description, self.settings.language,
+                                unsafe_html=self.settings.unsafe_html)
+        taken = {f.dest_uri for f in self.files}
+        site_dir, session, html = self.config.site_dir, self.session, self.answer_html
+
+        def write() -> list[str]:
+            changed = None if session is None else partial(
+                session.changed_files, answers=html.values(), site_dir=site_dir)
+            return answers.write_machine_files(
+                site_dir, self.plan, html, self.page_url, site, taken,
+                memo=session.texts if session else None, changed=changed)
+
+        return write
+
+    def close(self) -> None:
+        """A failed build: stop the work under way."""
+        if self.machine_work is not None:
+            self.machine_work.close()
+            self.machine_work = None
+
+
+def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
+                site: tuple[str, str], answer_html: dict[str, str], session: Session | None,
+                collection: Collection | None, today: date | None, serve: bool) -> Build:
+    """on_files: check the content (unless `kb build` has: `collection`), plan the site
+    and add kb's pages, assets, help/ and robots.txt to `files`."""
+    today = today or resolve_today()
+    everything = session is not None and session.begin((raw_text(config.config_file_path),
+                                                        today))
+    collection = _checked(config, settings, collection, today, session, serve)
+    live = {a.src_uri for a in collection.live(today)}
+    for article in collection.articles:
+        file = files.src_uris.get(article.src_uri)
+        if article.src_uri not in live and file is not None:
+            files.remove(file)
+    update = None
+    if session is not None:  # a dirty rebuild: reuse what is unchanged
+        update = session.plan_site(collection, settings, today, site[0], everything)
+        plan = update.plan
+    else:
+        # Related questions are first shown in on_page_context: a large site
+        # works them out in a second process while MkDocs converts Markdown.
+        plan = plan_site(collection, settings, today, site[0], counts=collection.popularity,
+                         background=True)
+    for src_uri in plan.pages():
+        files.append(_stub_file(config, plan, src_uri, session))
+    build = Build(config, files, settings, plan, _environment(config, session), *site,
+                  answer_html, session, update)
+    if session is None:
+        # A large site works out its pages' JSON-LD on another core while MkDocs
+        # converts Markdown: on_post_page only inserts it.
+        build.graphs = background.Background(
+            build.page_scripts, enabled=len(plan.articles) >= background.BACKGROUND_FROM)
+    _add(config, files, site_assets())  # every page loads them
+    _add(config, files, build.help_files())
+    if files.src_uris.get(ROBOTS) is None:  # unless the docs folder has its own
+        _add(config, files, {ROBOTS: structured.robots_txt(config.site_url,
+                                                           f"{helpblocks.DEMO_DIR}/")})
+    build.dates = structured.page_dates(plan)
+    return build
+
+
+def _checked(config: MkDocsConfig, settings: Settings, collection: Collection | None,
+             today: date, session: Session | None, serve: bool) -> Collection:
+    """The content kb build checked, or the docs folder's, checked now (kb.checks): its
+    problems logged, the build stopped on an error (but for kb serve)."""
+    root, config_shown = os.path.dirname(config.config_file_path or "mkdocs.yml"), shown(config)
+    problems: list[Problem] = []
+    if collection is None:
+        collection, problems = check_content(
+            config.docs_dir, settings, today, root=root, config_shown=config_shown,
+            site_url=config.site_url, read=session.read if session else None)
+    elif collection.popularity is None:
+        collection.popularity, problems = load_popularity(root, config_shown, settings,
+                                                          collection, config.site_url)
+    if has_errors(problems) and not serve:
+        raise PluginError("kb: the content has errors\n" + format_text(problems))
+    # Content warnings (an overdue review under `review_policy: warn`) are
+    # information: they must not fail `mkdocs build --strict`.
+    for problem in problems:
+        (log.error if problem.is_error else log.info)(str(problem))
+    return collection
+
+
+def _stub_file(config: MkDocsConfig, plan: SitePlan, src_uri: str,
+               session: Session | None) -> File:
+    """A generated page's file: its Markdown holds page settings only (SitePlan.stub)."""
+    if session is None:
+        return File.generated(config, src_uri, content=plan.stub(src_uri))
+    # A source file whose age MkDocs compares (see Session.stub).
+    return File.generated(config, src_uri,
+                          abs_src_path=session.stub(src_uri, plan.stub(src_uri)))
+
+
+def _environment(config: MkDocsConfig, session: Session | None) -> Environment:
+    # Our fragments share the theme's loader (so `custom_dir` overrides them
+    # and Material's icons can be included) but, unlike MkDocs' theme
+    # environment, escape every value by default.
+    env = Environment(loader=config.theme.get_env().loader, autoescape=True,
+                      auto_reload=False, bytecode_cache=session.kb_code if session else None)
+    env.globals.update(ranges=format_ranges, weekdays=WEEKDAYS)
+    return env
+
+
+def _add(config: MkDocsConfig, files: Files, contents: dict[str, str]) -> None:
+    for uri, text in contents.items():
+        files.append(File.generated(config, uri, content=text))
+
+
+def _log_kept(paths: list[str]) -> None:
+    for path in paths:
+        log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
