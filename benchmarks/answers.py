@@ -61,7 +61,6 @@ from whoosh.analysis import LanguageAnalyzer  # noqa: E402
 from whoosh.filedb.filestore import RamStorage  # noqa: E402
 from whoosh.qparser import MultifieldParser, OrGroup  # noqa: E402
 
-import build  # noqa: E402  (the content generator and the child-process timer)
 import kb  # noqa: E402
 from kb.articles import load_collection  # noqa: E402
 from kb.evaluate import DEPTH, evaluate, read_cases  # noqa: E402
@@ -71,6 +70,8 @@ from kb.related import RelatedIndex  # noqa: E402
 from kb.search import FEATURES, INDEX_FOLDER, AnswerIndex, memory_index  # noqa: E402
 from kb.similarity import near_duplicates  # noqa: E402
 from kb.site import plan_site  # noqa: E402
+
+import build  # noqa: E402  (the content generator and the child-process timer)
 
 EVAL_TODAY = date(2026, 11, 22)
 EVAL_SETS = ["benchmarks/eval/demo-nl.csv", "benchmarks/eval/demo-nl-holdout.csv",

@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,28 +45,36 @@ def wait_for(url: str, text: str, seconds: float = 30) -> str:
     pytest.fail(f"{url} did not show {text!r} within {seconds} s")
 
 
+@contextmanager
+def kb_serve(project: ProjectFactory) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """A `kb serve` of `project`: its address, the file its output goes to, the process."""
+    tmp = project.root / ".tmp"  # where MkDocs makes the site folder (see site_dir)
+    tmp.mkdir(exist_ok=True)
+    port = free_port()
+    log_path = project.root / "serve.log"
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kb", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project.root, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "KB_TODAY": "2026-11-22", "TMPDIR": str(tmp)})
+    try:
+        yield f"http://127.0.0.1:{port}/", log_path, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @pytest.fixture
 def served(project: ProjectFactory):
     project.config({})
     project.one_per_area()
     project.write("returns/termijn.md", article(summary="Je hebt 30 dagen."))
-    tmp = project.root / ".tmp"  # where MkDocs makes the site folder (see site_dir)
-    tmp.mkdir()
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kb", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project.root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "KB_TODAY": "2026-11-22", "TMPDIR": str(tmp)},
-    )
-    try:
-        yield project, f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+    with kb_serve(project) as (url, _, _):
+        yield project, url
 
 
 def test_serve_rebuilds_after_an_edit(served) -> None:
@@ -77,20 +87,9 @@ def test_serve_rebuilds_after_an_edit(served) -> None:
 
 
 def test_serve_keeps_running_when_an_article_breaks(project: ProjectFactory) -> None:
-    # Its own `kb serve` (not the `served` fixture's), to read what it reports.
     project.config({})
     project.one_per_area()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    log_path = project.root / "serve.log"
-    tmp = project.root / ".tmp"  # MkDocs' site folder, which a terminated serve leaves
-    tmp.mkdir()
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kb", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project.root, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "KB_TODAY": "2026-11-22", "TMPDIR": str(tmp)})
-    try:
+    with kb_serve(project) as (url, log_path, process):
         wait_for(url, "Meest gestelde vragen")
         project.write("returns/kapot.md", article(title="Kapot?", policy="retour"))
         project.write("returns/nieuw.md", article(title="Een nieuwe vraag?"))
@@ -103,13 +102,6 @@ def test_serve_keeps_running_when_an_article_breaks(project: ProjectFactory) -> 
         assert "Traceback" not in output
         assert process.poll() is None
         assert fetch(url) is not None
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 # --- Dirty rebuilds: after an edit only the pages that show it are rendered again -------
