@@ -1,6 +1,6 @@
 """Compare two builds of the same help centre, made by different renderers.
 
-    python .ci/compare_sites.py SITE_A SITE_B
+    python .ci/compare_sites.py SITE_A SITE_B [RENDERER_B]
 
 CI builds the demo with MkDocs 1.6 and with ProperDocs (the maintained MkDocs 1.x
 line) and requires the same site from both: every file, byte for byte -- pages,
@@ -14,7 +14,9 @@ In HTML files, the renderer name and version in that tag (the part between
 `content="` and the first comma) are replaced by a placeholder before comparing;
 the theme's version after the comma must still match. Anything else is a failure:
 the script lists every file that differs or exists on one side only, shows a short
-diff of the first few, and exits with status 1.
+diff of the first few, and exits with status 1. With RENDERER_B, every generator tag
+of SITE_B must name it (`ProperDocs`): a comparison of two MkDocs builds would prove
+nothing.
 """
 
 from __future__ import annotations
@@ -76,9 +78,10 @@ def short_diff(name: str, a: bytes, b: bytes, labels: tuple[str, str]) -> list[s
     return shown
 
 
-def compare(site_a: Path, site_b: Path) -> tuple[list[str], str]:
+def compare(site_a: Path, site_b: Path, renderer_b: str | None = None) -> tuple[list[str], str]:
     """What differs between two sites (empty when they are the same), and which
-    renderers their generator tags name."""
+    renderers their generator tags name; with `renderer_b`, a tag of `site_b` that
+    does not name it is a difference too."""
     names_a, names_b = files_of(site_a), files_of(site_b)
     renderers_a: set[str] = set()
     renderers_b: set[str] = set()
@@ -94,26 +97,30 @@ def compare(site_a: Path, site_b: Path) -> tuple[list[str], str]:
         if shown < SHOWN_FILES:
             shown += 1
             problems += short_diff(name, a, b, (str(site_a), str(site_b)))
+    if renderer_b is not None and (not renderers_b
+                                   or any(renderer_b not in r for r in renderers_b)):
+        problems.append(f"{site_b} was not built by {renderer_b}: its generator tags name "
+                        f"{', '.join(sorted(renderers_b)) or 'nothing'}")
     seen = (f"generator {', '.join(sorted(renderers_a)) or 'none'} against "
             f"{', '.join(sorted(renderers_b)) or 'none'}")
     return problems, seen
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python .ci/compare_sites.py SITE_A SITE_B", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print("usage: python .ci/compare_sites.py SITE_A SITE_B [RENDERER_B]", file=sys.stderr)
         return 2
     site_a, site_b = Path(argv[0]), Path(argv[1])
     for site in (site_a, site_b):
         if not (site / "index.html").is_file():
             print(f"compare_sites: {site} is not a built site (no index.html)", file=sys.stderr)
             return 2
-    problems, seen = compare(site_a, site_b)
+    problems, seen = compare(site_a, site_b, argv[2] if len(argv) == 3 else None)
     if not problems:
         print(f"{site_a} and {site_b}: {len(files_of(site_a))} files, the same ({seen})")
         return 0
     count = sum(1 for line in problems if not line.startswith("  "))
-    print(f"{site_a} and {site_b} differ in {count} files ({seen}):")
+    print(f"{site_a} and {site_b}: {count} difference{'' if count == 1 else 's'} ({seen}):")
     print("\n".join(problems))
     return 1
 

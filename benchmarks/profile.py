@@ -57,8 +57,12 @@ STAGES = [
     ("search index", "material/plugins/search/plugin.py", "on_page_context"),
     ("search index", "material/plugins/search/plugin.py", "on_post_build"),
     ("kb: plan (on_files)", "kb/mkdocs/plugin.py", "on_files"),
-    ("kb: page templates", "kb/mkdocs/plugin.py", "on_page_content"),
-    ("kb: page templates", "kb/mkdocs/plugin.py", "on_page_context"),
+    # on_page_content and on_page_context are CombinedEvents: the profile names the
+    # methods they call.
+    ("kb: page templates", "kb/mkdocs/state.py", "page_body"),
+    ("kb: page templates", "kb/mkdocs/state.py", "page_content"),
+    ("kb: sanitizing", "kb/mkdocs/plugin.py", "_sanitize_content"),
+    ("kb: sanitizing", "kb/mkdocs/plugin.py", "_sanitize_excerpts"),
     ("kb: JSON-LD", "kb/mkdocs/plugin.py", "on_post_page"),
     ("kb: search index", "kb/mkdocs/state.py", "finish_search_index"),
     ("kb: answers.json, .md copies", "kb/mkdocs/state.py", "write_machine_files"),

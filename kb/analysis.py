@@ -106,13 +106,13 @@ class _Memo(dict):
         return value
 
 
-
 class Analyzer:
     """Words -> terms for one language; stems are cached."""
 
     def __init__(self, language: str):
-        # Imported here: whatever imports this module (kb check, kb --help through
-        # kb.project) loads Whoosh's stemmers only when it analyses text.
+        # Imported here: what imports this module without analysing text (kb.similarity
+        # for a kb build that leaves near-duplicates to kb check, kb.siteindex in the
+        # plugin's imports) does not load Whoosh's stemmers.
         from whoosh.lang import (
             has_stemmer,
             has_stopwords,

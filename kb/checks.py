@@ -4,17 +4,25 @@
 file's, the whole site's, the answers' HTML, the popularity counts), the same for
 `kb check`, `kb build` and a plain `mkdocs build`; `check_project` adds the
 problems of the project around it (mkdocs.yml, the folders, links out of the
-docs folder). Imported only by the commands that check: near-duplicate
-questions need text analysis, which `kb --help` must not load.
+docs folder). Imported by the commands that check and by the MkDocs adapter, never
+at start-up: near-duplicate questions need text analysis, which `kb --help` must
+not load.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 
-from kb.articles import Article, Collection, display_path, load_collection, read_article
+from kb.articles import (
+    Article,
+    Collection,
+    Reader,
+    display_path,
+    load_collection,
+    read_article,
+)
 from kb.coverage import coverage_problems, measure
 from kb.popularity import load_popularity
 from kb.problems import Problem
@@ -25,8 +33,6 @@ from kb.sanitize import body_problems
 from kb.settings import Settings
 from kb.similarity import duplicate_problems
 from kb.site import CONTACT, HOME, STAGES_DIR, TOPICS_DIR, is_reserved
-
-Reader = Callable[..., "Article | None | bool"]  # read_article, or one that remembers
 
 
 def check_project(project: Project, today: date, duplicates: bool = True
@@ -90,7 +96,10 @@ def _not_through(links: Iterable[BadLink], docs_dir: str) -> Reader | None:
     if not refused:
         return None
 
-    def read(path: str, src_uri: str, *args) -> Article | None | bool:
-        return False if src_uri in refused else read_article(path, src_uri, *args)
+    def read(path: str, src_uri: str, settings: Settings, today: date,
+             problems: list[Problem]) -> Article | None | bool:
+        if src_uri in refused:
+            return False
+        return read_article(path, src_uri, settings, today, problems)
 
     return read

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from kb.contact import parse_date
 from kb.problems import ERROR, WARNING, closest, expected_one_of, short_repr
-from kb.settings import MAX_REVIEW_EVERY, Settings
+from kb.settings import Settings, is_whole, review_days_refusal
 from kb.taxonomy import Taxonomy
 
 REQUIRED = ("title", "summary", "policy", "stages", "reviewed")
@@ -80,11 +80,6 @@ def field_name(key: str) -> str:
     line breaks, so that a terminal shows them instead of acting on them, and the
     message stays one line."""
     return short_repr(key) if _UNPRINTABLE_KEY.search(key) else key
-
-
-def _is_whole(value: object) -> bool:
-    # YAML's true and false are ints to Python.
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _is_word(value: object) -> bool:
@@ -232,11 +227,9 @@ def _dates(check: _Checker, today: date) -> tuple[date | None, date | None, date
 
 def _review_every(check: _Checker, settings: Settings) -> Any:
     review_every = check.data.get("review_every", settings.review_every)
-    if "review_every" in check.data and not (
-            _is_whole(review_every) and 0 < review_every <= MAX_REVIEW_EVERY):
-        check.fail("review_every", f"expected a whole number of days from 1 to "
-                                   f"{MAX_REVIEW_EVERY} (10 years) but found "
-                                   f"{short_repr(review_every)}")
+    refusal = review_days_refusal(review_every) if "review_every" in check.data else None
+    if refusal is not None:
+        check.fail("review_every", refusal)
     return review_every
 
 
@@ -268,9 +261,9 @@ def _theme_keys(check: _Checker) -> None:
 
 def _weight(check: _Checker) -> int | None:
     weight = check.data.get("weight")
-    if weight is None or _is_whole(weight) and abs(weight) <= MAX_WEIGHT:
+    if weight is None or is_whole(weight) and abs(weight) <= MAX_WEIGHT:
         return weight
-    digits = " of at most 15 digits" if _is_whole(weight) else ""
+    digits = " of at most 15 digits" if is_whole(weight) else ""
     check.fail("weight", f"expected a whole number{digits} (1 is shown first) but found "
                          f"{short_repr(weight)}")
     return None

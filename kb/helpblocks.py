@@ -47,7 +47,6 @@ def widget_assets() -> dict[str, str]:
 # --- The data of one block --------------------------------------------------------
 
 HELP_DIR = "help"
-WIDGET_URI = f"{HELP_DIR}/kb-help.js"
 SITE_BLOCK = "kb-contact"  # the contact-only block under every page of the help centre
 
 

@@ -22,7 +22,6 @@ ERROR = "error"
 WARNING = "warning"
 
 
-
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one file.

@@ -413,7 +413,9 @@ def plan_marks(names: list[str], collection: Collection, pages: list[str],
         refused = link_refusal(path, project_dir, docs_dir, private) \
             if os.path.islink(path) else None
         if refused is not None:
-            problems.append(Problem(shown, refused.message))
+            # The same rule as kb check's, said for a command that writes, not publishes.
+            problems.append(Problem(shown, f"is a link to {refused.target!r}{refused.reason}; "
+                                           "kb changes no file there"))
             continue
         try:
             read = read_stable(path)

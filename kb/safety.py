@@ -104,11 +104,12 @@ class BadLink:
 
     path: str  # the link as found below the docs folder (through the links it followed)
     target: str  # what the link says, as written
-    reason: str
+    reason: str  # what is wrong with where it leads, such as ", which does not exist"
+    advice: str  # what the editor can do about it when kb would publish it
 
     @property
     def message(self) -> str:
-        return f"is a link to {self.target!r}{self.reason}"
+        return f"is a link to {self.target!r}{self.reason}; {self.advice}"
 
     def problem(self) -> Problem:
         return Problem(display_path(self.path), self.message)
@@ -133,9 +134,9 @@ def link_problems(docs_dir: str, project_dir: str, private: Iterable[str] = ()) 
             continue  # MkDocs reports a folder it cannot read itself
         for entry in listed:
             if entry.is_symlink():
-                real, reason = _judge_link(entry.path, project, docs, private, trail)
-                if reason is not None:
-                    found.append(BadLink(entry.path, _readlink(entry.path), reason))
+                real, refused = _judge_link(entry.path, project, docs, private, trail)
+                if refused is not None:
+                    found.append(BadLink(entry.path, _readlink(entry.path), *refused))
                 elif os.path.isdir(real):
                     todo.append((entry.path, real, trail + (real,)))
             elif entry.is_dir(follow_symlinks=False):
@@ -149,38 +150,39 @@ def link_refusal(path: str, project_dir: str, docs_dir: str,
                  private: Iterable[str] = ()) -> BadLink | None:
     """The link `path` as `link_problems` reports it when kb refuses to follow it, else
     None: one rule for the commands that follow a single link (`kb review --mark`)."""
-    _, reason = _judge_link(path, os.path.realpath(project_dir), os.path.realpath(docs_dir),
-                            [os.path.realpath(p) for p in private], ())
-    return None if reason is None else BadLink(path, _readlink(path), reason)
+    _, refused = _judge_link(path, os.path.realpath(project_dir),
+                             os.path.realpath(docs_dir), [os.path.realpath(p) for p in private],
+                             ())
+    return None if refused is None else BadLink(path, _readlink(path), *refused)
 
 
 def _judge_link(path: str, project: str, docs: str, private: list[str],
-                trail: tuple[str, ...]) -> tuple[str, str | None]:
-    """The link's real target and why it is refused (None when it is allowed)."""
+                trail: tuple[str, ...]) -> tuple[str, tuple[str, str] | None]:
+    """The link's real target and, when it is refused, why and what to do about it."""
     try:
         real = os.path.realpath(path, strict=True)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            return "", ", which leads back to itself through other links; remove the link"
-        return "", ", which does not exist; remove the link or restore what it points to"
+            return "", (", which leads back to itself through other links", "remove the link")
+        return "", (", which does not exist", "remove the link or restore what it points to")
     inside = [base for base in (project, docs) if _within(real, base)]
     if not inside:
-        return real, (", outside the project folder; kb publishes nothing from outside "
-                      "the project: copy what you need into the docs folder or remove the link")
+        return real, (", outside the project folder", "kb publishes nothing from outside the "
+                      "project: copy what you need into the docs folder or remove the link")
     if os.path.isdir(real) and any(_within(folder, real) for folder in trail):
         return real, (", a folder that contains the link itself, so the docs folder would "
-                      "never end; remove the link")
+                      "never end", "remove the link")
     for base in inside:
         parts = os.path.relpath(real, base).split(os.sep)
         hidden = [i for i, part in enumerate(parts) if part.startswith(".") and part != "."]
         if hidden:
             kind = "file" if hidden[0] == len(parts) - 1 and not os.path.isdir(real) \
                 else "folder"
-            return real, (f", in the project's hidden {kind} {parts[hidden[0]]!r}; kb never "
-                          "publishes hidden files and folders such as .git or .env: remove "
-                          "the link")
+            return real, (f", in the project's hidden {kind} {parts[hidden[0]]!r}",
+                          "kb never publishes hidden files and folders such as .git or .env: "
+                          "remove the link")
     if any(_within(real, folder) for folder in private):
-        return real, ", inside kb's cache folder; remove the link"
+        return real, (", inside kb's cache folder", "remove the link")
     return real, None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from kb.contact import Contact, parse_contact
 from kb.i18n import normalise_language
@@ -86,8 +86,19 @@ def _simple(check: Callable[[Any], Any], *, text: bool = False) -> Parse:
     return parse
 
 
-def _whole(value: Any) -> bool:
+def is_whole(value: object) -> TypeGuard[int]:
+    """A whole number as YAML gives it (its true and false are ints to Python)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def review_days_refusal(value: object) -> str | None:
+    """Why `value` is no `review_every`, the option's or an article's; None if it is one.
+    Longer than ten years is usually meant as "never", which a published answer
+    should not be."""
+    if is_whole(value) and 0 < value <= MAX_REVIEW_EVERY:
+        return None
+    return (f"expected a whole number of days from 1 to {MAX_REVIEW_EVERY} (10 years) but "
+            f"found {short_repr(value)}")
 
 
 def _true_or_false(value: Any) -> bool:
@@ -97,24 +108,20 @@ def _true_or_false(value: Any) -> bool:
 
 
 def _review_days(value: Any) -> int:
-    if _whole(value) and 0 < value <= MAX_REVIEW_EVERY:
-        return value
-    if _whole(value) and value > 0:
-        # The same bound as an article's own review_every: a larger number is
-        # usually meant as "never", which a published answer should not be.
-        raise _Refused(f"expected a whole number of days from 1 to {MAX_REVIEW_EVERY} "
-                      f"(10 years) but found {short_repr(value)}")
-    raise _Refused(f"expected a whole number of days above 0 but found {short_repr(value)}")
+    refusal = review_days_refusal(value)
+    if refusal is not None:
+        raise _Refused(refusal)
+    return value
 
 
 def _above_zero(value: Any) -> int:
-    if _whole(value) and value > 0:
+    if is_whole(value) and value > 0:
         return value
     raise _Refused(f"expected a whole number above 0 but found {short_repr(value)}")
 
 
 def _seconds(value: Any) -> int:
-    if _whole(value) and value >= 0:
+    if is_whole(value) and value >= 0:
         return value
     raise _Refused(f"expected a whole number of seconds (0 to turn the invitation off) "
                   f"but found {short_repr(value)}")

@@ -176,7 +176,7 @@ def test_check_reports_problems_in_the_kb_config(project):
     result = kb("check")
     assert result.exit_code == 1
     assert ("mkdocs.yml: error: plugins.kb.review_every: expected a whole number of days "
-            "above 0 but found 0") in result.output
+            "from 1 to 3650 (10 years) but found 0") in result.output
     assert "plugins.kb.review_polcy" in result.output
     assert "did you mean 'review_policy'?" in result.output
 

@@ -113,4 +113,7 @@ def test_ids_are_kept_once_in_the_order_written(settings):
 def test_a_key_with_a_control_character_is_named_with_its_escape():
     assert field_name("titel\x1b[2J") == "'titel\\x1b[2J'"
     assert field_name("title") == "title"
+
+
+def test_the_required_fields_come_first_in_the_order_editors_write_them():
     assert FIELDS[:5] == ("title", "summary", "policy", "stages", "reviewed")

@@ -98,10 +98,15 @@ def test_enabled_false_still_switches_the_plugin_off_in_mkdocs_build(
 
 
 def test_mkdocs_build_reads_the_options_as_written(project: ProjectFactory) -> None:
+    # `pages: blog` (one folder, not a list) is what kb check accepts; MkDocs' own
+    # ListOfItems refused it before the schema.
     project.config({"language": "en", "owner": " team-cs ", "pages": "blog"})
     project.one_per_area()
-    home = (mkdocs_build(project) / "index.html").read_text(encoding="utf-8")
-    assert "Most asked questions" in home
+    project.write("blog/nieuws.md", "# Nieuws\n\nGeen front matter: een pagina.\n")
+    site = mkdocs_build(project)
+    assert "Most asked questions" in (site / "index.html").read_text(encoding="utf-8")
+    news = (site / "blog" / "nieuws" / "index.html").read_text(encoding="utf-8")
+    assert "Geen front matter: een pagina." in news
 
 
 def test_every_option_of_the_schema_is_an_option_of_the_mkdocs_plugin_with_its_text():

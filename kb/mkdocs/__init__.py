@@ -10,4 +10,9 @@ try:
 except ModuleNotFoundError:  # only ProperDocs, the maintained MkDocs 1.x line, is installed
     # It answers every `mkdocs.*` import from then on (kb's and Material's), so
     # `kb build` and `kb serve` run on it unchanged; see the README's "Renderer".
-    import properdocs.replacement  # noqa: F401
+    try:
+        import properdocs.replacement  # noqa: F401
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "kb builds the site with MkDocs 1.x or ProperDocs and found neither; install "
+            "one: pip install 'mkdocs>=1.6,<2' (or: pip install properdocs)") from None

@@ -378,25 +378,19 @@ class Session:
         head = _json({**{k: v for k, v in index.items() if k != "docs"}, "docs": []})
         return head[:-2] + ",".join(text for text in entries.values() if text) + "]}"
 
-    def unwritten(self, files: Mapping[str, str],
-                  answers: Iterable[str]) -> tuple[dict[str, str], list[str]]:
-        """Of the machine-readable files (path -> text): those that differ from what
-        the last build wrote, and the paths it wrote that are gone. `answers`: the
-        answers' HTML in use, whose texts `texts` keeps."""
+    def take_changed_files(self, files: Mapping[str, str], answers: Iterable[str],
+                           site_dir: str) -> dict[str, str]:
+        """Of the machine-readable files (path -> text), those that differ from what the
+        last build wrote, to be written. Takes `files` as written from now on, removes
+        from `site_dir` the files the last build wrote that are gone, and forgets the
+        Markdown texts of answers no longer in use (`answers`: their HTML)."""
         changed = {path: text for path, text in files.items()
                    if self.written.get(path) != text}
-        gone = [path for path in self.written if path not in files]
+        for path in self.written:
+            if path not in files:
+                remove_output(os.path.join(site_dir, *path.split("/")), site_dir)
         self.written = dict(files)
         self.texts = {html: self.texts[html] for html in answers if html in self.texts}
-        return changed, gone
-
-    def changed_files(self, files: Mapping[str, str], answers: Iterable[str],
-                      site_dir: str) -> dict[str, str]:
-        """`unwritten`, having removed from `site_dir` the files the last build wrote
-        that are gone."""
-        changed, gone = self.unwritten(files, answers)
-        for path in gone:
-            remove_output(os.path.join(site_dir, *path.split("/")), site_dir)
         return changed
 
     def forget(self) -> None:

@@ -267,7 +267,7 @@ class Build:
 
         def write() -> list[str]:
             changed = None if session is None else partial(
-                session.changed_files, answers=html.values(), site_dir=site_dir)
+                session.take_changed_files, answers=html.values(), site_dir=site_dir)
             return answers.write_machine_files(
                 site_dir, self.plan, html, self.page_url, site, taken,
                 memo=session.texts if session else None, changed=changed)
@@ -306,8 +306,11 @@ def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
                          background=True)
     for src_uri in plan.pages():
         files.append(_stub_file(config, plan, src_uri, session))
-    build = Build(config, files, settings, plan, _environment(config, session), *site,
-                  answer_html, session, update)
+    site_name, site_description = site
+    build = Build(config=config, files=files, settings=settings, plan=plan,
+                  env=_environment(config, session), site_name=site_name,
+                  site_description=site_description, answer_html=answer_html,
+                  session=session, update=update)
     if session is None:
         # A large site works out its pages' JSON-LD on another core while MkDocs
         # converts Markdown: on_post_page only inserts it.
