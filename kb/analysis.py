@@ -267,3 +267,24 @@ def deletion_forms(word: str, depth: int = 1) -> set[str]:
         edge = {w[:i] + w[i + 1:] for w in edge for i in range(len(w))}
         forms |= edge
     return forms
+
+
+# --- The answer engine's JavaScript analysis (kb/assets/engine/analysis.js) ---------
+
+def analysis_spec(language: str, thesaurus: Thesaurus) -> dict[str, object]:
+    """What the browser needs to analyse a question as `Analyzer(language)` does, as
+    JSON data: the stop words (Whoosh's, folded, and kb's extra ones apart), which
+    Snowball stemmer to use (None: words are their own terms) and `thesaurus`'s
+    groups as analysed phrases. The code is in analysis.js; tests/test_engine_js.py
+    holds the two to the same results."""
+    from whoosh.lang import has_stemmer
+
+    analyzer = analyzer_for(language)
+    extra = frozenset(EXTRA_STOP_WORDS.get(analyzer.language, "").split())
+    return {
+        "language": analyzer.language,
+        "stemmer": analyzer.language if has_stemmer(analyzer.language) else None,
+        "stop_words": sorted(analyzer.stop_words - extra),
+        "extra_stop_words": sorted(extra),
+        "thesaurus": [[list(phrase) for phrase in group] for group in thesaurus.phrases],
+    }
