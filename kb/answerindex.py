@@ -5,21 +5,25 @@ The index holds the articles live on one day, the build's day: no drafts, nothin
 scheduled or expired. Its files are JSON (UTF-8, compact), in one folder:
 
 - `meta.json`: the format, the language, the build's day, the number of articles
-  (`total`), the algorithm's constants, the BM25 impact scale, how many term shards
-  there are, the doc block size and the names of the spelling shards.
+  (`total`), an unknown term's weight (`unknown_idf`), the algorithm's constants, the
+  BM25 impact scale, how many term shards there are, the doc block size and the
+  names of the spelling shards.
 - `analysis.json`: what analysis needs besides code, `kb.analysis.analysis_spec`: the
   stop words, the stemmer and the synonym groups as analysed phrases (lists of terms).
 - `terms/<n>.json`: the terms whose shard is n (see `shard_of`), each
-  `term -> {"df": int, "f": {field: postings}}`, fields without the term left out.
-  `df` is the number of articles that have the term in the field that has it in most
-  articles (kb.search's `Searcher.df`). The postings are one flat list, articles
-  ascending: `[gap, impact, gap, impact, ...]`, where an article's number is the
-  previous one's plus `gap` (the first one's is its gap), which halves the gzipped
-  size at 1,000 articles and more. `impact` is the term's BM25 part in that field of
-  that article times `impact_scale`, rounded to an integer, so both runtimes read the
-  same numbers. The `title` field's postings have a third number each, `[gap,
-  impact, size, ...]`: how many distinct terms that article's title has (the
-  re-rank's title match needs it, only for articles whose title has a word asked).
+  `term -> {"df": int, "i": float, "f": {field: postings}}`, fields without the term
+  left out. `df` is the number of articles that have the term in the field that has it
+  in most articles (kb.search's `Searcher.df`). `i` is the term's weight in a
+  question, `term_weight`: a logarithm, stored because Python's and JavaScript's
+  logarithms differ in the last unit for one number in twelve, which could move a
+  coverage across a rounding step in one runtime only. The postings are one flat
+  list, articles ascending: `[gap, impact, gap, impact, ...]`, where an article's
+  number is the previous one's plus `gap` (the first one's is its gap), which halves
+  the gzipped size at 1,000 articles and more. `impact` is the term's BM25 part in
+  that field of that article times `impact_scale`, rounded to an integer, so both
+  runtimes read the same numbers. The `title` field's postings have a third number
+  each, `[gap, impact, size, ...]`: how many distinct terms that article's title has
+  (the re-rank's title match needs it, only for articles whose title has a word asked).
 - `docs/<n>.json`: the articles `n * doc_block` up to the next block, each
   `{"slug", "src_uri", "title", "summary", "policy"}`; read for the hits shown only.
 - `spelling/<name>.json`: the words the articles use (those of three letters or
@@ -147,6 +151,12 @@ def bm25_impacts(fields: Sequence[dict[str, list[str]]], scale: int = IMPACT_SCA
     return impacts
 
 
+def term_weight(total: int, df: int) -> float:
+    """A question's term's weight (kb.search's idf) when `df` of `total` articles have
+    it; for an unknown term (df 0), as if half an article had it."""
+    return math.log(1 + total / (df or 0.5))
+
+
 def encode_postings(postings: Iterable[Sequence[int]]) -> list[int]:
     """[[doc, impact, ...], ...] as one flat list, each doc as the gap from the last."""
     flat: list[int] = []
@@ -190,12 +200,14 @@ def build_answer_index(articles: Iterable[Article], settings: Settings, today: d
     fields = [article_fields(a, analyzer.cached_terms) for a in articles]
     impacts = bm25_impacts(fields, scale)
     title_sizes = [len(set(doc["title"])) for doc in fields]
+    total = max(len(articles), 1)
     entries: dict[str, Any] = {}
     for term, per_field in sorted(impacts.items()):
         if "title" in per_field:
             per_field["title"] = [[doc, impact, title_sizes[doc]]
                                   for doc, impact in per_field["title"]]
-        entries[term] = {"df": max(map(len, per_field.values())),
+        df = max(map(len, per_field.values()))
+        entries[term] = {"df": df, "i": term_weight(total, df),
                          "f": {name: encode_postings(postings)
                                for name, postings in per_field.items()}}
     shards = shards or shard_count(entries)
@@ -209,7 +221,7 @@ def build_answer_index(articles: Iterable[Article], settings: Settings, today: d
     for word in sorted(spelling):
         by_letter.setdefault(spelling_shard(word), {})[word] = spelling[word]
     meta = {"format": FORMAT, "language": analyzer.language, "day": today.isoformat(),
-            "total": len(articles),
+            "total": len(articles), "unknown_idf": term_weight(total, 0),
             "constants": Tuning.default().as_json(), "impact_scale": scale,
             "term_shards": shards, "doc_block": DOC_BLOCK,
             "spelling_shards": sorted(by_letter)}

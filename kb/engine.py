@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import heapq
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
@@ -164,7 +163,7 @@ class Engine:
         self.analyzer = analyzer or analyzer_for(files.meta["language"])
         self.thesaurus = thesaurus if thesaurus is not None else files.thesaurus()
         self.features = features
-        self.total = max(files.meta["total"], 1)
+        self.unknown_idf: float = files.meta["unknown_idf"]  # an unknown term's idf
         self.scale = files.meta["impact_scale"]
         self._scores: dict[tuple[str, str], dict[int, float]] = {}
         self._fixes: dict[str, list[tuple[str, int]]] = {}
@@ -181,8 +180,14 @@ class Engine:
         return all(self.df(t) for t in phrase if t != ALL)
 
     def idf(self, phrase: Phrase) -> float:
-        df = min((self.df(t) for t in phrase if t != ALL), default=0)
-        return math.log(1 + self.total / (df or 0.5))
+        """The weight of `phrase` in a question: that of its rarest term, as the index
+        stores it (computing the logarithm here would give the browser, whose Math.log
+        differs from math.log in the last unit, other numbers)."""
+        entries = [self.files.term(t) for t in phrase if t != ALL]
+        known = [e for e in entries if e]
+        if not entries or len(known) < len(entries):
+            return self.unknown_idf
+        return min(known, key=lambda e: e["df"])["i"]
 
     def _term_scores(self, name: str, term: str) -> dict[int, float]:
         """BM25 of `term` in field `name` for every article that has it, as stored."""
@@ -428,7 +433,7 @@ class Engine:
         unknown = [c.word for c in concepts if not c.known]
         if not any(c.known for c in concepts):
             return Answer(question, [], False, suggestion, unknown, tuning.good_coverage)
-        weights = [max(map(self.idf, c.variants)) if c.known else math.log(1 + 2 * self.total)
+        weights = [max(map(self.idf, c.variants)) if c.known else self.unknown_idf
                    for c in concepts]
         total_weight = sum(weights) or 1.0
         per_concept = [self._score_concept(c) for c in concepts]

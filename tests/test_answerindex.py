@@ -113,6 +113,16 @@ def test_impacts_are_bm25_of_the_raw_terms_as_whoosh_stores_lengths(collection, 
     assert all(e["df"] == max(len(p) for p in expected[t].values()) for t, e in stored.items())
 
 
+def test_each_term_stores_its_weight_in_a_question_as_kb_search_computes_it(files) -> None:
+    """The idf of a question's term, log(1 + articles / df), is stored, so that the
+    browser does not compute it with a logarithm of its own."""
+    meta = json.loads(files["meta.json"])
+    total = meta["total"]
+    assert total > 1
+    assert all(e["i"] == math.log(1 + total / e["df"]) for e in terms_in(files).values())
+    assert meta["unknown_idf"] == math.log(1 + 2 * total)
+
+
 def test_postings_are_stored_as_gaps_between_articles() -> None:
     postings = [[0, 1500], [3, 20], [4, 7], [90, 123456]]
     assert encode_postings(postings) == [0, 1500, 3, 20, 1, 7, 86, 123456]

@@ -1,0 +1,681 @@
+/* kb answer engine: a shopper's question -> the articles that answer it, over the static
+ * answer index `kb build` writes (kb/answerindex.py), the same as kb/engine.py (issue 16).
+ *
+ * kb/engine.py is the reference and says why each step is as it is; this file takes the
+ * same steps in the same order with the same floating-point operations, so that the
+ * browser ranks, scores, declines and suggests exactly as `kb ask` does
+ * (tests/test_engine_parity.py runs both on every eval question). Where JavaScript
+ * differs from Python the code says so: Python's round(x, 3), its string order, dict
+ * order (Maps here: integer-like object keys would be ordered numerically), the
+ * logarithm (the index stores the weights, math.log and Math.log differ in the last unit).
+ *
+ * Files are read through `loader(name) -> Promise<string|null>`, each at most once, and
+ * only those Python reads for the same question. The answering code is synchronous: when
+ * it needs a file that is not loaded yet it throws `Missing`, `ask` loads the files and
+ * runs it again (everything it computed before is cached, so a run costs little). Where
+ * Python is certain to read several files (the shards of all of a question's words, the
+ * heads of a compound) they are asked for together, so that a page waits for one round
+ * trip instead of one per file.
+ *
+ * No dependencies, no build step, no eval: it runs under a strict Content Security
+ * Policy, in Node (module.exports, analysis.js by require) and in a page
+ * (globalThis.kbEngine.Engine, after analysis.js).
+ */
+(function (root, factory) {
+  "use strict";
+  if (typeof module === "object" && module.exports) {
+    module.exports = factory(require("./analysis.js"));
+  } else {
+    root.kbEngine = root.kbEngine || {};
+    root.kbEngine.Engine = factory(root.kbEngine.analysis).Engine;
+  }
+})(typeof globalThis !== "undefined" ? globalThis : this, function (analysis) {
+  "use strict";
+
+  var FORMAT = 1;
+  var ALL = "+";  // marks a variant whose terms must all occur, in any order and field
+  var FEATURES = ["forms", "synonyms", "spelling", "compounds"];
+  var own = Object.prototype.hasOwnProperty;
+
+  // --- Python's arithmetic and names ----------------------------------------------
+
+  /** Python's round(x, 3): the decimal nearest to the double's exact value, ties to
+   * even. toFixed is exact too but breaks ties upwards; a double is exactly halfway
+   * between two thousandths only when it is an odd multiple of 1/16. */
+  function round3(x) {
+    if (!isFinite(x) || Math.abs(x) >= 1e15) return x;
+    if (Number.isInteger(x * 16) && !Number.isInteger(x * 8)) {
+      var low = Math.floor(x * 1000);  // x * 1000 is exact here
+      return (low % 2 === 0 ? low : low + 1) / 1000;
+    }
+    return Number(x.toFixed(3));
+  }
+
+  /** FNV-1a, 32 bits, over the UTF-8 bytes of text (kb.answerindex.fnv1a). */
+  function fnv1a(text) {
+    var value = 0x811c9dc5;
+    function add(byte) {
+      value = Math.imul(value ^ byte, 0x01000193) >>> 0;
+    }
+    for (var i = 0; i < text.length; i++) {
+      var cp = text.codePointAt(i);
+      if (cp > 0xffff) i++;
+      if (cp < 0x80) {
+        add(cp);
+      } else if (cp < 0x800) {
+        add(0xc0 | cp >> 6);
+        add(0x80 | cp & 63);
+      } else if (cp < 0x10000) {
+        add(0xe0 | cp >> 12);
+        add(0x80 | cp >> 6 & 63);
+        add(0x80 | cp & 63);
+      } else {
+        add(0xf0 | cp >> 18);
+        add(0x80 | cp >> 12 & 63);
+        add(0x80 | cp >> 6 & 63);
+        add(0x80 | cp & 63);
+      }
+    }
+    return value;
+  }
+
+  function termFile(term, shards) {
+    return "terms/" + fnv1a(term) % shards + ".json";
+  }
+
+  /** The spelling shard of a word: its first character when a-z or 0-9, else "u" and
+   * its code point in hex (kb.answerindex.spelling_shard). */
+  function spellingShard(word) {
+    var first = String.fromCodePoint(word.codePointAt(0));
+    return /^[a-zA-Z0-9]$/.test(first) ? first : "u" + first.codePointAt(0).toString(16);
+  }
+
+  // A variant (a tuple of terms in Python) is a Map key: its terms joined by spaces,
+  // which no term has.
+  function phraseKey(phrase) {
+    return phrase.join(" ");
+  }
+
+  function phraseOf(key) {
+    return key.split(" ");
+  }
+
+  function add(map, key, value) {  // Python's d[k] = d.get(k, 0.0) + value
+    var before = map.get(key);
+    map.set(key, before === undefined ? value : before + value);
+  }
+
+  /** Thrown when the answer needs files not loaded yet. */
+  function Missing(files) {
+    this.files = files;
+  }
+
+  // --- The engine -------------------------------------------------------------------
+
+  /** Questions against one answer index. options.features: the features to use (by
+   * default all of "forms", "synonyms", "spelling", "compounds"). */
+  function Engine(loader, options) {
+    this.loader = loader;
+    this.features = new Set((options && options.features) || FEATURES);
+    this.files = new Map();  // name -> parsed content, null for a missing file
+    this.pending = new Map();  // name -> the promise of its loading
+    this.fetched = [];  // the names asked of the loader, in order
+    this.scoreCache = new Map();
+    this.fixCache = new Map();
+    this.spellingCache = new Map();
+    this.meta = null;
+  }
+
+  Engine.prototype.load = function (names) {
+    var self = this;
+    return Promise.all(names.map(function (name) {
+      if (self.files.has(name)) return null;
+      if (!self.pending.has(name)) {
+        self.fetched.push(name);
+        self.pending.set(name, Promise.resolve(self.loader(name)).then(function (text) {
+          self.files.set(name, text === null || text === undefined ? null : JSON.parse(text));
+          self.pending.delete(name);
+        }));
+      }
+      return self.pending.get(name);
+    }));
+  };
+
+  /** The content of a loaded file; throws Missing when it is not loaded. */
+  Engine.prototype.file = function (name) {
+    if (!this.files.has(name)) throw new Missing([name]);
+    return this.files.get(name);
+  };
+
+  /** Throws Missing for those of the files `names` that are not loaded. */
+  Engine.prototype.need = function (names) {
+    var files = this.files;
+    var missing = names.filter(function (n, i) {
+      return !files.has(n) && names.indexOf(n) === i;
+    });
+    if (missing.length) throw new Missing(missing);
+  };
+
+  Engine.prototype.needTerms = function (terms) {
+    var shards = this.meta.term_shards;
+    this.need(terms.map(function (t) { return termFile(t, shards); }));
+  };
+
+  Engine.prototype.ready = function () {
+    var self = this;
+    if (this.meta) return Promise.resolve();
+    return this.load(["meta.json", "analysis.json"]).then(function () {
+      if (self.meta) return;
+      var meta = self.files.get("meta.json");
+      if (!meta || meta.format !== FORMAT) {
+        throw new Error("not a kb answer index of format " + FORMAT + ": " +
+                        (meta ? "other format" : "no meta.json"));
+      }
+      var c = meta.constants;
+      self.tuning = {
+        fieldWeights: c.FIELD_WEIGHTS, fields: Object.keys(c.FIELD_WEIGHTS),
+        shortFields: c.SHORT_FIELDS, same: c.SAME, form: c.FORM, synonym: c.SYNONYM,
+        compound: c.COMPOUND, knownCompound: c.KNOWN_COMPOUND, spelling: c.SPELLING,
+        candidates: c.CANDIDATES, coverageBase: c.COVERAGE_BASE, titleMatch: c.TITLE_MATCH,
+        goodCoverage: c.GOOD_COVERAGE, maxConcepts: c.MAX_CONCEPTS,
+        maxCorrected: c.MAX_CORRECTED, maxSuggested: c.MAX_SUGGESTED, maxLookup: c.MAX_LOOKUP,
+      };
+      self.analyzer = new analysis.Analyzer(self.files.get("analysis.json"));
+      self.thesaurus = self.analyzer.thesaurus;
+      self.scale = meta.impact_scale;
+      self.meta = meta;
+    });
+  };
+
+  /** The answer to `question`: {question, hits, answers, good, declined, suggestion,
+   * unknown}, each hit {slug, title, summary, src_uri, policy, score, coverage}.
+   * options.limit: the number of hits (5). */
+  Engine.prototype.ask = function (question, options) {
+    var self = this;
+    var limit = options && options.limit !== undefined ? options.limit : 5;
+    function attempt(run) {
+      try {
+        return Promise.resolve(run());
+      } catch (error) {
+        if (!(error instanceof Missing)) throw error;
+        return self.load(error.files).then(function () { return attempt(run); });
+      }
+    }
+    return this.ready().then(function () {
+      return attempt(function () { return self.prefetch(question); });
+    }).then(function () {
+      return attempt(function () { return self.rank(question, limit); });
+    }).then(function (ranked) {
+      var block = self.meta.doc_block;
+      return self.load(ranked.hits.map(function (r) {
+        return "docs/" + Math.floor(r[2] / block) + ".json";
+      })).then(function () { return self.answer(question, ranked); });
+    });
+  };
+
+  /** Loads together the shards of every term Python looks up first: each word's own
+   * term and its other forms. */
+  Engine.prototype.prefetch = function (question) {
+    var analyzer = this.analyzer;
+    var terms = [];
+    var forms = this.features.has("forms");
+    analyzer.meaningful(analyzer.words(question)).forEach(function (word) {
+      terms.push(analyzer.stem(word));
+      if (forms) terms.push.apply(terms, analyzer.forms(word));
+    });
+    this.needTerms(terms);
+  };
+
+  // --- What the index knows -----------------------------------------------------
+
+  Engine.prototype.term = function (term) {
+    var shard = this.file(termFile(term, this.meta.term_shards));
+    return shard && own.call(shard, term) ? shard[term] : null;
+  };
+
+  Engine.prototype.df = function (term) {
+    var entry = this.term(term);
+    return entry ? entry.df : 0;
+  };
+
+  Engine.prototype.known = function (phrase) {  // short-circuits as Python's all()
+    for (var i = 0; i < phrase.length; i++) {
+      if (phrase[i] !== ALL && !this.df(phrase[i])) return false;
+    }
+    return true;
+  };
+
+  /** The weight of a phrase: the stored idf of its rarest term (kb.engine.Engine.idf). */
+  Engine.prototype.idf = function (phrase) {
+    var entries = [];
+    for (var i = 0; i < phrase.length; i++) {
+      if (phrase[i] !== ALL) entries.push(this.term(phrase[i]));
+    }
+    var rarest = null;
+    for (i = 0; i < entries.length; i++) {
+      if (!entries[i]) return this.meta.unknown_idf;
+      if (rarest === null || entries[i].df < rarest.df) rarest = entries[i];
+    }
+    return rarest === null ? this.meta.unknown_idf : rarest.i;
+  };
+
+  Engine.prototype.postings = function (term, name) {
+    var entry = this.term(term);
+    var flat = entry && own.call(entry.f, name) ? entry.f[name] : null;
+    var stride = name === "title" ? 3 : 2;
+    var found = [];
+    var doc = 0;
+    for (var start = 0; flat && start < flat.length; start += stride) {
+      doc += flat[start];
+      found.push(flat.slice(start, start + stride));
+      found[found.length - 1][0] = doc;
+    }
+    return found;
+  };
+
+  Engine.prototype.termScores = function (name, term) {
+    var key = name + " " + term;
+    var scores = this.scoreCache.get(key);
+    if (scores === undefined) {
+      var scale = this.scale;
+      var found = new Map();
+      this.postings(term, name).forEach(function (p) { found.set(p[0], p[1] / scale); });
+      this.scoreCache.set(key, scores = found);
+    }
+    return scores;
+  };
+
+  // --- Concepts -------------------------------------------------------------------
+
+  function firstTerms(phrases) {
+    var terms = [];
+    phrases.forEach(function (p) {
+      var t = p[0] === ALL ? p[1] : p[0];
+      if (t !== undefined) terms.push(t);
+    });
+    return terms;
+  }
+
+  Engine.prototype.addSynonyms = function (variants, phrase, weight) {
+    if (!this.features.has("synonyms")) return;
+    var others = this.thesaurus.alternatives(phrase);
+    this.needTerms(firstTerms(others));
+    var value = weight * this.tuning.synonym;
+    for (var i = 0; i < others.length; i++) {
+      var key = phraseKey(others[i]);
+      if (this.known(others[i]) && (variants.has(key) ? variants.get(key) : 0) < value) {
+        variants.set(key, value);
+      }
+    }
+  };
+
+  Engine.prototype.corrections = function (word) {
+    var found = this.fixCache.get(word);
+    if (found === undefined) {
+      found = this.findCorrections(word);
+      this.fixCache.set(word, found);
+    }
+    return found;
+  };
+
+  Engine.prototype.shardSpellings = function (names) {
+    var key = names.join(",");
+    var cached = this.spellingCache.get(key);
+    if (cached) return cached;
+    this.need(names.map(function (n) { return "spelling/" + n + ".json"; }));
+    var counts = new Map();
+    for (var i = 0; i < names.length; i++) {
+      var words = this.file("spelling/" + names[i] + ".json") || {};
+      Object.keys(words).forEach(function (w) { counts.set(w, words[w]); });
+    }
+    cached = {spellings: new analysis.Spellings(Array.from(counts.keys())), counts: counts};
+    this.spellingCache.set(key, cached);
+    return cached;
+  };
+
+  Engine.prototype.findCorrections = function (word) {
+    var n = analysis.length(word);
+    if (n < 4 || n > this.tuning.maxLookup || analysis.python.isDigit(word) ||
+        !this.features.has("spelling")) {
+      return [];
+    }
+    var maxdist = n < 7 ? 1 : 2;
+    var shard = this.shardSpellings([spellingShard(word)]);
+    var found = shard.spellings.within(word, maxdist, 1);
+    if (!found.length && n >= 5) {
+      shard = this.shardSpellings(this.meta.spelling_shards);
+      found = shard.spellings.within(word, maxdist, 0);
+    }
+    var counts = shard.counts;
+    var alike = new Map();
+    found.forEach(function (w) { alike.set(w, analysis.ratio(word, w)); });
+    var ranked = found.slice().sort(function (a, b) {
+      var x = alike.get(a);
+      var y = alike.get(b);
+      if (x !== y) return x > y ? -1 : 1;
+      x = counts.get(a);
+      y = counts.get(b);
+      if (x !== y) return x > y ? -1 : 1;
+      return analysis.compare(a, b);
+    });
+    return ranked.slice(0, 3).map(function (w) {
+      return [w, alike.get(w) >= 1 - 1.5 / Math.max(n, analysis.length(w)) ? 1 : 2];
+    });
+  };
+
+  /** The terms of the parts of a compound (kb.engine.Engine._compound), the shards of
+   * its parts asked for together: every head is looked up, and the tail of each head
+   * known. */
+  Engine.prototype.compound = function (word) {
+    if (!this.features.has("compounds")) return null;
+    var w = Array.from(word);
+    var n = w.length;
+    if (n > this.tuning.maxLookup) return null;
+    var analyzer = this.analyzer;
+    var stops = analyzer.stopWords;
+    var pairs = [];
+    for (var cut = 4; cut < n - 3; cut++) {
+      var head = w.slice(0, cut).join("");
+      var tail = w.slice(cut).join("");
+      var heads = [head];
+      if (head.endsWith("s") && cut > 4) heads.push(w.slice(0, cut - 1).join(""));
+      heads.forEach(function (h) {
+        if (!stops.has(h) && !stops.has(tail)) pairs.push([analyzer.stem(h), analyzer.stem(tail)]);
+      });
+    }
+    this.needTerms(pairs.map(function (p) { return p[0]; }));
+    var self = this;
+    this.needTerms(pairs.filter(function (p) { return self.df(p[0]); }).map(function (p) {
+      return p[1];
+    }));
+    return analyzer.compound(word, function (t) { return self.df(t) > 0; },
+                             this.tuning.maxLookup);
+  };
+
+  /** [concepts, suggestion] (kb.engine.Engine.concepts). A concept is {word, variants,
+   * known}, its variants a Map from phrase keys to weights in Python's order. */
+  Engine.prototype.concepts = function (question) {
+    var analyzer = this.analyzer;
+    var tuning = this.tuning;
+    var words = analyzer.meaningful(analyzer.words(question));
+    var concepts = new Map();
+    var corrected = new Map();
+    var lookups = 0;
+    for (var i = 0; i < words.length; i++) {
+      var word = words[i];
+      if (concepts.has(word)) continue;
+      var term = analyzer.stem(word);
+      var variants = this.knownVariants(word, term);
+      var single = false;
+      variants.forEach(function (weight, key) { single = single || key.indexOf(" ") < 0; });
+      if (!single && lookups < tuning.maxCorrected) {
+        lookups++;
+        var fix = this.unknownVariants(word, variants);
+        if (fix !== null) corrected.set(word, fix);
+      }
+      var known = variants.size > 0;
+      concepts.set(word, {word: word, known: known,
+                          variants: known ? variants : new Map([[term, tuning.same]])});
+    }
+    this.addPhrases(concepts, words);
+    var chosen = Array.from(concepts.values());
+    if (chosen.length > tuning.maxConcepts) {
+      var self = this;
+      var keyed = chosen.map(function (c) { return [-self.weight(c), c]; });
+      keyed.sort(function (a, b) { return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0; });
+      chosen = keyed.slice(0, tuning.maxConcepts).map(function (k) { return k[1]; });
+    }
+    var suggestion = null;
+    if (corrected.size && words.length <= tuning.maxSuggested) {
+      suggestion = analyzer.words(question).map(function (w) {
+        return corrected.has(w) ? corrected.get(w) : w;
+      }).join(" ");
+    }
+    return [chosen, suggestion];
+  };
+
+  /** The best idf of a concept's variants. */
+  Engine.prototype.weight = function (concept) {
+    var best = -Infinity;
+    var self = this;
+    concept.variants.forEach(function (w, key) { best = Math.max(best, self.idf(phraseOf(key))); });
+    return best;
+  };
+
+  Engine.prototype.knownVariants = function (word, term) {
+    var tuning = this.tuning;
+    var variants = new Map();
+    if (this.df(term)) variants.set(term, tuning.same);
+    var forms = this.features.has("forms") ? this.analyzer.forms(word) : [];
+    for (var i = 0; i < forms.length; i++) {
+      if (this.df(forms[i]) && !variants.has(forms[i])) variants.set(forms[i], tuning.form);
+    }
+    var pairs = [[term, tuning.same]].concat(Array.from(variants));
+    for (i = 0; i < pairs.length; i++) {
+      this.addSynonyms(variants, phraseOf(pairs[i][0]), pairs[i][1]);
+    }
+    if (variants.has(term) && analysis.length(word) >= 8) {
+      var parts = this.compound(word);
+      var key = parts ? phraseKey([ALL].concat(parts)) : null;
+      if (parts && !variants.has(key)) variants.set(key, tuning.compound * tuning.knownCompound);
+    }
+    return variants;
+  };
+
+  Engine.prototype.unknownVariants = function (word, variants) {
+    var tuning = this.tuning;
+    var fixes = this.corrections(word);
+    var parts = fixes.length && fixes[0][1] === 1 ? null : this.compound(word);
+    var i;
+    if (parts) {
+      variants.set(phraseKey([ALL].concat(parts)), tuning.compound);
+      for (i = 0; i < parts.length; i++) {
+        if (!variants.has(parts[i])) variants.set(parts[i], tuning.compound / 2);
+        this.addSynonyms(variants, [parts[i]], tuning.compound / 2);
+      }
+      return null;
+    }
+    var analyzer = this.analyzer;
+    this.needTerms(fixes.map(function (f) { return analyzer.stem(f[0]); }));
+    for (i = 0; i < fixes.length; i++) {
+      var weight = tuning.spelling[fixes[i][1] - 1];
+      var fixed = analyzer.stem(fixes[i][0]);
+      if (this.df(fixed) && (variants.has(fixed) ? variants.get(fixed) : 0) < weight) {
+        variants.set(fixed, weight);
+        this.addSynonyms(variants, [fixed], weight);
+      }
+    }
+    return fixes.length ? fixes[0][0] : null;
+  };
+
+  Engine.prototype.addPhrases = function (concepts, words) {
+    if (!this.features.has("synonyms")) return;
+    var tuning = this.tuning;
+    var matches = this.thesaurus.matches(words.map(this.analyzer.stem, this.analyzer));
+    for (var m = 0; m < matches.length; m++) {
+      var start = matches[m][0];
+      var end = matches[m][1];
+      if (end - start < 2) continue;
+      var key = words.slice(start, end).join(" ");
+      this.needTerms(firstTerms([matches[m][2]].concat(matches[m][3])));
+      var variants = new Map();
+      if (this.known(matches[m][2])) variants.set(phraseKey(matches[m][2]), tuning.same);
+      var others = matches[m][3];
+      for (var i = 0; i < others.length; i++) {
+        var other = phraseKey(others[i]);
+        if (this.known(others[i]) && !variants.has(other)) variants.set(other, tuning.synonym);
+      }
+      if (variants.size) {
+        concepts.set(key, {word: key, variants: variants, known: true});
+        words.slice(start, end).forEach(function (w) {
+          if (concepts.has(w) && !concepts.get(w).known) concepts.delete(w);
+        });
+      }
+    }
+  };
+
+  // --- Scores ---------------------------------------------------------------------
+
+  Engine.prototype.scoreConcept = function (concept) {
+    var tuning = this.tuning;
+    var best = new Map();
+    tuning.fields.forEach(function (name) { best.set(name, new Map()); });
+    var together = new Map();
+    var self = this;
+    concept.variants.forEach(function (weight, key) {
+      var variant = phraseOf(key);
+      var terms = variant[0] === ALL ? variant.slice(1) : variant;
+      if (terms.length === 1) {
+        self.keepBestPerField(best, terms[0], weight);
+      } else {
+        var names = variant[0] === ALL ? tuning.fields : tuning.shortFields;
+        self.keepBestTogether(together, terms, names, weight);
+      }
+    });
+    var scores = new Map();
+    best.forEach(function (fieldBest) {
+      if (!scores.size) {
+        scores = fieldBest;
+        return;
+      }
+      fieldBest.forEach(function (score, doc) { add(scores, doc, score); });
+    });
+    together.forEach(function (score, doc) {
+      if (score > (scores.has(doc) ? scores.get(doc) : 0)) scores.set(doc, score);
+    });
+    return scores;
+  };
+
+  Engine.prototype.keepBestPerField = function (best, term, weight) {
+    var weights = this.tuning.fieldWeights;
+    var fields = this.tuning.fields;
+    for (var f = 0; f < fields.length; f++) {
+      var name = fields[f];
+      var fieldBest = best.get(name);
+      var found = this.termScores(name, term);
+      var factor = weights[name] * weight;
+      if (!fieldBest.size) {
+        var fresh = new Map();
+        found.forEach(function (score, doc) { fresh.set(doc, score * factor); });
+        best.set(name, fresh);
+        continue;
+      }
+      found.forEach(function (score, doc) {
+        score *= factor;
+        if (score > (fieldBest.has(doc) ? fieldBest.get(doc) : 0)) fieldBest.set(doc, score);
+      });
+    }
+  };
+
+  Engine.prototype.keepBestTogether = function (together, terms, names, weight) {
+    var weights = this.tuning.fieldWeights;
+    var sums = [];
+    for (var t = 0; t < terms.length; t++) {
+      var total = new Map();
+      for (var f = 0; f < names.length; f++) {
+        var boost = weights[names[f]];
+        this.termScores(names[f], terms[t]).forEach(function (score, doc) {
+          add(total, doc, score * boost * weight);
+        });
+      }
+      sums.push(total);
+    }
+    sums[0].forEach(function (first, doc) {
+      var score = 0;
+      for (var i = 0; i < sums.length; i++) {
+        if (!sums[i].has(doc)) return;
+        score += sums[i].get(doc);
+      }
+      if (score > (together.has(doc) ? together.get(doc) : 0)) together.set(doc, score);
+    });
+  };
+
+  Engine.prototype.titleAnswered = function (asked) {
+    var matched = new Map();
+    var sizes = new Map();
+    var self = this;
+    asked.forEach(function (term) {
+      self.postings(term, "title").forEach(function (p) {
+        add(matched, p[0], 1);
+        sizes.set(p[0], p[2]);
+      });
+    });
+    var answered = new Map();
+    matched.forEach(function (count, doc) { answered.set(doc, count / sizes.get(doc)); });
+    return answered;
+  };
+
+  /** The ranked [score, coverage, doc] of a question, before its hits are read. */
+  Engine.prototype.rank = function (question, limit) {
+    var tuning = this.tuning;
+    var found = this.concepts(question);
+    var concepts = found[0];
+    var result = {suggestion: found[1], hits: [], good: false,
+                  unknown: concepts.filter(function (c) { return !c.known; })
+                    .map(function (c) { return c.word; })};
+    if (!concepts.some(function (c) { return c.known; })) return result;
+    var self = this;
+    var weights = concepts.map(function (c) {
+      return c.known ? self.weight(c) : self.meta.unknown_idf;
+    });
+    var totalWeight = weights.reduce(function (a, b) { return a + b; }, 0) || 1.0;
+    var perConcept = concepts.map(this.scoreConcept, this);
+    var totals = new Map();
+    perConcept.forEach(function (scores) {
+      scores.forEach(function (score, doc) { add(totals, doc, score); });
+    });
+    var wanted = Math.max(limit, tuning.candidates);
+    var pool = Array.from(totals.keys());
+    if (pool.length > wanted) {
+      var values = Array.from(totals.values()).sort(function (a, b) { return b - a; });
+      var cutoff = values[wanted - 1];
+      pool = pool.filter(function (doc) { return totals.get(doc) >= cutoff; });
+    }
+    var candidates = pool.sort(function (a, b) {
+      var x = totals.get(a);
+      var y = totals.get(b);
+      return x !== y ? (x > y ? -1 : 1) : a - b;
+    }).slice(0, wanted);
+    var asked = new Set();
+    concepts.forEach(function (c) {
+      c.variants.forEach(function (w, key) {
+        phraseOf(key).forEach(function (t) { if (t !== ALL) asked.add(t); });
+      });
+    });
+    var answered = this.titleAnswered(asked);
+    var ranked = candidates.map(function (doc) {
+      var covered = 0;
+      for (var i = 0; i < concepts.length; i++) {
+        if (perConcept[i].has(doc)) covered += weights[i];
+      }
+      var coverage = covered / totalWeight;
+      var title = answered.has(doc) ? answered.get(doc) : 0;
+      var score = round3(totals.get(doc) * (tuning.coverageBase + coverage) *
+                         (1 + tuning.titleMatch * title));
+      return [score, round3(coverage), doc];
+    });
+    ranked.sort(function (a, b) { return a[0] > b[0] ? -1 : a[0] < b[0] ? 1 : 0; });  // stable
+    result.hits = ranked.slice(0, limit);
+    result.good = result.hits.length > 0 && result.hits[0][1] >= tuning.goodCoverage;
+    return result;
+  };
+
+  Engine.prototype.answer = function (question, ranked) {
+    var block = this.meta.doc_block;
+    var self = this;
+    var good = this.tuning.goodCoverage;
+    var hits = ranked.hits.map(function (r) {
+      var stored = self.file("docs/" + Math.floor(r[2] / block) + ".json")[r[2] % block];
+      return {slug: stored.slug, title: stored.title, summary: stored.summary,
+              src_uri: stored.src_uri, policy: stored.policy, score: r[0], coverage: r[1]};
+    });
+    return {
+      question: question, hits: hits, good: ranked.good, declined: !ranked.good,
+      answers: ranked.good ? hits.filter(function (h) { return h.coverage >= good; }) : [],
+      suggestion: ranked.good ? null : ranked.suggestion, unknown: ranked.unknown,
+    };
+  };
+
+  return {Engine: Engine, round3: round3, fnv1a: fnv1a, spellingShard: spellingShard,
+          FEATURES: FEATURES};
+});
