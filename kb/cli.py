@@ -17,6 +17,7 @@ import click
 from kb import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from kb.articles import Collection
@@ -407,24 +408,32 @@ def _questions_file(path: str) -> None:
               help="Exit 1 when hit@3 is below SHARE (0..1).")
 @click.option("--min-declined", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
               help="Exit 1 when kb ask declines less than SHARE of the '-' questions.")
+@click.option("--site", "site_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Answer from the site built in DIR (its answer index in DIR/search/, "
+                   "which shoppers' browsers read) instead of kb ask's index; the "
+                   "evaluation day is the one the site was built for.")
 @today_option
 @config_option
 def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
-                 min_hit_at_3: float | None, min_declined: float | None, today: str | None,
-                 config_file: str | None) -> None:
+                 min_hit_at_3: float | None, min_declined: float | None,
+                 site_dir: str | None, today: str | None, config_file: str | None) -> None:
     """Measure how well `kb ask` answers a set of shopper questions. FILE.csv has the
     columns question and expected (the answering article's slug; several separated by
     '|'; '-' when nothing in the help centre answers it). Prints hit@1, hit@3, MRR and
     every question whose answer did not come first; for '-' questions, how many kb ask
-    declines and every false answer."""
+    declines and every false answer. With --site, the same for the answers a built
+    site gives its shoppers."""
+    from contextlib import nullcontext
+
     from kb.checks import check_project
     from kb.evaluate import DEPTH, EvalError, evaluate, format_json, read_cases
     from kb.evaluate import format_text as format_report
     from kb.problems import display_path, format_text
 
     project = _project(config_file)
-    day = _today(today)
     _questions_file(questions_file)
+    site = _site_answers(site_dir, today) if site_dir is not None else None
+    day = site[1] if site else _today(today)
     collection, _ = check_project(project, day, duplicates=False)
     slugs = collection.by_slug()
     shown = display_path(os.path.abspath(questions_file))
@@ -433,12 +442,12 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
     except EvalError as exc:
         click.echo(format_text(exc.problems), err=True)
         raise _fail(f"{shown} cannot be evaluated; fix the problems above") from None
-    with _answer_index(project, day).searcher(day) as searcher:
+    with nullcontext(site[0]) if site else _answer_index(project, day).searcher(day) as answers:
         asked = {}
 
         def ask(question: str):
             if question not in asked:
-                asked[question] = searcher.ask(question, DEPTH)
+                asked[question] = answers.ask(question, DEPTH)
             return asked[question]
 
         report = evaluate(cases, lambda q: [(h.slug, h.title) for h in ask(q).hits],
@@ -449,6 +458,50 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
             (min_declined is not None and (report.declined or 0.0) < min_declined):
         click.echo("Answer quality is below the minimum set.", err=True)
         sys.exit(1)
+
+
+class _SiteAnswers:
+    """kb.engine over the answer index of a built site, its errors as kb's."""
+
+    def __init__(self, site_dir: str):
+        from kb.answerindex import FOLDER, IndexFiles, folder_loader
+        from kb.engine import Engine
+
+        self.folder = os.path.join(site_dir, FOLDER)
+        if not os.path.isfile(os.path.join(self.folder, "meta.json")):
+            raise _fail(f"{os.path.join(self.folder, 'meta.json')} not found; build the site "
+                        "first with kb build")
+        self.engine = self._read(lambda: Engine(IndexFiles(folder_loader(self.folder))))
+        self.day = self._read(lambda: _iso_day(self.engine.files.meta["day"]))
+
+    def _read(self, step: Callable):
+        # Any file of the index may be damaged: the first question can read it.
+        try:
+            return step()
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise _fail(f"{self.folder}{os.sep} cannot be read as kb's answer index "
+                        f"({type(exc).__name__}: {exc}); build the site again with "
+                        "kb build") from None
+
+    def ask(self, question: str, limit: int):
+        return self._read(lambda: self.engine.ask(question, limit))
+
+
+def _iso_day(text: str) -> date:
+    from datetime import date
+
+    return date.fromisoformat(text)
+
+
+def _site_answers(site_dir: str, today: str | None) -> tuple[_SiteAnswers, date]:
+    """The answers of the site built in `site_dir` and the day it was built for; a usage
+    error when --today names another day (the index holds the articles live then)."""
+    site = _SiteAnswers(site_dir)
+    if today is not None and _today(today) != site.day:
+        raise click.BadParameter(
+            f"the site in {site_dir} was built for {site.day.isoformat()}, so its answers "
+            "are those of that day; leave --today out", param_hint="'--today'")
+    return site, site.day
 
 
 @cli.command("review")

@@ -13,6 +13,9 @@ from importlib import resources
 
 # Where each asset goes in the site (below the site root) -> its file in kb/assets/.
 SITE_ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
+# The answer engine's runtime (kb.engine in JavaScript), beside the site's answer index.
+ENGINE_ASSETS = {"assets/kb/engine/analysis.js": "engine/analysis.js",
+                 "assets/kb/engine/engine.js": "engine/engine.js"}
 
 
 def asset(*path: str) -> str:
@@ -27,6 +30,11 @@ def site_assets() -> dict[str, str]:
         text = asset(name)
         found[uri] = minify_js(text) if name.endswith(".js") else minify_css(text)
     return found
+
+
+def engine_assets() -> dict[str, str]:
+    """The answer engine's two scripts, minified, by their place in the site."""
+    return {uri: minify_js(asset(*name.split("/"))) for uri, name in ENGINE_ASSETS.items()}
 
 
 def minify_css(css: str) -> str:

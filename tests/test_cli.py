@@ -775,6 +775,59 @@ def test_eval_on_the_demo_meets_the_quality_bar(tmp_path, monkeypatch):
     assert (tmp_path / "cache/ask-index/kb-manifest.json").is_file()
 
 
+def test_eval_site_answers_from_the_built_sites_index_as_kb_ask_does(shop):
+    (shop.root / "vragen.csv").write_text(
+        EVAL_CSV + "hebben jullie vacatures in de branderij,-\n", encoding="utf-8")
+    assert kb("build").exit_code == 0
+    result = kb("eval", "vragen.csv", "--site", "site", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(kb("eval", "vragen.csv", "--format",
+                                                      "json").stdout)
+    failed = kb("eval", "vragen.csv", "--site", "site", "--min-hit-at-1", "1.0")
+    assert failed.exit_code == 1
+    assert "Answer quality is below the minimum set." in failed.stderr
+    assert "4 questions: hit@1 0.750" in failed.stdout
+    # The site's day decides what is live; --today may only repeat it.
+    assert kb("eval", "vragen.csv", "--site", "site", "--today", "2026-11-22").exit_code == 0
+
+
+def test_eval_site_without_an_index_says_to_build_the_site_first(shop):
+    (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
+    (shop.root / "leeg").mkdir()
+    for folder in ("leeg", "bestaat-niet"):
+        result = kb("eval", "vragen.csv", "--site", folder)
+        assert result.exit_code == 1
+        assert result.stderr == (f"{os.path.join(folder, 'search', 'meta.json')} not found; "
+                                 "build the site first with kb build.\n")
+        assert "Traceback" not in result.output
+
+
+def test_eval_site_with_a_damaged_index_is_an_error_not_a_traceback(shop):
+    (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
+    assert kb("build").exit_code == 0
+    shards = sorted((shop.root / "site/search/terms").glob("*.json"))
+    for shard in shards:
+        shard.write_text('{"half":', encoding="utf-8")
+    result = kb("eval", "vragen.csv", "--site", "site")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{os.path.join('site', 'search')}{os.sep} cannot be read "
+                                    "as kb's answer index (JSONDecodeError: ")
+    assert result.stderr.endswith("); build the site again with kb build.\n")
+    assert "Traceback" not in result.output
+    (shop.root / "site/search/meta.json").write_text('{"format": 99}', encoding="utf-8")
+    assert "(ValueError: not a kb answer index of format 1: other format)" in kb(
+        "eval", "vragen.csv", "--site", "site").stderr
+
+
+def test_eval_site_usage_errors(shop):
+    (shop.root / "vragen.csv").write_text(EVAL_CSV, encoding="utf-8")
+    assert kb("build").exit_code == 0
+    assert_usage_error(kb("eval", "vragen.csv", "--site", "site", "--today", "2026-11-23"),
+                       "the site in site was built for 2026-11-22")
+    assert_usage_error(kb("eval", "vragen.csv", "--site", "vragen.csv"), "is a file")
+    assert_usage_error(kb("eval", "vragen.csv", "--site"), "--site")
+
+
 def test_check_format_github_lets_no_file_name_or_title_start_a_workflow_command(project):
     from tests.test_problems import workflow_commands
 

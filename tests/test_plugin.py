@@ -210,7 +210,8 @@ SECOND_CORE = """
     from tests.conftest import ProjectFactory, mkdocs_build
 
     shop = ProjectFactory(Path(sys.argv[1]))
-    paths = ["answers.json", "llms-full.txt", "retourneren/vraag-4/index.html", "index.html"]
+    paths = ["answers.json", "llms-full.txt", "retourneren/vraag-4/index.html", "index.html",
+             "search/meta.json", "search/docs/0.json", "assets/kb/engine/engine.js"]
     site = mkdocs_build(shop)
     alone = {p: (site / p).read_text("utf-8") for p in paths}
     forks, where, original = [], [], kb.background.Background.__init__
@@ -236,10 +237,11 @@ def test_a_large_site_built_with_a_second_core_is_the_same(shop: ProjectFactory)
             related=["returns/termijn"] if n % 3 == 0 else []))
     found = json.loads(in_fresh_python(SECOND_CORE, str(shop.root)))
     assert found["same"] == ["answers.json", "llms-full.txt", "retourneren/vraag-4/index.html",
-                             "index.html"]
+                             "index.html", "search/meta.json", "search/docs/0.json",
+                             "assets/kb/engine/engine.js"]
     if found["can_fork"]:
-        # related questions, JSON-LD, then the files for machines
-        assert found["forks"] == [True, True, True], found["where"]
+        # related questions, JSON-LD, the site search's files, then the files for machines
+        assert found["forks"] == [True, True, True, True], found["where"]
 
 
 def test_the_nav_rendered_once_per_folder_is_the_one_material_renders(

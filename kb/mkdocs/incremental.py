@@ -193,6 +193,7 @@ class Session:
     rendered: set[str] = field(default_factory=set)  # URLs of the pages rendered this build
     search: dict[str, str] = field(default_factory=dict)  # page URL -> its index entries, JSON
     written: dict[str, str] = field(default_factory=dict)  # machine file -> text written
+    search_written: dict[str, str] = field(default_factory=dict)  # likewise the site search's
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # see kb.answers
     theme_code: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     kb_code: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
@@ -384,13 +385,17 @@ class Session:
         last build wrote, to be written. Takes `files` as written from now on, removes
         from `site_dir` the files the last build wrote that are gone, and forgets the
         Markdown texts of answers no longer in use (`answers`: their HTML)."""
-        changed = {path: text for path, text in files.items()
-                   if self.written.get(path) != text}
-        for path in self.written:
-            if path not in files:
-                remove_output(os.path.join(site_dir, *path.split("/")), site_dir)
+        changed = _take_changed(self.written, files, site_dir)
         self.written = dict(files)
         self.texts = {html: self.texts[html] for html in answers if html in self.texts}
+        return changed
+
+    def take_changed_search_files(self, files: Mapping[str, str], site_dir: str
+                                  ) -> dict[str, str]:
+        """`take_changed_files` for the site search's files: the answer index and the
+        engine's scripts."""
+        changed = _take_changed(self.search_written, files, site_dir)
+        self.search_written = dict(files)
         return changed
 
     def forget(self) -> None:
@@ -422,6 +427,16 @@ class Session:
         if self.stubs is not None:
             shutil.rmtree(self.stubs, ignore_errors=True)
             self.stubs = None
+
+
+def _take_changed(written: Mapping[str, str], files: Mapping[str, str],
+                  site_dir: str) -> dict[str, str]:
+    """Of `files` (path -> text), those that differ from `written` (what the last build
+    wrote); removes from `site_dir` the files written then that are gone."""
+    for path in written:
+        if path not in files:
+            remove_output(os.path.join(site_dir, *path.split("/")), site_dir)
+    return {path: text for path, text in files.items() if written.get(path) != text}
 
 
 def _json(value: object) -> str:

@@ -3,9 +3,9 @@
 Each hook hands its work to one function: the configuration to
 `kb.mkdocs.configure`, a build's content, plan and files to
 `kb.mkdocs.state.start_build` and the `Build` it returns (which calls the core:
-kb.checks, kb.site, kb.structured, kb.helpblocks, kb.answers, kb.siteindex),
-HTML to Jinja fragments in `kb/templates/kb/` (overridable from the theme's
-`custom_dir`).
+kb.checks, kb.site, kb.structured, kb.helpblocks, kb.answers, kb.siteindex,
+kb.answerindex), HTML to Jinja fragments in `kb/templates/kb/` (overridable from
+the theme's `custom_dir`).
 
 Hooks appear in the order MkDocs 1.6 runs them. Once per process: on_startup.
 Per build: on_config, on_files, on_nav; per page read on_pre_page,
@@ -222,8 +222,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.is_serve:  # a later build may replace the folder (kb.safety)
             mark_site(config.site_dir)
         self.build.finish_search_index()
-        if self.build.settings.machine_answers:
-            self.build.write_machine_files()
+        self.build.write_machine_files()  # and the answer index, on every build
         if self.session is not None:
             _forget_search_index(config)
             self.session.pin_outputs()

@@ -4,15 +4,15 @@
 kb's pages and files to MkDocs' files; the `Build` it returns holds the plan,
 the files, kb's Jinja environment and the work under way, and renders kb's
 templates around pages. The logic lives in the core (kb.checks, kb.site,
-kb.structured, kb.helpblocks, kb.answers, kb.siteindex): here it meets MkDocs'
-files, pages and URLs.
+kb.structured, kb.helpblocks, kb.answers, kb.siteindex, kb.answerindex): here it
+meets MkDocs' files, pages and URLs.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -29,10 +29,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from kb import answers, background, helpblocks, siteindex, structured
-from kb.articles import Collection
+from kb.answerindex import FOLDER as INDEX_FOLDER
+from kb.answerindex import build_answer_index
+from kb.articles import Article, Collection
 from kb.checks import check_content
 from kb.contact import WEEKDAYS, format_ranges
-from kb.minify import site_assets
+from kb.minify import engine_assets, site_assets
 from kb.mkdocs.configure import raw_text, shown
 from kb.mkdocs.incremental import Session, Update
 from kb.popularity import load_popularity
@@ -44,6 +46,8 @@ from kb.site import CONTACT, SitePlan, plan_site
 log = logging.getLogger("mkdocs.plugins.kb")
 
 ROBOTS = "robots.txt"
+
+Note = tuple[int, str]  # what a file writer has to log: a logging level and the message
 
 # Pages are rendered in two steps. on_page_content keeps what shoppers search for
 # (question, short answer, answer; a listing's title and intro); Material's search
@@ -73,6 +77,8 @@ class Build:
     dates: dict[str, date] = field(default_factory=dict)  # src_uri -> sitemap's lastmod
     graphs: background.Background | None = None  # src_uri -> JSON-LD of kb's pages
     machine_work: background.Background | None = None  # writing answers.json and the rest
+    search_work: background.Background | None = None  # writing the site search's files
+    articles: list[Article] = field(default_factory=list)  # every article read, in order
     nav_urls: set[str] = field(default_factory=set)  # pages in the nav
     fallbacks: dict[str, Markup] = field(default_factory=dict)  # contact block by its link
 
@@ -230,6 +236,14 @@ class Build:
         siteindex.finish_index(self.config.site_dir, self.plan, self.page_url, self.settings,
                                merge)
 
+    def start_search_files(self) -> None:
+        """From the start of a full build: a large site writes the site search's files
+        (`search_writer`) on another core while MkDocs converts Markdown; they need
+        only the articles."""
+        self.search_work = background.Background(
+            self.search_writer(),
+            enabled=len(self.plan.articles) >= background.BACKGROUND_FROM)
+
     def start_machine_files(self) -> None:
         """Once every answer is rendered: a large site writes the files for machines
         on another core while MkDocs fills in the page templates (full builds)."""
@@ -239,25 +253,32 @@ class Build:
                 enabled=len(self.plan.articles) >= background.BACKGROUND_FROM)
 
     def write_machine_files(self) -> None:
-        """answers.json, llms.txt and a Markdown copy per answer (see kb.answers); in a
-        full build as started in on_env, in a dirty rebuild once the pages are
-        served (Session.after_build)."""
+        """The files kb adds after the pages: the site search's files (`search_writer`)
+        and, with `machine_answers`, answers.json, llms.txt and a Markdown copy per
+        answer (`machine_writer`). In a full build as started in on_files and on_env;
+        in a dirty rebuild once the pages are served (Session.after_build)."""
+        parts = [("the site search's files", self.search_work, self.search_writer)]
+        if self.settings.machine_answers:
+            parts.append(("answers.json and the llms files", self.machine_work,
+                          self.machine_writer))
+        self.search_work = self.machine_work = None
         if self.session is None:
-            work, self.machine_work = self.machine_work, None
-            _log_kept(work.result() if work else self.machine_writer()())
+            for _, work, writer in parts:
+                _log_notes(work.result() if work else writer()())
             return
-        write = self.machine_writer()
+        writes = [(what, writer()) for what, _, writer in parts]
 
         def write_in_background() -> None:
-            try:
-                _log_kept(write())
-            except Exception as exc:  # a thread: report, never raise
-                log.error(f"kb: answers.json and the llms files were not written: {exc}")
+            for what, write in writes:
+                try:
+                    _log_notes(write())
+                except Exception as exc:  # a thread: report, never raise
+                    log.error(f"kb: {what} were not written: {exc}")
 
         self.session.after_build(write_in_background)
 
-    def machine_writer(self) -> Callable[[], list[str]]:
-        """A function that writes the files for machines and returns the paths it left
+    def machine_writer(self) -> Callable[[], list[Note]]:
+        """A function that writes the files for machines and notes the paths it left
         alone (an editor's own llms.txt); in a dirty rebuild only what changed."""
         site = answers.SiteInfo(self.site_name, self.config.site_url or "",
                                 self.site_description, self.settings.language,
@@ -265,20 +286,51 @@ class Build:
         taken = {f.dest_uri for f in self.files}
         site_dir, session, html = self.config.site_dir, self.session, self.answer_html
 
-        def write() -> list[str]:
+        def write() -> list[Note]:
             changed = None if session is None else partial(
                 session.take_changed_files, answers=html.values(), site_dir=site_dir)
-            return answers.write_machine_files(
+            return _kept(answers.write_machine_files(
                 site_dir, self.plan, html, self.page_url, site, taken,
-                memo=session.texts if session else None, changed=changed)
+                memo=session.texts if session else None, changed=changed))
+
+        return write
+
+    def search_writer(self) -> Callable[[], list[Note]]:
+        """A function that writes the site search's files (`search_files`); in a dirty
+        rebuild only what changed, removing what is gone.
+
+        A file the docs folder has at one of their paths is never overwritten. An
+        engine script of its own is kept, as an editor's llms.txt is. A file where
+        the answer index has one keeps kb's whole index out, with a warning (which
+        stops a strict build): an index mixed from two sources answers wrongly."""
+        articles, settings, today = self.articles, self.settings, self.plan.today
+        taken = {f.dest_uri for f in self.files}
+        site_dir, session = self.config.site_dir, self.session
+
+        def write() -> list[Note]:
+            files = search_files(articles, settings, today)
+            index = {path for path in files if path.startswith(INDEX_FOLDER + "/")}
+            clash = sorted(index & taken)
+            if session is not None:
+                files = session.take_changed_search_files(files, site_dir)
+            kept = answers.write_files(site_dir, files, taken | index if clash else taken)
+            notes = _kept(path for path in kept if path not in index)
+            if clash:
+                notes.append((logging.WARNING, (
+                    f"kb: {', '.join(clash[:3])}{' ...' if len(clash) > 3 else ''} comes "
+                    f"from the docs folder, where the site's answer index has its files; "
+                    f"kb's index is not written, so the site search cannot answer: "
+                    f"remove or rename the docs folder's {INDEX_FOLDER}/ files")))
+            return notes
 
         return write
 
     def close(self) -> None:
         """A failed build: stop the work under way."""
-        if self.machine_work is not None:
-            self.machine_work.close()
-            self.machine_work = None
+        for work in (self.machine_work, self.search_work):
+            if work is not None:
+                work.close()
+        self.machine_work = self.search_work = None
 
 
 def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
@@ -310,12 +362,13 @@ def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
     build = Build(config=config, files=files, settings=settings, plan=plan,
                   env=_environment(config, session), site_name=site_name,
                   site_description=site_description, answer_html=answer_html,
-                  session=session, update=update)
+                  session=session, update=update, articles=collection.articles)
     if session is None:
         # A large site works out its pages' JSON-LD on another core while MkDocs
         # converts Markdown: on_post_page only inserts it.
         build.graphs = background.Background(
             build.page_scripts, enabled=len(plan.articles) >= background.BACKGROUND_FROM)
+        build.start_search_files()
     _add(config, files, site_assets())  # every page loads them
     _add(config, files, build.help_files())
     if files.src_uris.get(ROBOTS) is None:  # unless the docs folder has its own
@@ -372,6 +425,21 @@ def _add(config: MkDocsConfig, files: Files, contents: dict[str, str]) -> None:
         files.append(File.generated(config, uri, content=text))
 
 
-def _log_kept(paths: list[str]) -> None:
-    for path in paths:
-        log.info(f"kb: {path} comes from the docs folder; kb's own is not written")
+def search_files(articles: Iterable[Article], settings: Settings, today: date
+                 ) -> dict[str, str]:
+    """The site search's files by their place in the site: the answer index of the
+    articles live on `today`, the build's day, in search/ (kb.answerindex: beside
+    Material's search_index.json), and the answer engine's scripts (kb.minify)."""
+    index = build_answer_index(articles, settings, today)
+    files = {f"{INDEX_FOLDER}/{name}": data.decode("utf-8") for name, data in index.items()}
+    return {**files, **engine_assets()}
+
+
+def _kept(paths: Iterable[str]) -> list[Note]:
+    return [(logging.INFO, f"kb: {path} comes from the docs folder; kb's own is not written")
+            for path in paths]
+
+
+def _log_notes(notes: list[Note]) -> None:
+    for level, message in notes:
+        log.log(level, message)

@@ -1,0 +1,95 @@
+"""The answer engine in a real browser (issue 16): the built demo site's own copy of
+the engine's scripts (assets/kb/engine/), answering from the site's answer index
+(search/), gives kb.engine's answers on every question of benchmarks/eval/ (demo-nl.csv
+first). No page loads the engine yet: the test injects it into an article page."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from kb.answerindex import IndexFiles, folder_loader
+from kb.engine import Engine
+from kb.evaluate import DEPTH
+from tests.browser.conftest import ROOT
+
+EVAL = ROOT / "benchmarks" / "eval"
+ARTICLE = "retourneren/retourtermijn/"
+
+# Every question on one engine, as a page asks them: each answer as the shopper sees
+# it (ranked slugs, the answers offered, declined or not, the suggestion).
+ASK_ALL = """async ([root, questions, limit]) => {
+  const loader = (name) => fetch(new URL("search/" + name, root)).then((response) => {
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(name + ": HTTP " + response.status);
+    return response.text();
+  });
+  const engine = new globalThis.kbEngine.Engine(loader);
+  const answers = [];
+  for (const question of questions) {
+    const answer = await engine.ask(question, {limit: limit});
+    answers.push([answer.hits.map((h) => h.slug), answer.answers.map((h) => h.slug),
+                  answer.declined, answer.suggestion]);
+  }
+  return answers;
+}"""
+
+
+def questions(name: str) -> list[str]:
+    with open(EVAL / name, encoding="utf-8", newline="") as fh:
+        return [" ".join(row["question"].split()) for row in csv.DictReader(fh)]
+
+
+def python_answers(site: Path, asked: list[str]) -> list[list]:
+    engine = Engine(IndexFiles(folder_loader(str(site / "search"))))
+    found = []
+    for question in asked:
+        answer = engine.ask(question, DEPTH)
+        found.append([[h.slug for h in answer.hits], [h.slug for h in answer.answers],
+                      not answer.good, answer.suggestion])
+    return found
+
+
+@pytest.fixture
+def article_page(page, base_url: str):
+    """An article page loaded as a shopper's first visit, with every request it made."""
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(base_url + ARTICLE, wait_until="networkidle")
+    return page, requests
+
+
+def test_the_browser_answers_every_eval_question_as_kb_engine(article_page, base_url: str,
+                                                               demo_site: Path) -> None:
+    page, requests = article_page
+    on_load = list(requests)
+    for name in ("analysis.js", "engine.js"):
+        page.add_script_tag(url=f"{base_url}assets/kb/engine/{name}")
+    asked = questions("demo-nl.csv")
+    assert len(asked) == 303
+    asked += [q for path in sorted(EVAL.glob("*.csv")) if path.name != "demo-nl.csv"
+              for q in questions(path.name)]
+    browser = page.evaluate(ASK_ALL, [base_url, asked, DEPTH])
+    differ = [(q, js, py) for q, js, py in zip(asked, browser, python_answers(demo_site, asked))
+              if js != py]
+    assert differ == []
+    # The sets have questions nothing answers, and declined ones with a correction.
+    assert sum(declined for _, _, declined, _ in browser) >= 20
+    assert any(suggestion for *_, suggestion in browser)
+    # Each file of the index was fetched at most once, from the site itself.
+    index = [url for url in requests[len(on_load):] if url.startswith(base_url + "search/")]
+    assert index and len(index) == len(set(index))
+    assert [url for url in requests if not url.startswith(base_url)] == []
+
+
+def test_a_first_page_load_fetches_no_part_of_the_answer_index(article_page,
+                                                                base_url: str) -> None:
+    """Only Material's own search_index.json (which goes away in a later step)."""
+    _, requests = article_page
+    assert base_url + ARTICLE in requests
+    search = {url for url in requests if url.startswith(base_url + "search/")}
+    assert search <= {base_url + "search/search_index.json"}
+    assert not [url for url in requests if "/assets/kb/engine/" in url]
+    assert [url for url in requests if not url.startswith(base_url)] == []
