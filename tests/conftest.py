@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
@@ -160,3 +161,17 @@ def restore_mkdocs_state():
     logger.propagate = saved[1]
     logger.setLevel(saved[2])
     dict(MkDocsConfig._schema)["plugins"].plugin_cache.clear()
+
+
+EVAL_SETS = Path(__file__).resolve().parent.parent / "benchmarks" / "eval"
+
+
+def eval_questions(pattern: str = "*.csv") -> list[tuple[str, str]]:
+    """The questions of the eval sets matching `pattern`, in file and row order, each
+    with its place (`demo-nl.csv:2`), as written."""
+    found = []
+    for path in sorted(EVAL_SETS.glob(pattern)):
+        with open(path, encoding="utf-8", newline="") as fh:
+            found += [(f"{path.name}:{n}", row["question"])
+                      for n, row in enumerate(csv.DictReader(fh), 2)]
+    return found

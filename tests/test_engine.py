@@ -3,7 +3,6 @@ kb.search's Searcher over a Whoosh index of the same live articles."""
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
 from datetime import date
@@ -16,6 +15,7 @@ from kb.answerindex import IndexFiles, build_answer_index, folder_loader, memory
 from kb.articles import load_collection
 from kb.engine import FEATURES, Engine, Hit, Spellings, Tuning
 from kb.search import memory_index
+from tests import conftest
 from tests.test_search import NL, TODAY, write_docs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,12 +133,7 @@ def test_the_engine_imports_no_whoosh_but_its_stemmers(tmp_path) -> None:
 # --- Parity on the eval sets -----------------------------------------------------
 
 def eval_questions() -> list[tuple[str, str]]:
-    found = []
-    for path in sorted((ROOT / "benchmarks" / "eval").glob("*.csv")):
-        with open(path, encoding="utf-8", newline="") as fh:
-            found += [(f"{path.name}:{n}", " ".join(row["question"].split()))
-                      for n, row in enumerate(csv.DictReader(fh), 2)]
-    return found
+    return [(where, " ".join(q.split())) for where, q in conftest.eval_questions()]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ one JSON batch); each test compares one kind of call with Python, item by item."
 
 from __future__ import annotations
 
-import csv
 import difflib
 import itertools
 import json
@@ -40,6 +39,7 @@ from kb.project import load_project
 from kb.search import FEATURES, MAX_LOOKUP, Searcher, _Spellings
 from kb.settings import Settings
 from kb.synonyms import Thesaurus
+from tests.conftest import eval_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "tests" / "js" / "analysis_driver.js"
@@ -93,11 +93,7 @@ def read(path: Path) -> str:
 
 
 def questions() -> list[str]:
-    found = []
-    for path in sorted((ROOT / "benchmarks" / "eval").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as fh:
-            found += [row["question"] for row in csv.DictReader(fh)]
-    return found
+    return [q for _, q in eval_questions()]
 
 
 def corpus() -> dict[str, list[str]]:

@@ -11,7 +11,6 @@ generated hard questions; a synthetic corpus of a few hundred articles
 
 from __future__ import annotations
 
-import csv
 import importlib
 import json
 import random
@@ -29,6 +28,7 @@ from kb.answerindex import IndexFiles, folder_loader, write_answer_index
 from kb.articles import load_collection
 from kb.engine import FEATURES, Answer, Engine
 from kb.settings import Settings
+from tests import conftest
 
 ROOT = Path(__file__).resolve().parent.parent
 DRIVER = ROOT / "tests" / "js" / "engine_driver.js"
@@ -42,11 +42,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not on PATH (.ci/r
 
 
 def eval_questions() -> list[str]:
-    found = []
-    for path in sorted((ROOT / "benchmarks" / "eval").glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as fh:
-            found += [row["question"] for row in csv.DictReader(fh)]
-    return found
+    return [q for _, q in conftest.eval_questions()]
 
 
 def vocabulary(folder: Path) -> list[str]:

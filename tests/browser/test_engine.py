@@ -5,7 +5,6 @@ first). No page loads the engine yet: the test injects it into an article page."
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from kb.answerindex import IndexFiles, folder_loader
 from kb.engine import Engine
 from kb.evaluate import DEPTH
 from tests.browser.conftest import ROOT
+from tests.conftest import eval_questions
 
 EVAL = ROOT / "benchmarks" / "eval"
 ARTICLE = "retourneren/retourtermijn/"
@@ -38,8 +38,7 @@ ASK_ALL = """async ([root, questions, limit]) => {
 
 
 def questions(name: str) -> list[str]:
-    with open(EVAL / name, encoding="utf-8", newline="") as fh:
-        return [" ".join(row["question"].split()) for row in csv.DictReader(fh)]
+    return [" ".join(q.split()) for _, q in eval_questions(name)]
 
 
 def python_answers(site: Path, asked: list[str]) -> list[list]:
