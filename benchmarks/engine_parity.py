@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Engine parity: today's Whoosh `kb ask` beside the engine over the static answer index.
+"""Engine parity and the answer index's weight: today's Whoosh `kb ask` beside the
+engine over the static answer index (format 2), and what each question downloads.
 
 For each eval set in benchmarks/eval/ (the demo, day 2026-11-22) it prints hit@1,
 hit@3, MRR and the share of '-' questions declined, as `kb eval` computes them, for:
@@ -10,12 +11,15 @@ hit@3, MRR and the share of '-' questions declined, as `kb eval` computes them, 
 - `engine`: kb.engine over the answer index of the live articles (kb.answerindex).
 
 Then every question whose ten ranked slugs, decline or spelling suggestion differ
-between `kb ask` and the engine, and the bytes each question reads from the index on
-its own (a fresh reader: what a first question downloads), raw and gzipped, with the
-index's total size. `--sizes 1000 10000` adds the index size and bytes per question
-at synthetic sizes (benchmarks/build.py's generator, answers.py's questions).
+between `kb ask` and the engine, and the index's weight: its files by kind, the build's
+seconds, and per question (five hits, as the site search asks) the gzipped bytes and
+files it loads: a first question on a new engine (meta, analysis and the field lengths
+included; the engine's two minified scripts counted apart), and a further question, on
+an engine that answered the one before it. `--sizes 1000 10000` adds synthetic sizes
+(benchmarks/build.py's generator, answers.py's 200 questions; the generated projects
+are kept in --work and reused).
 
-Run:  python benchmarks/engine_parity.py [--sizes 1000 10000] [--scale 1000]
+Run:  python benchmarks/engine_parity.py [--sizes 1000 10000] [--work DIR] [--skip-demo]
 """
 
 from __future__ import annotations
@@ -27,26 +31,26 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from datetime import date
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from kb.answerindex import (  # noqa: E402
-    IMPACT_SCALE,
-    IndexFiles,
-    build_answer_index,
-    memory_loader,
-)
+from kb.answerindex import IndexFiles, build_answer_index, memory_loader  # noqa: E402
 from kb.checks import check_project  # noqa: E402
 from kb.engine import Engine  # noqa: E402
 from kb.evaluate import DEPTH, evaluate, read_cases  # noqa: E402
+from kb.minify import ENGINE_ASSETS, asset, minify_js  # noqa: E402
 from kb.project import load_project  # noqa: E402
 from kb.search import AnswerIndex, memory_index  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 SEED = 2026
+LIMIT = 5  # hits per question, as the site search shows them
+BUDGET_FURTHER = 50_000  # issue 16: each further question at 10,000 articles
+KINDS = ("meta", "analysis", "len", "lex/", "post/", "docs/", "spelling/")
 
 
 def gzipped(data: bytes) -> int:
@@ -58,35 +62,68 @@ def percentile(values: list[int], p: float) -> int:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
+def kind(name: str) -> str:
+    return next(k for k in KINDS if name == k or name.startswith(k))
+
+
+def engine_scripts() -> int:
+    """The engine's two scripts as the site ships them (minified), gzipped."""
+    return sum(gzipped(minify_js(asset(*name.split("/"))).encode("utf-8"))
+               for name in ENGINE_ASSETS.values())
+
+
 def index_size(files: dict[str, bytes]) -> str:
     raw = sum(map(len, files.values()))
-    packed = sum(gzipped(d) for d in files.values())
+    packed = {name[:-len(".js")]: gzipped(d) for name, d in files.items()}
     parts = []
-    for kind in ("terms/", "docs/", "spelling/"):
-        chosen = [d for n, d in files.items() if n.startswith(kind)]
-        sizes = [gzipped(d) for d in chosen]
-        parts.append(f"{kind[:-1]} {len(chosen)} files, {sum(sizes) / 1000:.1f} KB gz "
-                     f"(largest {max(sizes, default=0) / 1000:.1f} KB)")
-    return (f"index: {len(files)} files, {raw / 1000:.1f} KB raw, {packed / 1000:.1f} KB "
-            f"gzipped; " + "; ".join(parts) + f"; meta+analysis "
-            f"{(gzipped(files['meta.json']) + gzipped(files['analysis.json'])) / 1000:.1f} KB gz")
+    for k in KINDS:
+        sizes = [size for name, size in packed.items() if kind(name) == k]
+        parts.append(f"{k.rstrip('/')} {len(sizes)} file{'s' * (len(sizes) != 1)} "
+                     f"{sum(sizes) / 1000:.1f} KB (largest {max(sizes, default=0) / 1000:.1f})")
+    return (f"index: {len(files)} files, {raw / 1000:.1f} KB raw, "
+            f"{sum(packed.values()) / 1000:.1f} KB gzipped; " + "; ".join(parts))
 
 
-def bytes_per_question(files: dict[str, bytes], questions: list[str], limit: int = 5) -> str:
-    """What each question reads on its own, from a fresh reader."""
-    packed = {name: gzipped(data) for name, data in files.items()}
-    raw, gz, counts = [], [], []
+def kb(values: list[int]) -> str:
+    return (f"median {statistics.median(values) / 1000:.1f} KB, p95 "
+            f"{percentile(values, 0.95) / 1000:.1f} KB, max {max(values) / 1000:.1f} KB")
+
+
+def bytes_per_question(files: dict[str, bytes], questions: list[str]) -> str:
+    """What a first and a further question load, gzipped, and how many files."""
+    packed = {name[:-len(".js")]: gzipped(data) for name, data in files.items()}
+    first, first_files = [], []
     for question in questions:
         reader = IndexFiles(memory_loader(files))
-        Engine(reader).ask(question, limit)
-        raw.append(reader.bytes_read)
-        gz.append(sum(packed[name] for name in reader.read))
-        counts.append(len(reader.read))
-    return (f"bytes per question ({len(questions)}, first question, limit {limit}): gzipped "
-            f"median {statistics.median(gz) / 1000:.1f} KB, p95 {percentile(gz, 0.95) / 1000:.1f}"
-            f" KB, max {max(gz) / 1000:.1f} KB; raw median {statistics.median(raw) / 1000:.1f} "
-            f"KB, max {max(raw) / 1000:.1f} KB; files median {statistics.median(counts)}, "
-            f"max {max(counts)}")
+        Engine(reader).ask(question, LIMIT)
+        first.append(sum(packed[name] for name in reader.read))
+        first_files.append(len(reader.read))
+    further, further_files, over = [], [], Counter()
+    for before, question in zip(questions, questions[1:]):
+        reader = IndexFiles(memory_loader(files))
+        engine = Engine(reader)
+        engine.ask(before, LIMIT)
+        done = len(reader.read)
+        engine.ask(question, LIMIT)
+        new = reader.read[done:]
+        further.append(sum(packed[name] for name in new))
+        further_files.append(len(new))
+        if further[-1] > BUDGET_FURTHER:
+            over.update({kind(name): packed[name] for name in new})
+    scripts = engine_scripts()
+    lines = [f"per question ({len(questions)}, {LIMIT} hits), gzipped:",
+             f"  first question, index files: {kb(first)}; files median "
+             f"{statistics.median(first_files)}, p95 {percentile(first_files, 0.95)}",
+             f"  first question with the engine's scripts ({scripts / 1000:.1f} KB): "
+             f"{kb([n + scripts for n in first])}",
+             f"  further question: {kb(further)}; files median "
+             f"{statistics.median(further_files)}, p95 {percentile(further_files, 0.95)}"]
+    if over:
+        count = sum(n > BUDGET_FURTHER for n in further)
+        lines.append(f"  {count} further questions over {BUDGET_FURTHER // 1000} KB; their "
+                     "bytes by kind: " + ", ".join(f"{k} {n / 1000:.0f} KB"
+                                                   for k, n in over.most_common()))
+    return "\n".join(lines)
 
 
 class Ranker:
@@ -115,16 +152,16 @@ def _differs_at_top(old, new) -> bool:
         old.good != new.good or old.suggestion != new.suggestion
 
 
-def demo(scale: int) -> None:
+def demo() -> None:
     project = load_project(os.path.join(ROOT, "mkdocs.yml"))
     collection, _ = check_project(project, TODAY, duplicates=False)
     live = collection.live(TODAY)
     slugs = collection.by_slug()
     started = time.perf_counter()
-    files = build_answer_index(live, project.settings, TODAY, scale=scale)
+    files = build_answer_index(live, project.settings, TODAY)
     built = time.perf_counter() - started
     print(f"demo: {len(collection.articles)} articles, {len(live)} live on {TODAY}; "
-          f"answer index built in {built * 1000:.0f} ms, impact scale {scale}")
+          f"answer index built in {built * 1000:.0f} ms")
     print(index_size(files))
     full = AnswerIndex(project.docs_dir, project.settings, None)
     full.refresh(TODAY)
@@ -168,18 +205,21 @@ def demo(scale: int) -> None:
     print(bytes_per_question(files, questions))
 
 
-def synthetic(n: int, scale: int) -> None:
+def synthetic(n: int, work: str) -> None:
     import answers
 
     import build
 
-    root = os.path.join(build.WORK, f"engine-{n}")
-    folder = build.generate(n, TODAY, SEED, root=root, baseline=False)["kb"]
+    root = os.path.join(work, f"engine-{n}")
+    folder = os.path.join(root, "kb")
+    if not os.path.isfile(os.path.join(folder, "mkdocs.yml")):
+        folder = build.generate(n, TODAY, SEED, root=root, baseline=False)["kb"]
     project = load_project(os.path.join(folder, "mkdocs.yml"))
     collection, _ = check_project(project, TODAY, duplicates=False)
     live = collection.live(TODAY)
+    build_answer_index(live[:50], project.settings, TODAY)  # imports, stemmer tables
     started = time.perf_counter()
-    files = build_answer_index(live, project.settings, TODAY, scale=scale)
+    files = build_answer_index(live, project.settings, TODAY)
     built = time.perf_counter() - started
     print(f"\nsynthetic {n}: {len(live)} live articles; answer index built in {built:.2f} s")
     print(index_size(files))
@@ -192,14 +232,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[],
                         help="synthetic sizes to measure too (e.g. 1000 10000)")
-    parser.add_argument("--scale", type=int, default=IMPACT_SCALE,
-                        help="the impact scale to build with")
+    parser.add_argument("--work", default=None,
+                        help="where the synthetic projects are generated and kept "
+                             "(default benchmarks/work/)")
     parser.add_argument("--skip-demo", action="store_true")
     args = parser.parse_args(argv)
     if not args.skip_demo:
-        demo(args.scale)
-    for n in args.sizes:
-        synthetic(n, args.scale)
+        demo()
+    if args.sizes:
+        import build
+
+        for n in args.sizes:
+            synthetic(n, args.work or build.WORK)
     return 0
 
 

@@ -1,92 +1,142 @@
 """The static answer index: the files `kb build` writes for the site's answer engine,
-and the reading side both runtimes use (kb.engine in Python, the browser's runtime).
+and the reading side both runtimes use (kb.engine in Python, kb/assets/engine/ in the
+browser and Node).
 
-The index holds the articles live on one day, the build's day: no drafts, nothing
-scheduled or expired. Its files are JSON (UTF-8, compact), in one folder:
+Format 2. Every file is a script, `<name>.js`, whose whole content is
+`kbIndex(<name as a JSON string>,<JSON data>);` and a newline (`wrap_script`,
+`unwrap_script`): help blocks run on a shop's own domain, where a `<script src>` from
+the help host works without CORS and under a Content-Security-Policy whose
+connect-src does not list the help host. Names are paths below search/ without
+".js". The articles live on the build's day are in search/; blog posts and
+hand-written pages in an index of the same format in search/pages/ (`build_page_index`).
 
-- `meta.json`: the format, the language, the build's day, the number of articles
-  (`total`), an unknown term's weight (`unknown_idf`), the algorithm's constants, the
-  BM25 impact scale, how many term shards there are, the doc block size and the
-  names of the spelling shards.
-- `analysis.json`: what analysis needs besides code, `kb.analysis.analysis_spec`: the
-  stop words, the stemmer and the synonym groups as analysed phrases (lists of terms).
-- `terms/<n>.json`: the terms whose shard is n (see `shard_of`), each
-  `term -> {"df": int, "i": float, "f": {field: postings}}`, fields without the term
-  left out. `df` is the number of articles that have the term in the field that has it
-  in most articles (kb.search's `Searcher.df`). `i` is the term's weight in a
-  question, `term_weight`: a logarithm, stored because Python's and JavaScript's
-  logarithms differ in the last unit for one number in twelve, which could move a
-  coverage across a rounding step in one runtime only. The postings are one flat
-  list, articles ascending: `[gap, impact, gap, impact, ...]`, where an article's
-  number is the previous one's plus `gap` (the first one's is its gap), which halves
-  the gzipped size at 1,000 articles and more. `impact` is the term's BM25 part in
-  that field of that article times `impact_scale`, rounded to an integer, so both
-  runtimes read the same numbers. The `title` field's postings have a third number
-  each, `[gap, impact, size, ...]`: how many distinct terms that article's title has
-  (the re-rank's title match needs it, only for articles whose title has a word asked).
-- `docs/<n>.json`: the articles `n * doc_block` up to the next block, each
-  `{"slug", "src_uri", "title", "summary", "policy"}`; read for the hits shown only.
-- `spelling/<name>.json`: the words the articles use (those of three letters or
-  more, digits left out), each with the number of articles that use it, in shards
-  by first letter (see `spelling_shard`).
+- `meta`: the format, the corpus ("articles" or "pages"), the language, the build's
+  day, `site_url`, the number of documents (`total`), an unknown term's weight, the
+  algorithm's constants, BM25's k1 and b, the impact scale, the doc block size, the
+  first term of every lexicon range (`lex`) and, for articles, the spelling buckets
+  (`spelling`: first-letter shard -> the shortest word length of each bucket).
+- `analysis` (articles only): `kb.analysis.analysis_spec`, the stop words, the stemmer
+  and the synonym groups. The pages index answers with the articles' analysis and
+  spelling (kb.engine's `base`): this file is 8 KB gzipped on the demo.
+- `lex/<n>`: the terms of one range of the sorted vocabulary, each
+  `term -> [df, weight, idf, postings]`. `df` is the number of documents that have
+  the term in the field that has it in most (kb.search's `Searcher.df`); `weight` the
+  term's weight in a question (`term_weight`); `idf` its BM25 idf. Both are logarithms,
+  stored because Python's and JavaScript's logarithms differ in the last unit for one
+  number in twelve. `postings` is the number of the term's `post/<n>` file, or, for a
+  term in at most INLINE documents, the postings themselves. A term that is in no
+  range's file is unknown: looking it up costs one small file at most.
+- `post/<n>`: one term's postings, `{field: postings}`, fields without it left out.
+  Postings hold term frequencies: `[gap, tf, gap, tf, ...]` (a document's number is
+  the previous one's plus `gap`), the title field `[gap, tf, size, ...]` with the
+  number of distinct terms of that document's title (the re-rank's title match). A
+  field that has the term in more than 1/DENSE of the documents is a string instead,
+  one character per document: chr(48 + tf), "0" where it is absent.
+- `len`: every document's field lengths as Whoosh stores them (one byte, an index
+  into `steps`, as chr(48 + byte), one string per field) and each field's exact
+  average length. The engine computes each BM25 part,
+  round(idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average)) * scale),
+  with the same operations in both runtimes: the numbers format 1 stored.
+- `docs/<n>`: the documents `n * doc_block` up to the next block; an article is
+  `{"slug", "src_uri", "url", "title", "summary", "policy"}`, a page `{"url", "title",
+  "summary", "kind"}` (url relative to the site's root); read for the hits shown only.
+- `spelling/<shard>-<length>` (articles only): the words the articles use (three
+  letters or more, digits left out) with the number of articles using each, by first
+  letter (`spelling_shard`) and in buckets of word lengths from `length`: a word
+  within two typing mistakes is at most two letters longer or shorter, so a lookup
+  reads the one or two buckets that hold those lengths.
 
-Only what a question needs is read: `meta.json` and `analysis.json`, the shard of
-every term it looks up, the spelling shard of an unknown word's first letter (all of
-them for a long word with no correction there) and the doc blocks of its hits. A
-missing term shard means that no term of it is known.
+Only what a question needs is read: `meta` and `analysis` first, then the lexicon
+range of every term looked up, the postings of the known ones, the spelling buckets
+of an unknown word and the doc blocks of the hits shown. Every file the engine asks
+for exists (meta names them), so a file that cannot be loaded is an error.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import math
 import os
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
-from kb.analysis import analysis_spec, analyzer_for, thesaurus_for
+from kb.analysis import Analyzer, analysis_spec, analyzer_for, clean, thesaurus_for
 from kb.articles import Article
 from kb.engine import FIELD_WEIGHTS, K1, B, Tuning
 from kb.settings import Settings
 from kb.synonyms import Thesaurus
 
-FORMAT = 1
+FORMAT = 2
 FOLDER = "search"
+PAGES = "pages/"  # the pages index, below FOLDER
 IMPACT_SCALE = 1000
-DOC_BLOCK = 32  # articles per doc block: a block is read for each hit shown
-SHARD_TARGET = 12_000  # gzipped bytes a term shard aims at
+DOC_BLOCK = 8  # documents per doc block: a block is read for each hit shown (32: +7 KB
+# gzipped per question at 10,000 articles, five hits rarely share a block)
+INLINE = 8  # a term in at most this many documents keeps its postings in the lexicon
+DENSE = 8  # a field that has a term in more than 1/DENSE of the documents: a string
+# Raw bytes a lexicon range and a spelling bucket aim at, about 2 KB and 1.5 KB
+# gzipped: a question's lookups read one range per term, and a further question
+# costs little for the ranges it shares with the first.
+LEX_TARGET = 6_000
+SPELLING_TARGET = 4_000
 MIN_SPELLING = 3  # shortest word kept for spelling corrections
+_DENSE_TF = 0xD000 - 48  # one UTF-16 unit per document in a dense string
+FIELDS = tuple(FIELD_WEIGHTS)
 
 Files = dict[str, bytes]
 Loader = Callable[[str], "bytes | None"]
 
 
-# --- Names ----------------------------------------------------------------------
+# --- Scripts ------------------------------------------------------------------------
 
-def fnv1a(text: str) -> int:
-    """FNV-1a, 32 bits, over the UTF-8 bytes of `text`: start at 2166136261; for
-    each byte, XOR it in, then multiply by 16777619 modulo 2**32."""
-    value = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value
+def _json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def shard_of(term: str, shards: int) -> int:
-    """The term shard that holds `term`: its FNV-1a hash modulo the number of shards."""
-    return fnv1a(term) % shards
+def wrap_script(name: str, data: Any) -> bytes:
+    """The file `<name>.js` of the index: `kbIndex("<name>",<data>);` and a newline."""
+    return b"kbIndex(" + _json(name) + b"," + _json(data) + b");\n"
 
 
-def term_file(shard: int) -> str:
-    return f"terms/{shard}.json"
+_HEAD = b'kbIndex("'
+_TAIL = b");\n"
 
 
-def doc_file(block: int) -> str:
-    return f"docs/{block}.json"
+def unwrap_script(content: bytes) -> tuple[str, Any]:
+    """The name and data of an index file written by `wrap_script`."""
+    if not (content.startswith(_HEAD) and content.endswith(_TAIL)):
+        raise ValueError("not a kb answer index file: it does not start with "
+                         "'kbIndex(\"' and end with ');'")
+    text = content[len(b"kbIndex("):-len(_TAIL)].decode("utf-8")
+    name, end = json.JSONDecoder().raw_decode(text)
+    if not isinstance(name, str) or text[end:end + 1] != ",":
+        raise ValueError("not a kb answer index file: no name and data")
+    return name, json.loads(text[end + 1:])
+
+
+def script_file(name: str) -> str:
+    """The path of the file of index name `name`, below the index's folder."""
+    return name + ".js"
+
+
+# --- Names ----------------------------------------------------------------------------
+
+def lex_name(number: int) -> str:
+    return f"lex/{number}"
+
+
+def post_name(number: int) -> str:
+    return f"post/{number}"
+
+
+def doc_name(block: int) -> str:
+    return f"docs/{block}"
 
 
 def spelling_shard(word: str) -> str:
@@ -96,69 +146,57 @@ def spelling_shard(word: str) -> str:
     return first if first.isascii() and first.isalnum() else f"u{ord(first):x}"
 
 
-def spelling_file(name: str) -> str:
-    return f"spelling/{name}.json"
+def spelling_name(shard: str, start: int) -> str:
+    return f"spelling/{shard}-{start}"
 
 
-def _json(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def lex_range(firsts: Sequence[str], term: str) -> int:
+    """The lexicon range that would hold `term`: the last whose first term is not
+    after it (the first range for a term before every range)."""
+    return max(bisect_right(firsts, term) - 1, 0)
 
 
-# --- Writing ----------------------------------------------------------------------
+def spelling_buckets(starts: Sequence[int], low: int, high: int) -> list[int]:
+    """The buckets (by their shortest length, of `starts`, ascending) holding words of
+    `low` to `high` letters."""
+    first = max(bisect_right(starts, low) - 1, 0)
+    return [s for s in starts[first:] if s <= high]
 
-# Whoosh keeps an article's field length in one byte, on a logarithmic scale, and
+
+# --- Lengths and scores ---------------------------------------------------------
+
+# Whoosh keeps a document's field length in one byte, on a logarithmic scale, and
 # BM25 reads it back rounded up to the scale's next step (1-10 exact, then 12, 13, 15,
 # ...). kb.search's scores use those lengths, so the index does too; the average
 # length is the exact one.
-_LENGTH_STEPS = [int(round((1.033 ** n - 1) * 27)) for n in range(256)]
+LENGTH_STEPS = [int(round((1.033 ** n - 1) * 27)) for n in range(256)]
+
+
+def length_byte(length: int) -> int:
+    """A field's length as Whoosh stores it: the index of its step."""
+    return min(bisect_left(LENGTH_STEPS, length), len(LENGTH_STEPS) - 1)
 
 
 def stored_length(length: int) -> int:
-    """A field's length as Whoosh stores it."""
-    if length >= _LENGTH_STEPS[-1]:
-        return _LENGTH_STEPS[-1]
-    return _LENGTH_STEPS[bisect_left(_LENGTH_STEPS, length)]
+    """A field's length as Whoosh reads it back."""
+    return LENGTH_STEPS[length_byte(length)]
 
 
-def article_fields(article: Article, analyze: Callable[[str], list[str]]) -> dict[str, list[str]]:
-    """The terms of each field of an article, in order."""
-    return {"title": analyze(article.title), "keywords": analyze(" ".join(article.keywords)),
-            "summary": analyze(article.summary), "body": analyze(article.body)}
-
-
-def bm25_impacts(fields: Sequence[dict[str, list[str]]], scale: int = IMPACT_SCALE
-                 ) -> dict[str, dict[str, list[list[int]]]]:
-    """term -> field -> [[doc, impact], ...] for documents given as their fields' terms,
-    scored as kb.search's `Searcher._score_term` scores them."""
-    total = max(len(fields), 1)
-    average = {name: sum(len(doc[name]) for doc in fields) / total or 1.0
-               for name in FIELD_WEIGHTS}
-    counted: dict[str, dict[str, list[tuple[int, int]]]] = {}
-    for doc, terms in enumerate(fields):
-        for name in FIELD_WEIGHTS:
-            for term, tf in Counter(terms[name]).items():
-                counted.setdefault(term, {}).setdefault(name, []).append((doc, tf))
-    norms = {name: [K1 * (1 - B + B * stored_length(len(doc[name])) / average[name])
-                    for doc in fields] for name in FIELD_WEIGHTS}
-    impacts: dict[str, dict[str, list[list[int]]]] = {}
-    for term, per_field in counted.items():
-        articles = {doc for postings in per_field.values() for doc, _ in postings}
-        idf = math.log(total / (len(articles) + 1)) + 1
-        impacts[term] = {
-            name: [[doc, round(idf * tf * (K1 + 1) / (tf + norms[name][doc]) * scale)]
-                   for doc, tf in postings]
-            for name, postings in per_field.items()}
-    return impacts
+def bm25_idf(total: int, having: int) -> float:
+    """BM25's idf of a term `having` of `total` documents have in any field."""
+    return math.log(total / (having + 1)) + 1
 
 
 def term_weight(total: int, df: int) -> float:
-    """A question's term's weight (kb.search's idf) when `df` of `total` articles have
-    it; for an unknown term (df 0), as if half an article had it."""
+    """A question's term's weight (kb.search's idf) when `df` of `total` documents have
+    it; for an unknown term (df 0), as if half a document had it."""
     return math.log(1 + total / (df or 0.5))
 
 
+# --- Postings -------------------------------------------------------------------
+
 def encode_postings(postings: Iterable[Sequence[int]]) -> list[int]:
-    """[[doc, impact, ...], ...] as one flat list, each doc as the gap from the last."""
+    """[[doc, tf, ...], ...] as one flat list, each doc as the gap from the last."""
     flat: list[int] = []
     last = 0
     for doc, *rest in postings:
@@ -168,7 +206,7 @@ def encode_postings(postings: Iterable[Sequence[int]]) -> list[int]:
 
 
 def decode_postings(flat: Sequence[int], stride: int) -> list[tuple[int, ...]]:
-    """The (doc, impact[, size]) tuples of a flat list of postings."""
+    """The (doc, tf[, size]) tuples of a flat list of postings."""
     found = []
     doc = 0
     for start in range(0, len(flat), stride):
@@ -177,97 +215,304 @@ def decode_postings(flat: Sequence[int], stride: int) -> list[tuple[int, ...]]:
     return found
 
 
-def spelling_words(article: Article, words: Callable[[str], list[str]]) -> set[str]:
-    """The words of an article that spelling corrections may suggest."""
-    texts = (article.title, " ".join(article.keywords), article.summary, article.body)
-    return {w for text in texts for w in words(text)
-            if len(w) >= MIN_SPELLING and not w.isdigit()}
+def encode_field(postings: Sequence[tuple[int, int]], total: int) -> list[int] | str:
+    """One (non-title) field's postings: a dense string when the term is in more than
+    1/DENSE of the documents, else gaps."""
+    if len(postings) * DENSE > total and max(tf for _, tf in postings) <= _DENSE_TF:
+        chars = ["0"] * total
+        for doc, tf in postings:
+            chars[doc] = chr(48 + tf)
+        return "".join(chars)
+    return encode_postings(postings)
 
 
-def shard_count(entries: dict[str, Any]) -> int:
-    """Enough term shards for each to be about SHARD_TARGET bytes gzipped."""
-    size = len(gzip.compress(_json(entries), 6))
-    return max(1, round(size / SHARD_TARGET))
+def decode_field(data: list[int] | str, stride: int) -> list[tuple[int, ...]]:
+    if isinstance(data, str):
+        return [(doc, ord(c) - 48) for doc, c in enumerate(data) if c != "0"]
+    return decode_postings(data, stride)
+
+
+# --- Writing --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageDoc:
+    """A blog post or hand-written page for the pages index: `url` relative to the
+    site's root (`blog/2026/11/02/nieuwe-thee/`), `kind` "blog" or "page"."""
+
+    url: str
+    title: str
+    summary: str
+    text: str
+    kind: str
+
+
+def article_url(src_uri: str, directory_urls: bool = True) -> str:
+    """The address of an article's page relative to the site's root, as MkDocs makes
+    it (kb.search's `url_for` without a site_url)."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if not directory_urls:
+        return stem + ".html"
+    if stem in ("index", "README"):
+        return ""
+    return stem[:-len("index")] if stem.endswith("/index") else stem + "/"
+
+
+_first, _second = itemgetter(0), itemgetter(1)
+
+
+class _Pieces(dict):
+    """Index terms and spelling words of texts in one pass: once markup is gone no word
+    spans white space (kb.analysis `Analyzer.cached_terms`), so each piece between
+    spaces is analysed once, then looked up (from C, through `map`). At 10,000
+    articles: 2.3 s for the whole index, where analysing every text twice, for its
+    terms and for its words, took 4.1 s."""
+
+    def __init__(self, analyzer: Analyzer, size: int = 500_000):
+        super().__init__()
+        self.analyzer = analyzer
+        self.size = size
+
+    def __missing__(self, piece: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        analyzer = self.analyzer
+        words = analyzer.words(piece)
+        found = (tuple(analyzer.stem(w) for w in analyzer.meaningful(words)),
+                 tuple(w for w in words if len(w) >= MIN_SPELLING and not w.isdigit()))
+        if len(self) < self.size:
+            self[piece] = found
+        return found
+
+    def text(self, text: str, spelling: set[str] | None) -> list[str]:
+        """The terms of `text`, in order; its spelling words added to `spelling`."""
+        found = list(map(self.__getitem__, clean(text).split()))
+        if spelling is not None:
+            spelling.update(chain.from_iterable(map(_second, found)))
+        return list(chain.from_iterable(map(_first, found)))
+
+
+def article_texts(article: Article) -> dict[str, str]:
+    return {"title": article.title, "keywords": " ".join(article.keywords),
+            "summary": article.summary, "body": article.body}
+
+
+def article_fields(article: Article, analyze: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """The terms of each field of an article, in order."""
+    return {name: analyze(text) for name, text in article_texts(article).items()}
+
+
+class _Corpus:
+    """Postings of term frequencies, field lengths and spelling words of documents given
+    as their fields' texts, in one pass."""
+
+    def __init__(self, analyzer: Analyzer, spelling: bool):
+        self.pieces = _Pieces(analyzer)
+        self.total = 0
+        self.counted: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        self.lengths: dict[str, list[int]] = {name: [] for name in FIELDS}
+        self.title_sizes: list[int] = []
+        self.spelling: Counter[str] | None = Counter() if spelling else None
+
+    def add(self, texts: dict[str, str]) -> None:
+        doc = self.total
+        self.total += 1
+        words: set[str] | None = set() if self.spelling is not None else None
+        counted = self.counted
+        for name in FIELDS:
+            terms = self.pieces.text(texts[name], words)
+            self.lengths[name].append(len(terms))
+            if name == "title":
+                self.title_sizes.append(len(set(terms)))
+            for term, tf in Counter(terms).items():
+                per_field = counted.get(term)
+                if per_field is None:
+                    per_field = counted[term] = {}
+                postings = per_field.get(name)
+                if postings is None:
+                    per_field[name] = [(doc, tf)]
+                else:
+                    postings.append((doc, tf))
+        if self.spelling is not None and words is not None:
+            self.spelling.update(words)
+
+    def entries(self) -> tuple[dict[str, list[Any]], dict[int, dict[str, Any]]]:
+        """The lexicon (term -> [df, weight, idf, postings]) and the postings files."""
+        total = max(self.total, 1)
+        sizes = self.title_sizes
+        lexicon: dict[str, list[Any]] = {}
+        posts: dict[int, dict[str, Any]] = {}
+        for term in sorted(self.counted):
+            per_field = self.counted[term]
+            df = max(map(len, per_field.values()))
+            having = df if len(per_field) == 1 else \
+                len({doc for postings in per_field.values() for doc, _ in postings})
+            fields: dict[str, Any] = {}
+            for name in FIELDS:
+                postings = per_field.get(name)
+                if postings is None:
+                    continue
+                if name == "title":
+                    fields[name] = encode_postings((d, tf, sizes[d]) for d, tf in postings)
+                else:
+                    fields[name] = encode_field(postings, self.total)
+            where: int | dict[str, Any] = fields
+            if having > INLINE:
+                where = len(posts)
+                posts[where] = fields
+            lexicon[term] = [df, term_weight(total, df), bm25_idf(total, having), where]
+        return lexicon, posts
+
+    def length_table(self) -> dict[str, Any]:
+        total = max(self.total, 1)
+        return {"steps": LENGTH_STEPS,
+                "avg": {name: sum(self.lengths[name]) / total or 1.0 for name in FIELDS},
+                "fields": {name: "".join(chr(48 + length_byte(n)) for n in self.lengths[name])
+                           for name in FIELDS}}
+
+
+def _ranges(entries: dict[str, Any], target: int) -> list[dict[str, Any]]:
+    """Sorted `entries` cut into consecutive ranges of about `target` bytes of JSON."""
+    ranges: list[dict[str, Any]] = []
+    size = target
+    for key, value in entries.items():
+        piece = len(key) + len(_json(value)) + 4
+        if size + piece > target:
+            ranges.append({})
+            size = 0
+        ranges[-1][key] = value
+        size += piece
+    return ranges
+
+
+def _spelling_files(words: Counter[str]) -> tuple[dict[str, list[int]], dict[str, Any]]:
+    """Spelling buckets: per first-letter shard, consecutive word lengths together up to
+    SPELLING_TARGET bytes; the shards' bucket starts and the files' contents."""
+    by_shard: dict[str, dict[int, dict[str, int]]] = {}
+    for word in sorted(words):
+        by_shard.setdefault(spelling_shard(word), {}).setdefault(len(word), {})[word] = words[word]
+    starts: dict[str, list[int]] = {}
+    contents: dict[str, Any] = {}
+    for shard, by_length in sorted(by_shard.items()):
+        bucket: dict[str, int] = {}
+        size = SPELLING_TARGET
+        for length in sorted(by_length):
+            group = by_length[length]
+            piece = len(_json(group))
+            if size + piece > SPELLING_TARGET:
+                starts.setdefault(shard, []).append(length)
+                bucket = contents[spelling_name(shard, length)] = {}
+                size = 0
+            bucket.update(group)
+            size += piece
+    for name, bucket in contents.items():
+        contents[name] = dict(sorted(bucket.items()))
+    return starts, contents
+
+
+def _index_files(corpus: _Corpus, meta: dict[str, Any], docs: list[dict[str, Any]],
+                 prefix: str, scale: int = IMPACT_SCALE) -> Files:
+    lexicon, posts = corpus.entries()
+    ranges = _ranges(lexicon, LEX_TARGET)
+    meta = {**meta, "total": corpus.total,
+            "unknown_idf": term_weight(max(corpus.total, 1), 0),
+            "constants": Tuning.default().as_json(), "bm25": {"k1": K1, "b": B},
+            "impact_scale": scale, "doc_block": DOC_BLOCK,
+            "lex": [next(iter(r)) for r in ranges]}
+    contents: dict[str, Any] = {"len": corpus.length_table()}
+    for number, terms in enumerate(ranges):
+        contents[lex_name(number)] = terms
+    for number, fields in posts.items():
+        contents[post_name(number)] = fields
+    for start in range(0, len(docs), DOC_BLOCK):
+        contents[doc_name(start // DOC_BLOCK)] = docs[start:start + DOC_BLOCK]
+    if corpus.spelling is not None:
+        meta["spelling"], spelling = _spelling_files(corpus.spelling)
+        contents.update(spelling)
+    contents["meta"] = meta
+    return {script_file(prefix + name): wrap_script(prefix + name, data)
+            for name, data in contents.items()}
 
 
 def build_answer_index(articles: Iterable[Article], settings: Settings, today: date,
-                       shards: int | None = None, scale: int = IMPACT_SCALE) -> Files:
-    """The index's files, name -> content, of those of `articles` live on `today`, the
-    build's day; their doc numbers follow the order of `articles`. `shards` (the
-    number of term shards) is chosen from the content's size unless given."""
+                       site_url: str | None = None, directory_urls: bool = True,
+                       scale: int = IMPACT_SCALE) -> Files:
+    """The index's files, path below search/ -> content, of those of `articles` live on
+    `today`, the build's day; their doc numbers follow the order of `articles`.
+    `site_url` (the site's address, or None) is written to meta for the browser;
+    `scale` multiplies each BM25 part before it is rounded to an integer."""
     articles = [a for a in articles if a.is_live(today)]
     analyzer = analyzer_for(settings.language)
-    fields = [article_fields(a, analyzer.cached_terms) for a in articles]
-    impacts = bm25_impacts(fields, scale)
-    title_sizes = [len(set(doc["title"])) for doc in fields]
-    total = max(len(articles), 1)
-    entries: dict[str, Any] = {}
-    for term, per_field in sorted(impacts.items()):
-        if "title" in per_field:
-            per_field["title"] = [[doc, impact, title_sizes[doc]]
-                                  for doc, impact in per_field["title"]]
-        df = max(map(len, per_field.values()))
-        entries[term] = {"df": df, "i": term_weight(total, df),
-                         "f": {name: encode_postings(postings)
-                               for name, postings in per_field.items()}}
-    shards = shards or shard_count(entries)
-    sharded: list[dict[str, Any]] = [{} for _ in range(shards)]
-    for term, entry in entries.items():
-        sharded[shard_of(term, shards)][term] = entry
-    spelling: Counter[str] = Counter()
+    corpus = _Corpus(analyzer, spelling=True)
     for article in articles:
-        spelling.update(spelling_words(article, analyzer.words))
-    by_letter: dict[str, dict[str, int]] = {}
-    for word in sorted(spelling):
-        by_letter.setdefault(spelling_shard(word), {})[word] = spelling[word]
-    meta = {"format": FORMAT, "language": analyzer.language, "day": today.isoformat(),
-            "total": len(articles), "unknown_idf": term_weight(total, 0),
-            "constants": Tuning.default().as_json(), "impact_scale": scale,
-            "term_shards": shards, "doc_block": DOC_BLOCK,
-            "spelling_shards": sorted(by_letter)}
-    files: Files = {"meta.json": _json(meta), "analysis.json": _json(
-        analysis_spec(settings.language, thesaurus_for(settings)))}
-    for number, shard in enumerate(sharded):
-        if shard:
-            files[term_file(number)] = _json(shard)
-    for start in range(0, len(articles), DOC_BLOCK):
-        block = [{"slug": a.slug, "src_uri": a.src_uri, "title": a.title,
-                  "summary": a.summary, "policy": a.policy}
-                 for a in articles[start:start + DOC_BLOCK]]
-        files[doc_file(start // DOC_BLOCK)] = _json(block)
-    for name, words in by_letter.items():
-        files[spelling_file(name)] = _json(words)
+        corpus.add(article_texts(article))
+    docs = [{"slug": a.slug, "src_uri": a.src_uri, "url": article_url(a.src_uri, directory_urls),
+             "title": a.title, "summary": a.summary, "policy": a.policy} for a in articles]
+    meta = {"format": FORMAT, "corpus": "articles", "language": analyzer.language,
+            "day": today.isoformat(), "site_url": site_url}
+    files = _index_files(corpus, meta, docs, "", scale)
+    files[script_file("analysis")] = wrap_script(
+        "analysis", analysis_spec(settings.language, thesaurus_for(settings)))
     return files
 
 
-def write_answer_index(articles: Iterable[Article], settings: Settings, today: date,
-                       folder: str, shards: int | None = None) -> Files:
-    """Write the index of the articles live on `today` into `folder`; its files."""
-    files = build_answer_index(articles, settings, today, shards)
+def build_page_index(pages: Iterable[PageDoc], settings: Settings,
+                     site_url: str | None = None) -> Files:
+    """The pages index (blog posts and hand-written pages), path below search/ ->
+    content, all under `pages/`. Its own df and average lengths; no analysis and no
+    spelling files: the engine over it takes both from the article index
+    (kb.engine's `base`). Pages have no keywords field."""
+    analyzer = analyzer_for(settings.language)
+    corpus = _Corpus(analyzer, spelling=False)
+    docs = []
+    for page in pages:
+        corpus.add({"title": page.title, "keywords": "", "summary": page.summary,
+                    "body": page.text})
+        docs.append({"url": page.url, "title": page.title, "summary": page.summary,
+                     "kind": page.kind})
+    meta = {"format": FORMAT, "corpus": "pages", "language": analyzer.language,
+            "day": None, "site_url": site_url}
+    return _index_files(corpus, meta, docs, PAGES)
+
+
+def write_files(files: Files, folder: str) -> None:
+    """Write index files (path below `folder` -> content) into `folder`."""
     for name, data in files.items():
         path = os.path.join(folder, *name.split("/"))
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as fh:
             fh.write(data)
+
+
+def write_answer_index(articles: Iterable[Article], settings: Settings, today: date,
+                       folder: str, site_url: str | None = None,
+                       directory_urls: bool = True) -> Files:
+    """Write the index of the articles live on `today` into `folder`; its files."""
+    files = build_answer_index(articles, settings, today, site_url, directory_urls)
+    write_files(files, folder)
     return files
 
 
-# --- Reading ----------------------------------------------------------------------
+# --- Reading --------------------------------------------------------------------------
 
 def memory_loader(files: Files) -> Loader:
-    """Read the files of `build_answer_index` from memory."""
-    return files.get
+    """Read the files of `build_answer_index` (or `build_page_index`) from memory, by
+    index name ("meta", "pages/meta")."""
+    return lambda name: files.get(script_file(name))
 
 
 def folder_loader(folder: str) -> Loader:
-    """Read the files of an index folder; None for a file that is not there."""
+    """Read the files of an index folder by index name; None for a file that is not
+    there."""
     def load(name: str) -> bytes | None:
         try:
-            with open(os.path.join(folder, *name.split("/")), "rb") as fh:
+            with open(os.path.join(folder, *script_file(name).split("/")), "rb") as fh:
                 return fh.read()
         except FileNotFoundError:
             return None
     return load
+
+
+def pages_loader(load: Loader) -> Loader:
+    """The loader of the pages index below the article index `load` reads."""
+    return lambda name: load(PAGES + name)
 
 
 class IndexFiles:
@@ -279,55 +524,94 @@ class IndexFiles:
         self.read: list[str] = []
         self.bytes_read = 0
         self._cache: dict[str, Any] = {}
-        meta = self.file("meta.json")
+        meta = self.file("meta")
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise ValueError("not a kb answer index of format "
-                             f"{FORMAT}: {'no meta.json' if meta is None else 'other format'}")
+            found = "no meta.js" if meta is None else (
+                f"format {meta.get('format')}" if isinstance(meta, dict) else "no meta")
+            raise ValueError(f"not a kb answer index of format {FORMAT}: {found}; "
+                             "build the site again with this kb")
         self.meta: dict[str, Any] = meta
-        self._words: dict[tuple[str, ...], dict[str, int]] = {}
+        self.firsts: list[str] = meta["lex"]
+        self.scale: int = meta["impact_scale"]
+        self.k1: float = meta["bm25"]["k1"]
+        self.b: float = meta["bm25"]["b"]
+        self._norms: dict[str, dict[str, float]] = {}
 
     def file(self, name: str) -> Any:
-        """The parsed content of file `name`; None when it does not exist."""
+        """The data of file `name`; None for a meta that does not exist. Every other file
+        the engine asks for is named by meta or the lexicon: a damaged index when it
+        is missing."""
         if name not in self._cache:
-            data = self.load(name)
-            if data is not None:
+            content = self.load(name)
+            data = None
+            if content is not None:
                 self.read.append(name)
-                self.bytes_read += len(data)
-            self._cache[name] = None if data is None else json.loads(data)
+                self.bytes_read += len(content)
+                data = unwrap_script(content)[1]
+            elif name != "meta":
+                raise ValueError(f"the answer index has no {script_file(name)}")
+            self._cache[name] = data
         return self._cache[name]
 
-    def term(self, term: str) -> dict[str, Any] | None:
-        """The entry of `term`, None when no article has it."""
-        shard = self.file(term_file(shard_of(term, self.meta["term_shards"])))
-        return shard.get(term) if shard else None
+    def lex_file(self, term: str) -> str:
+        return lex_name(lex_range(self.firsts, term))
+
+    def term(self, term: str) -> list[Any] | None:
+        """The lexicon entry of `term`, [df, weight, idf, postings]; None when no
+        document has it."""
+        if not self.firsts:
+            return None
+        terms = self.file(self.lex_file(term))
+        return terms.get(term) if terms else None
+
+    def post_file(self, term: str) -> str | None:
+        """The postings file a known term's scores need, None when they are inline."""
+        entry = self.term(term)
+        return post_name(entry[3]) if entry and isinstance(entry[3], int) else None
+
+    def _fields(self, entry: list[Any]) -> dict[str, Any]:
+        where = entry[3]
+        return self.file(post_name(where)) if isinstance(where, int) else where
+
+    def _norm(self, name: str) -> dict[str, float]:
+        """BM25's length part per stored length byte (as a character) of field `name`."""
+        norms = self._norms.get(name)
+        if norms is None:
+            table = self.file("len")
+            steps, average = table["steps"], table["avg"][name]
+            norms = self._norms[name] = {
+                chr(48 + n): self.k1 * (1 - self.b + self.b * length / average)
+                for n, length in enumerate(steps)}
+        return norms
 
     def postings(self, term: str, name: str) -> list[tuple[int, ...]]:
-        """(doc, impact) of each article with `term` in field `name`; (doc, impact,
-        title size) in the title field."""
+        """(doc, impact) of each document with `term` in field `name`, impact its BM25
+        part times the scale as format 1 stored it; (doc, impact, title size) in the
+        title field."""
         entry = self.term(term)
-        flat = entry["f"].get(name) if entry else None
-        return decode_postings(flat, 3 if name == "title" else 2) if flat else []
+        data = self._fields(entry).get(name) if entry else None
+        if not data:
+            return []
+        idf, scale, k1 = entry[2], self.scale, self.k1  # type: ignore[index]
+        norms = self._norm(name)
+        lengths = self.file("len")["fields"][name]
+        return [(doc, round(idf * tf * (k1 + 1) / (tf + norms[lengths[doc]]) * scale), *rest)
+                for doc, tf, *rest in decode_field(data, 3 if name == "title" else 2)]
 
     def doc(self, doc: int) -> dict[str, Any]:
         block = self.meta["doc_block"]
-        return self.file(doc_file(doc // block))[doc % block]
+        return self.file(doc_name(doc // block))[doc % block]
 
-    def spelling_shard(self, word: str) -> str:
-        return spelling_shard(word)
-
-    def spelling_words(self, names: Iterable[str]) -> dict[str, int]:
-        """The spelling words of the shards `names`, with their article counts."""
-        key = tuple(names)
-        found = self._words.get(key)
-        if found is None:
-            found = {}
-            for name in key:
-                found.update(self.file(spelling_file(name)) or {})
-            self._words[key] = found
-        return found
+    def spelling_files(self, word: str, maxdist: int) -> list[str]:
+        """The spelling buckets that hold every word of `word`'s first letter within
+        `maxdist` typing mistakes."""
+        shard = spelling_shard(word)
+        starts = self.meta.get("spelling", {}).get(shard, [])
+        return [spelling_name(shard, s)
+                for s in spelling_buckets(starts, len(word) - maxdist, len(word) + maxdist)]
 
     def thesaurus(self) -> Thesaurus:
         """The synonym groups the index was built with."""
-        data = self.file("analysis.json") or {}
+        data = self.file("analysis") or {}
         groups = [[" ".join(phrase) for phrase in group] for group in data.get("thesaurus", ())]
         return Thesaurus.build(groups, str.split)

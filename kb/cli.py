@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 
     from kb.articles import Collection
     from kb.coverage import Coverage
+    from kb.engine import Engine
     from kb.gapreport import GapReport
     from kb.i18n import Translator
     from kb.problems import Problem
     from kb.project import Project
-    from kb.search import AnswerIndex
 
 # kb.scaffold.STARTER_LANGUAGES, written out: importing kb.scaffold for it would more
 # than double the start-up of `kb --help`. tests/test_cli.py holds the two equal.
@@ -300,19 +300,22 @@ def serve_command(dev_addr: str | None, open_browser: bool, full: bool, today: s
         raise _fail(str(exc)) from None
 
 
-def _answer_index(project: Project, today: date) -> AnswerIndex:
-    from kb.search import AnswerIndex
+def _answers(project: Project, today: date) -> Engine:
+    """The engine over the answer index of the project's articles live on `today`
+    (kb.answercache: built when an article or option changed, else read from the cache
+    folder), with notes on stderr about what it left out."""
+    from kb.answercache import open_answers
 
-    answers = AnswerIndex(project.docs_dir, project.settings, project.cache_dir)
-    refresh = answers.refresh(today)
-    if refresh.in_memory:
-        click.echo(f"Note: {refresh.reason}; the index was built in memory for this run.",
+    answers = open_answers(project.docs_dir, project.settings, project.cache_dir, today)
+    if answers.note:
+        click.echo(f"Note: {answers.note}; the index was built in memory for this run.",
                    err=True)
-    if refresh.broken:
-        click.echo(f"Note: {len(refresh.broken)} file(s) with errors left out "
-                   f"({', '.join(refresh.broken[:3])}{', ...' if len(refresh.broken) > 3 else ''}"
+    broken = answers.broken
+    if broken:
+        click.echo(f"Note: {len(broken)} file(s) with errors left out "
+                   f"({', '.join(broken[:3])}{', ...' if len(broken) > 3 else ''}"
                    "); run 'kb check'.", err=True)
-    return answers
+    return answers.engine
 
 
 def _channel_lines(project: Project, t: Translator) -> list[str]:
@@ -344,18 +347,18 @@ def _channel_lines(project: Project, t: Translator) -> list[str]:
 def ask_command(question: str, limit: int, output: str, today: str | None,
                 config_file: str | None) -> None:
     """Answer QUESTION from the help centre, the way a shopper would type it: the best
-    matching articles with their short answer and address. The index is kept in the
-    cache folder and brought up to date first, so edits show at once."""
+    matching articles with their short answer and address. kb answers as the site
+    does, from the answer index kb build writes, of the articles live on the day asked;
+    it is kept in the cache folder and built again when an article changed, so edits
+    show at once."""
+    from kb.answercache import url_for
     from kb.i18n import Translator
-    from kb.search import url_for
     from kb.text import dumps
 
     if not question.strip():
         raise click.BadParameter("expected a question but found nothing", param_hint="QUESTION")
     project = _project(config_file)
-    day = _today(today)
-    with _answer_index(project, day).searcher(day) as searcher:
-        answer = searcher.ask(question, limit)
+    answer = _answers(project, _today(today)).ask(question, limit)
     results = [{"slug": h.slug, "title": h.title, "summary": h.summary,
                 "url": url_for(h.src_uri, project.site_url, project.directory_urls),
                 "score": h.score} for h in answer.answers]
@@ -400,33 +403,41 @@ def _questions_file(path: str) -> None:
 @click.argument("questions_file", metavar="FILE.csv", type=click.Path(dir_okay=False))
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True,
-              help="text for people; json prints {n, hit_at_1, hit_at_3, mrr, misses, "
-                   "answered} and, with '-' rows, {no_answer, declined, false_answers}.")
+              help="text for people; json prints {n, printed_at_1, printed_at_3, hit_at_1, "
+                   "hit_at_3, mrr, unanswered, wrong_first, misses} and, with '-' rows, "
+                   "{no_answer, declined, false_answer_rate, false_answers}.")
+@click.option("--min-printed-at-1", type=click.FloatRange(0, 1), default=None,
+              metavar="SHARE", help="Exit 1 when printed@1 (the expected answer shown "
+                                    "first) is below SHARE (0..1), to guard answer "
+                                    "quality in CI.")
+@click.option("--min-printed-at-3", type=click.FloatRange(0, 1), default=None,
+              metavar="SHARE", help="Exit 1 when printed@3 is below SHARE (0..1).")
 @click.option("--min-hit-at-1", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
-              help="Exit 1 when hit@1 is below SHARE (0..1), to guard answer quality in CI.")
+              help="Exit 1 when the ranking's hit@1 is below SHARE (0..1).")
 @click.option("--min-hit-at-3", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
-              help="Exit 1 when hit@3 is below SHARE (0..1).")
+              help="Exit 1 when the ranking's hit@3 is below SHARE (0..1).")
 @click.option("--min-declined", type=click.FloatRange(0, 1), default=None, metavar="SHARE",
-              help="Exit 1 when kb ask declines less than SHARE of the '-' questions.")
+              help="Exit 1 when kb declines less than SHARE of the '-' questions.")
 @click.option("--site", "site_dir", metavar="DIR", type=click.Path(file_okay=False),
               help="Answer from the site built in DIR (its answer index in DIR/search/, "
-                   "which shoppers' browsers read) instead of kb ask's index; the "
+                   "which shoppers' browsers read) instead of the docs folder; the "
                    "evaluation day is the one the site was built for.")
 @today_option
 @config_option
-def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
+def eval_command(questions_file: str, output: str, min_printed_at_1: float | None,
+                 min_printed_at_3: float | None, min_hit_at_1: float | None,
                  min_hit_at_3: float | None, min_declined: float | None,
                  site_dir: str | None, today: str | None, config_file: str | None) -> None:
-    """Measure how well `kb ask` answers a set of shopper questions. FILE.csv has the
-    columns question and expected (the answering article's slug; several separated by
-    '|'; '-' when nothing in the help centre answers it). Prints hit@1, hit@3, MRR and
-    every question whose answer did not come first; for '-' questions, how many kb ask
-    declines and every false answer. With --site, the same for the answers a built
-    site gives its shoppers."""
-    from contextlib import nullcontext
-
+    """Measure how well kb answers a set of shopper questions. FILE.csv has the columns
+    question and expected (the answering article's slug; several separated by '|';
+    '-' when nothing in the help centre answers it). Prints every question whose
+    answer was not shown first, then printed@1 and printed@3 (the expected answer
+    shown first, or among the first three shown; a question kb declines shows
+    nothing), the ranking's hit@1, hit@3 and MRR, and the shares declined and
+    answered wrongly; for '-' questions, how many kb declines and every false answer.
+    kb answers as the site does; with --site, from the index a built site ships."""
     from kb.checks import check_project
-    from kb.evaluate import DEPTH, EvalError, evaluate, format_json, read_cases
+    from kb.evaluate import DEPTH, EvalError, evaluate, format_json, printed, read_cases
     from kb.evaluate import format_text as format_report
     from kb.problems import display_path, format_text
 
@@ -442,20 +453,21 @@ def eval_command(questions_file: str, output: str, min_hit_at_1: float | None,
     except EvalError as exc:
         click.echo(format_text(exc.problems), err=True)
         raise _fail(f"{shown} cannot be evaluated; fix the problems above") from None
-    with nullcontext(site[0]) if site else _answer_index(project, day).searcher(day) as answers:
-        asked = {}
+    answers = site[0] if site else _answers(project, day)
+    asked = {}
 
-        def ask(question: str):
-            if question not in asked:
-                asked[question] = answers.ask(question, DEPTH)
-            return asked[question]
+    def ask(question: str):
+        if question not in asked:
+            asked[question] = answers.ask(question, DEPTH)
+        return asked[question]
 
-        report = evaluate(cases, lambda q: [(h.slug, h.title) for h in ask(q).hits],
-                          lambda q: [(h.slug, h.title) for h in ask(q).answers])
+    report = evaluate(cases, lambda q: [(h.slug, h.title) for h in ask(q).hits],
+                      lambda q: [(h.slug, h.title) for h in printed(ask(q))])
     click.echo(format_json(report) if output == "json" else format_report(report, shown))
-    if (min_hit_at_1 is not None and report.hit_at_1 < min_hit_at_1) or \
-            (min_hit_at_3 is not None and report.hit_at_3 < min_hit_at_3) or \
-            (min_declined is not None and (report.declined or 0.0) < min_declined):
+    floors = [(min_printed_at_1, report.printed_at_1), (min_printed_at_3, report.printed_at_3),
+              (min_hit_at_1, report.hit_at_1), (min_hit_at_3, report.hit_at_3),
+              (min_declined, report.declined or 0.0)]
+    if any(floor is not None and value < floor for floor, value in floors):
         click.echo("Answer quality is below the minimum set.", err=True)
         sys.exit(1)
 
@@ -468,9 +480,11 @@ class _SiteAnswers:
         from kb.engine import Engine
 
         self.folder = os.path.join(site_dir, FOLDER)
-        if not os.path.isfile(os.path.join(self.folder, "meta.json")):
-            raise _fail(f"{os.path.join(self.folder, 'meta.json')} not found; build the site "
-                        "first with kb build")
+        # Without its meta file a folder is no index at all, rather than a damaged one.
+        if not os.path.isdir(self.folder) or not any(
+                name.startswith("meta.") for name in os.listdir(self.folder)):
+            raise _fail(f"{self.folder}{os.sep} holds no answer index; build the site first "
+                        "with kb build")
         self.engine = self._read(lambda: Engine(IndexFiles(folder_loader(self.folder))))
         self.day = self._read(lambda: _iso_day(self.engine.files.meta["day"]))
 
@@ -695,9 +709,10 @@ def _gap_report(project: Project, day: date, questions_file: str, column: str,
         # Small files take a moment; a bar there is only noise in a CI log.
         bar = (click.progressbar(length=table.size, label="Reading questions", file=sys.stderr)
                if table.size > 1_000_000 or sys.stderr.isatty() else None)
-        with _answer_index(project, day).searcher(day) as searcher, bar or nullcontext():
+        engine = _answers(project, day)
+        with bar or nullcontext():
             advance = (lambda done: bar.update(done - bar.pos)) if bar else None
-            return find_gaps((q for _, q in questions(table, index, advance)), searcher,
+            return find_gaps((q for _, q in questions(table, index, advance)), engine,
                              collection.articles, settings.taxonomy, settings.language,
                              synonym_map(settings))
     except TableError as exc:

@@ -1,31 +1,42 @@
-"""Measured answer quality: `kb eval` runs a set of shopper questions through `kb ask`.
+"""Measured answer quality: `kb eval` runs a set of shopper questions through kb's
+answer engine, as `kb ask` and the site answer them.
 
 The CSV has a `question` and an `expected` column; `expected` holds the slug of
 the article that answers the question, or several separated by `|` when more
-than one does, or `-` when nothing in the help centre answers it (then `kb ask`
-should say so instead of offering an answer). The result: hit@1 and hit@3 (share
-of questions whose expected answer came first, or among the first three), MRR
-(mean of 1/rank of the first expected answer, 0 when it is not among the first
-ten) and every miss with what came first instead. With the answers `kb ask` would
-offer, also the share of answerable questions whose expected article is offered,
-and the share of `-` questions it declines, with every false answer.
+than one does, or `-` when nothing in the help centre answers it (then kb should
+say so instead of offering an answer).
+
+The figures, for the questions an article answers, lead with what shoppers see:
+printed@1 and printed@3, the share whose expected answer is shown first, or among
+the first three shown (`printed`: a question kb declines shows nothing, so it is a
+miss there). Then the ranking's own: hit@1 and hit@3 (the same, of the ranking
+whether kb declines or not), MRR (mean of 1/rank of the first expected answer, 0
+when it is not among the first ten); then the share kb declines and the share shown
+a wrong answer first (with printed@1 they add up to 1). Every question whose expected
+answer is not shown first is listed with what came first instead. For the `-`
+questions: the share kb declines, and every false answer.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from kb.problems import CONTROL_EXPECTED, Problem, closest, control_character, short_repr
 from kb.tables import decode_problem, delimiter, marked_encoding, records
 from kb.text import dumps
 
+if TYPE_CHECKING:
+    from kb.engine import Answer, Hit
+
 COLUMNS = ("question", "expected")
 NO_ANSWER = "-"  # in `expected`: no article answers this question
 DEPTH = 10  # ranks looked at for MRR
-SHOWN = 3  # answers `kb ask` shows by default: "offered" means among these
+PRINTED = 5  # results the site shows: an answer card and up to four more
 
 
 class EvalError(Exception):
@@ -49,12 +60,15 @@ class Case:
 
 @dataclass
 class Miss:
+    """A question whose expected answer is not shown first."""
+
     line: int
     question: str
     expected: list[str]
-    first: str | None  # slug of what came first
+    first: str | None  # slug of what the ranking has first
     first_title: str | None
     rank: int | None  # rank of the first expected answer, None beyond DEPTH
+    declined: bool = False  # kb declined: nothing was shown
 
 
 @dataclass
@@ -68,25 +82,29 @@ class FalseAnswer:
 @dataclass
 class Report:
     n: int = 0  # answerable questions
+    printed_at_1: float = 0.0
+    printed_at_3: float = 0.0
     hit_at_1: float = 0.0
     hit_at_3: float = 0.0
     mrr: float = 0.0
+    unanswered: float = 0.0  # share of n that kb declines
+    wrong_first: float = 0.0  # share of n shown a wrong answer first
     misses: list[Miss] = field(default_factory=list)
-    answered: float | None = None  # share of n whose expected article is among the
-    # first SHOWN answers offered
     no_answer: int = 0  # questions nothing answers
     declined: float | None = None  # share of those that get no answer
     false_answers: list[FalseAnswer] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        data = {"n": self.n, "hit_at_1": round(self.hit_at_1, 4),
-                "hit_at_3": round(self.hit_at_3, 4), "mrr": round(self.mrr, 4),
-                "misses": [asdict(m) for m in self.misses]}
-        if self.answered is not None:
-            data["answered"] = round(self.answered, 4)
+        data: dict = {"n": self.n}
+        for name in ("printed_at_1", "printed_at_3", "hit_at_1", "hit_at_3", "mrr",
+                     "unanswered", "wrong_first"):
+            data[name] = round(getattr(self, name), 4)
         if self.no_answer:
             data["no_answer"] = self.no_answer
             data["declined"] = round(self.declined or 0.0, 4)
+            data["false_answer_rate"] = round(1 - (self.declined or 0.0), 4)
+        data["misses"] = [asdict(m) for m in self.misses]
+        if self.no_answer:
             data["false_answers"] = [asdict(f) for f in self.false_answers]
         return data
 
@@ -214,76 +232,94 @@ class _SlugCheck:
         return []
 
 
+def printed(answer: Answer, limit: int = PRINTED) -> list[Hit]:
+    """What the site shows a shopper for `answer`, in order: nothing when kb declines;
+    else, of the first `limit` hits, those that answer well enough, then the others
+    (the order of window.kbHelp.ask, which the site's search and the help blocks show,
+    without the blog and pages: kb eval measures the articles)."""
+    if not answer.good:
+        return []
+    top = answer.hits[:limit]
+    offered = {id(hit) for hit in answer.answers}
+    return [h for h in top if id(h) in offered] + [h for h in top if id(h) not in offered]
+
+
 def evaluate(cases: list[Case], rank: Callable[[str], list[tuple[str, str]]],
-             offered: Callable[[str], list[tuple[str, str]]] | None = None) -> Report:
-    """Score `rank` (question -> [(slug, title)], best first) on `cases`; `offered`
-    (question -> the answers offered, best first) adds the answer and decline rates."""
+             shown: Callable[[str], list[tuple[str, str]]]) -> Report:
+    """Score `cases`: `rank` gives the ranking (question -> [(slug, title)], best
+    first), `shown` what a shopper is shown (the same, or nothing when kb declines)."""
     answerable = [c for c in cases if c.answerable]
-    report = Report(n=len(answerable))
-    if offered is not None:
-        unanswerable = [c for c in cases if not c.answerable]
-        report.no_answer = len(unanswerable)
-        shown = 0
-        for case in answerable:
-            shown += any(slug in case.expected for slug, _ in offered(case.question)[:SHOWN])
-        report.answered = shown / len(answerable) if answerable else 0.0
-        for case in unanswerable:
-            given = offered(case.question)
-            if given:
-                report.false_answers.append(FalseAnswer(case.line, case.question, *given[0]))
-        if unanswerable:
-            report.declined = 1 - len(report.false_answers) / len(unanswerable)
-    hits1 = hits3 = 0
+    unanswerable = [c for c in cases if not c.answerable]
+    report = Report(n=len(answerable), no_answer=len(unanswerable))
+    for case in unanswerable:
+        given = shown(case.question)
+        if given:
+            report.false_answers.append(FalseAnswer(case.line, case.question, *given[0]))
+    if unanswerable:
+        report.declined = 1 - len(report.false_answers) / len(unanswerable)
+    counts: Counter[str] = Counter()
     reciprocal = 0.0
     for case in answerable:
         ranked = rank(case.question)[:DEPTH]
-        position = next((i + 1 for i, (slug, _) in enumerate(ranked)
-                         if slug in case.expected), None)
-        if position == 1:
-            hits1 += 1
-        else:
+        position = _position(ranked, case.expected)
+        offered = shown(case.question)
+        where = _position(offered, case.expected)
+        counts.update({"printed1": where == 1, "printed3": bool(where and where <= 3),
+                       "hit1": position == 1, "hit3": bool(position and position <= 3),
+                       "declined": not offered, "wrong": bool(offered) and where != 1})
+        if where != 1:
             first = ranked[0] if ranked else (None, None)
             report.misses.append(Miss(case.line, case.question, case.expected, first[0],
-                                      first[1], position))
-        if position and position <= 3:
-            hits3 += 1
+                                      first[1], position, not offered))
         if position:
             reciprocal += 1 / position
     if answerable:
-        report.hit_at_1 = hits1 / len(answerable)
-        report.hit_at_3 = hits3 / len(answerable)
-        report.mrr = reciprocal / len(answerable)
+        n = len(answerable)
+        report.printed_at_1, report.printed_at_3 = counts["printed1"] / n, counts["printed3"] / n
+        report.hit_at_1, report.hit_at_3 = counts["hit1"] / n, counts["hit3"] / n
+        report.mrr = reciprocal / n
+        report.unanswered, report.wrong_first = counts["declined"] / n, counts["wrong"] / n
     return report
 
 
+def _position(slugs: list[tuple[str, str]], expected: list[str]) -> int | None:
+    """The rank (1, 2, ...) of the first expected slug in `slugs`; None when absent."""
+    return next((i + 1 for i, (slug, _) in enumerate(slugs) if slug in expected), None)
+
+
 def format_text(report: Report, shown: str) -> str:
+    """The misses and false answers, then the figures (what shoppers are shown first)."""
     lines = []
     if report.misses:
-        lines.append(f"Misses ({len(report.misses)}): expected answer not first")
+        lines.append(f"Misses ({len(report.misses)}): expected answer not shown first")
         for miss in report.misses:
             where = f"rank {miss.rank}" if miss.rank else f"not in the first {DEPTH}"
             first = f"{miss.first} ({miss.first_title})" if miss.first else "nothing"
+            note = "; declined: nothing shown" if miss.declined else ""
             lines.append(f"  {shown}:{miss.line}: {miss.question!r}")
-            lines.append(f"      expected {' | '.join(miss.expected)} ({where}); first: {first}")
+            lines.append(f"      expected {' | '.join(miss.expected)} ({where}); "
+                         f"first: {first}{note}")
         lines.append("")
     if report.false_answers:
         lines.append(f"False answers ({len(report.false_answers)}): nothing answers these, "
-                     "but kb ask offers an answer")
+                     "but kb offers an answer")
         for false in report.false_answers:
             lines.append(f"  {shown}:{false.line}: {false.question!r}")
             lines.append(f"      offered: {false.offered} ({false.offered_title})")
         lines.append("")
-    if report.answered is not None and report.n:
-        lines.append(f"Expected answer offered (among the first {SHOWN}): {report.answered:.3f} "
-                     "of the answerable questions")
-    if report.no_answer:
-        noun = "question" if report.no_answer == 1 else "questions"
-        lines.append(f"{report.no_answer} {noun} nothing answers: declined "
-                     f"{report.declined:.3f}")
     if report.n or not report.no_answer:
         noun = "question" if report.n == 1 else "questions"
-        lines.append(f"{report.n} {noun}: hit@1 {report.hit_at_1:.3f}, "
-                     f"hit@3 {report.hit_at_3:.3f}, MRR {report.mrr:.3f}")
+        lines.append(f"{report.n} {noun}: printed@1 {report.printed_at_1:.3f}, "
+                     f"printed@3 {report.printed_at_3:.3f}")
+        lines.append(f"  ranking: hit@1 {report.hit_at_1:.3f}, hit@3 {report.hit_at_3:.3f}, "
+                     f"MRR {report.mrr:.3f}")
+        lines.append(f"  declined {report.unanswered:.3f}, wrong answer first "
+                     f"{report.wrong_first:.3f}")
+    if report.no_answer:
+        noun = "question" if report.no_answer == 1 else "questions"
+        declined = report.declined or 0.0
+        lines.append(f"{report.no_answer} {noun} nothing answers: declined {declined:.3f}, "
+                     f"false answers {1 - declined:.3f}")
     return "\n".join(lines)
 
 

@@ -1,13 +1,14 @@
 """Content gaps: which real shopper questions the help centre does not answer.
 
 Each question of an export (kb.questionfile) is cleaned (kb.messages), reduced to
-the words `kb ask` analyses, and asked once per distinct wording: a search log
-repeats the same few queries thousands of times. A question is answered when
-`kb ask` would offer an answer (`Answer.answers`). The unanswered ones are
-clustered (kb.clustering) and each cluster is described for an editor: its most
-asked wording, a title, keywords, and its policy area and journey stage, guessed
-from the articles the search still found for its questions, however weakly, else
-from the words typical of each area's articles. The result is a GapReport
+the words the answer engine analyses, and asked once per distinct wording: a search
+log repeats the same few queries thousands of times. A question is answered when the
+engine (kb.engine, over the articles live on the day, as the site and `kb ask`
+answer) offers an answer (`Answer.answers`): when a shopper would be shown one. The
+unanswered ones are clustered (kb.clustering) and each cluster is described for an
+editor: its most asked wording, a title, keywords, and its policy area and journey
+stage, guessed from the articles the search still found for its questions, however
+weakly, else from the words typical of each area's articles. The result is a GapReport
 (kb.gapreport).
 
 Pure core: no MkDocs and no click; the CLI (`kb gaps`) formats and writes.
@@ -23,9 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from kb.analysis import Analyzer, fold, within_distance
 from kb.articles import Article
 from kb.clustering import Group, OpenQuestion, Vocabulary, cluster, cosine, unit_vector
+from kb.engine import Engine
 from kb.gapreport import AreaGaps, Cluster, GapReport, TopArticle
 from kb.messages import MAX_TITLE, as_title, clean_question, question_like
-from kb.search import Searcher
 from kb.taxonomy import Taxonomy
 from kb.text import shorten
 
@@ -90,21 +91,25 @@ class _AreaGuess:
 
 
 class GapFinder:
-    """Feeds questions through `searcher` one by one (`add`), holding one entry per
+    """Feeds questions through `engine` one by one (`add`), holding one entry per
     distinct question, then clusters what was not answered (`report`)."""
 
-    def __init__(self, searcher: Searcher, articles: Sequence[Article],
+    def __init__(self, engine: Engine, articles: Sequence[Article],
                  same: Mapping[str, str] | None = None):
-        self.searcher = searcher
+        self.engine = engine
         self.articles = articles
         self.same = dict(same or {})  # synonym -> one term standing for all of its group
-        self.analyzer = searcher.analyzer
+        self.analyzer = engine.analyzer
         self.totals = GapReport()
         self._answered: dict[str, str] = {}  # key -> answering slug
         self._open: dict[str, OpenQuestion] = {}
         self._by_article: Counter[str] = Counter()
         # A search log repeats its rows word for word: clean each wording once.
         self._raw: dict[str, tuple[str, str]] = {}
+
+    def published(self, term: str) -> bool:
+        """Whether a live article has `term`: the index holds only those."""
+        return self.engine.df(term) > 0
 
     def key(self, text: str) -> str:
         """The words `kb ask` looks at, in order: two questions with the same key get
@@ -139,7 +144,7 @@ class GapFinder:
                 item.question = shorten(text, MAX_EXAMPLE)
             return
         report.distinct += 1
-        answer = self.searcher.ask(key, HITS)
+        answer = self.engine.ask(key, HITS)
         if answer.answers:
             slug = answer.answers[0].slug
             self._answered[key] = slug
@@ -157,8 +162,7 @@ class GapFinder:
         report = self.totals
         guesser = _AreaGuess(self.articles, self.analyzer, self.same)
         items = list(self._open.values())
-        self._vocabulary = Vocabulary(items, self.analyzer, self.same,
-                                      self.searcher.published)
+        self._vocabulary = Vocabulary(items, self.analyzer, self.same, self.published)
         groups = cluster(items, self._vocabulary)
         self._open.clear()
         clusters = [self._describe(g, guesser) for g in groups]
@@ -218,7 +222,7 @@ class GapFinder:
         found: list[str] = []
         for term in sorted(unit, key=lambda t: (-unit[t], t)):
             if term in words and (vocabulary.rows[term] >= 2
-                                  or self.searcher.published(term)):
+                                  or self.published(term)):
                 word = words[term].most_common(1)[0][0]
                 # A misspelling of it is all the examples have: as most questions spell it.
                 if vocabulary.stem.get(fold(word)) != term and term in vocabulary.spelling:
@@ -231,11 +235,11 @@ class GapFinder:
         return found
 
 
-def find_gaps(rows: Iterable[str], searcher: Searcher, articles: Sequence[Article],
+def find_gaps(rows: Iterable[str], engine: Engine, articles: Sequence[Article],
               taxonomy: Taxonomy, language: str,
               same: Mapping[str, str] | None = None) -> GapReport:
-    """The report for the questions in `rows`, answered by `searcher`."""
-    finder = GapFinder(searcher, articles, same)
+    """The report for the questions in `rows`, answered by `engine`."""
+    finder = GapFinder(engine, articles, same)
     for text in rows:
         finder.add(text)
     return finder.report(taxonomy, language)

@@ -47,6 +47,7 @@ def widget_assets() -> dict[str, str]:
 # --- The data of one block --------------------------------------------------------
 
 HELP_DIR = "help"
+SEARCH_PAGE = "search/"  # the help centre's search page: where a block's search leads without JS
 SITE_BLOCK = "kb-contact"  # the contact-only block under every page of the help centre
 
 
@@ -83,13 +84,23 @@ def channel_data(channel: Channel, t: Translator, today: date) -> dict:
     }
 
 
+# The search UI's texts (assets/kb/search.js), by their name in the data -> i18n key.
+SEARCH_STRINGS = {"no_answer": "search.none", "suggest": "search.suggest",
+                  "results": "search.results", "count_one": "search.count.one",
+                  "count": "search.count.other", "blog": "search.blog", "page": "search.page",
+                  "close": "search.close", "search_error": "search.error"}
+
+
 def widget_strings(t: Translator) -> dict:
+    """The texts of a block and of the search in it, and of the help centre's own
+    search (help/kb-contact.json): kb-help.js and search.js have none of their own."""
     keys = ("questions", "search", "contact", "open", "today", "tomorrow", "weekday",
             "date", "your_time", "start_chat", "invite", "invite_close")
     strings: dict[str, str | list[str]] = {key: t(f"help.{key}") for key in keys}
     strings.update(more=t("answer.more"), search_button=t("search.button"),
                    all_contact=t("contact.all"), closed=t("closed"),
                    days=[t.weekday(i) for i in range(7)])
+    strings.update({name: t(key) for name, key in SEARCH_STRINGS.items()})
     return strings
 
 
@@ -104,7 +115,7 @@ def block_data(block: HelpBlock, channels: Sequence[Channel], t: Translator, tod
     data = {
         "kb": DATA_VERSION, "lang": t.lang, "context": block.id, "label": block.label,
         "title": t("help.questions"),
-        "search": {"url": up, "param": "q"},
+        "search": {"url": up + SEARCH_PAGE, "param": "q"},
         "contact_url": up + contact_url,
         "questions": [{"slug": a.slug, "title": a.title, "summary": a.summary,
                        "url": up + url_of(a.src_uri)} for a in block.questions],

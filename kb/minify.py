@@ -9,6 +9,7 @@ are not meant for anyone else's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from importlib import resources
 
 # Where each asset goes in the site (below the site root) -> its file in kb/assets/.
@@ -16,6 +17,8 @@ SITE_ASSETS = {"assets/kb/kb.css": "kb.css", "assets/kb/kb.js": "kb.js"}
 # The answer engine's runtime (kb.engine in JavaScript), beside the site's answer index.
 ENGINE_ASSETS = {"assets/kb/engine/analysis.js": "engine/analysis.js",
                  "assets/kb/engine/engine.js": "engine/engine.js"}
+# The search UI and public API over it (kbHelp.ask). Loaded only when a shopper searches.
+SEARCH_ASSETS = {"assets/kb/search.js": "search.js", "assets/kb/search.css": "search.css"}
 
 
 def asset(*path: str) -> str:
@@ -25,16 +28,18 @@ def asset(*path: str) -> str:
 
 def site_assets() -> dict[str, str]:
     """The stylesheet and script every page loads, minified, by their place in the site."""
-    found = {}
-    for uri, name in SITE_ASSETS.items():
-        text = asset(name)
-        found[uri] = minify_js(text) if name.endswith(".js") else minify_css(text)
-    return found
+    return {uri: minify(name, asset(name)) for uri, name in SITE_ASSETS.items()}
 
 
 def engine_assets() -> dict[str, str]:
-    """The answer engine's two scripts, minified, by their place in the site."""
-    return {uri: minify_js(asset(*name.split("/"))) for uri, name in ENGINE_ASSETS.items()}
+    """The answer engine's two scripts and the search's script and stylesheet, minified,
+    by their place in the site."""
+    return {uri: minify(name, asset(*name.split("/")))
+            for uri, name in {**ENGINE_ASSETS, **SEARCH_ASSETS}.items()}
+
+
+def minify(name: str, text: str) -> str:
+    return minify_js(text) if name.endswith(".js") else minify_css(text)
 
 
 def minify_css(css: str) -> str:
@@ -42,15 +47,82 @@ def minify_css(css: str) -> str:
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     css = re.sub(r"\s+", " ", css)
     css = re.sub(r"\s*([{};,>])\s*", r"\1", css)
+    # An attribute's value that is a plain word needs no quotes.
+    css = re.sub(r'\[([\w-]+)="([A-Za-z_][\w-]*)"\]', r"[\1=\2]", css)
     # After a colon white space never counts (a space before one does: "a :focus").
     return re.sub(r":\s+", ":", css).replace(";}", "}").strip()
 
 
 def minify_js(js: str) -> str:
-    """Comments and indentation out, relying on how kb's scripts are written:
-    a comment stands on lines of its own or follows code after white space
-    ("//" then a space); no string holds " // " or starts a line with "/*"."""
-    js = re.sub(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", "", js, flags=re.S | re.M)
-    js = re.sub(r"^[ \t]*//.*\n", "", js, flags=re.M)
-    js = re.sub(r"[ \t]+//[ \t].*$", "", js, flags=re.M)
-    return re.sub(r"^[ \t]+", "", js, flags=re.M)
+    """Comments and the white space code does not need out; the code's tokens and the
+    line breaks that may end a statement stay (a line break is dropped only where it
+    cannot: after "{", ";", ",", an operator; before a closing bracket or an operator),
+    so automatic semicolon insertion reads the result as it read the source. A comment
+    such as /*KB_CSS*/ (capitals, no space) is a build marker and stays. Relies on kb's
+    own scripts: no template literal with ${...}, no regular expression after ")"."""
+    out: list[str] = []
+    last = ""  # the last token written
+    gap = newline = False
+    for kind, text in js_tokens(js):
+        if kind == "space" or kind == "comment" and not _MARKER.fullmatch(text):
+            gap = True
+            newline = newline or "\n" in text
+            continue
+        if last:
+            if newline and last not in _JOIN_AFTER and text not in _JOIN_BEFORE:
+                out.append("\n")
+            elif gap and (_word_end(last) and _word_start(text) or
+                          last[-1] in "+-/" and text[0] == last[-1]):
+                out.append(" ")
+        out.append(text)
+        last = text
+        gap = newline = False
+    return "".join(out) + "\n"
+
+
+_JS_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>//[^\n]*|/\*.*?\*/)
+  | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\$]|\\.)*`)
+  | (?P<word>[\w$\\\u0080-\uffff]+(?:\.\d+)?(?:[eE][+-]?\d+)?)
+  | (?P<punct>>>>=?|[=!]==|\*\*=|\.\.\.|(?:&&|\|\||\?\?|<<|>>)=|=>|\?\.(?!\d)
+              |[=!<>+\-*/%&|^]=|&&|\|\||\?\?|\+\+|--|<<|>>|\*\*|[{}()\[\];,<>+\-*/%&|^!~?:=.])
+""", re.S | re.X)
+_JS_REGEX = re.compile(r"/(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
+_MARKER = re.compile(r"/\*[A-Z_]+\*/")
+# After one of these a "/" starts a regular expression; after anything else it divides.
+_REGEX_AFTER = frozenset(
+    "( , = : [ ! & | ? { } ; + - * % < > ~ ^ => == === != !== <= >= && || ?? += -= *= "
+    "/= %= return typeof instanceof in of new delete void throw case do else".split())
+# A line break after these, or before the second set, never ends a statement.
+_JOIN_AFTER = frozenset("{ ; , ( [ : ? = => == === != !== < > <= >= && || ?? + - * / % & | "
+                        "^ ! ~ += -= *= /= %= . ?.".split())
+_JOIN_BEFORE = frozenset("} ) ] , ; . ?. : ? = == === != !== && || ?? * / % & | ^ < > <= >= "
+                         "+= -= *= /= %=".split())
+
+
+def js_tokens(js: str) -> Iterator[tuple[str, str]]:
+    """The tokens of a script of kb's, as (kind, text): kind "space", "comment",
+    "string", "regex", "word" (names, keywords, numbers) or "punct"."""
+    at, before = 0, "("
+    while at < len(js):
+        match = None
+        if js[at] == "/" and before in _REGEX_AFTER and js[at + 1:at + 2] not in ("/", "*"):
+            match = _JS_REGEX.match(js, at)
+        kind = "regex" if match else ""
+        match = match or _JS_TOKEN.match(js, at)
+        if not match:
+            raise ValueError(f"minify_js cannot read {js[at:at + 30]!r}")
+        kind = kind or str(match.lastgroup)
+        if kind not in ("space", "comment"):
+            before = match.group() if kind in ("word", "punct") else kind
+        yield kind, match.group()
+        at = match.end()
+
+
+def _word_end(token: str) -> bool:
+    return token[-1].isalnum() or token[-1] in "_$\\" or token[-1] > "\x7f"
+
+
+def _word_start(token: str) -> bool:
+    return token[0].isalnum() or token[0] in "_$\\" or token[0] > "\x7f"

@@ -8,6 +8,7 @@ rest of mkdocs.yml would not build; the MkDocs plugin gets the same
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -114,6 +115,8 @@ def load_project(config_file: str | None = None) -> Project:
     site_url = raw.get("site_url")
     if not (isinstance(site_url, str) and site_url.strip()):
         problems.append(site_url_problem(shown))
+    if _lists_search_plugin(raw.get("plugins")):
+        problems.append(search_plugin_problem(shown, _read_text(path)))
     return Project(path, docs_dir, site_dir, settings, problems,
                    site_url if isinstance(site_url, str) and site_url.strip() else None,
                    raw.get("use_directory_urls", True) is not False,
@@ -129,6 +132,41 @@ SITE_URL_MESSAGE = (
 def site_url_problem(path: str) -> Problem:
     """The warning for a mkdocs.yml without `site_url` (kb check and the build log)."""
     return Problem(path, SITE_URL_MESSAGE, field="site_url", severity=WARNING)
+
+
+SEARCH_PLUGIN_NAMES = ("search", "material/search")
+
+
+def _lists_search_plugin(plugins: Any) -> bool:
+    names = plugins if isinstance(plugins, dict) else [
+        next(iter(item), None) if isinstance(item, dict) else item
+        for item in (plugins if isinstance(plugins, list) else [])]
+    return any(name in SEARCH_PLUGIN_NAMES for name in names)
+
+
+def _read_text(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def search_plugin_problem(path: str, text: str) -> Problem:
+    """The warning for a search plugin still listed in mkdocs.yml (`path` as messages
+    show it, `text` as written), at its line when it is listed as `- search`."""
+    listed = _LISTED_SEARCH.search(text)
+    line = text.count("\n", 0, listed.start()) + 1 if listed else None
+    name = listed.group(1) if listed else "search"
+    return Problem(path, (
+        "the search plugin is no longer needed on a kb site, whose own search answers "
+        f"shoppers; kb switches it off: remove `- {name}` from the plugins"),
+        line, "plugins", WARNING)
+
+
+# `- search`, `- material/search:` (with options below), quoted or not.
+_LISTED_SEARCH = re.compile(
+    r"""^[ \t]*-[ \t]*['"]?((?:material/)?search)['"]?[ \t]*:?[ \t]*(?:#.*)?$""", re.M)
 
 
 def resolve_today(value: str | date | None = None) -> date:

@@ -1,4 +1,6 @@
-"""Answers to shoppers' questions: the Whoosh index behind `kb ask` and `kb eval`.
+"""Answers to shoppers' questions from a Whoosh index: what `kb ask`, `kb eval` and `kb gaps`
+used before the static answer index (kb.answerindex, kb.engine, kb.answercache). No kb
+command uses it any more; the engine's tests compare with it (to be removed with them).
 
 The only module that imports Whoosh's index (the maintained `whoosh-reloaded`
 fork); kb.analysis uses its stemmers only. No MkDocs import: it works on any docs
@@ -48,6 +50,7 @@ from kb.analysis import (
     thesaurus_for,
     within_distance,
 )
+from kb.answercache import url_for as url_for  # its old place, for older imports
 from kb.articles import Article, in_pages, iter_markdown, read_article, slug_for
 from kb.settings import Settings
 from kb.synonyms import Phrase, Thesaurus
@@ -763,16 +766,3 @@ class Searcher:
         hits = hits[:limit]
         good = bool(hits) and hits[0].coverage >= GOOD_COVERAGE
         return Answer(question, hits, good, suggestion if not good else None, unknown)
-
-
-def url_for(src_uri: str, site_url: str | None, directory_urls: bool = True) -> str:
-    """The address of an article's page, as MkDocs builds it."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    if directory_urls:
-        path = "" if stem in ("index", "README") else (
-            stem[: -len("index")] if stem.endswith("/index") else stem + "/")
-    else:
-        path = stem + ".html"
-    if site_url:
-        return site_url.rstrip("/") + "/" + path
-    return path

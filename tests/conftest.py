@@ -55,7 +55,7 @@ class ProjectFactory:
             "site_url": SITE_URL,
             "docs_dir": "docs",
             "theme": {"name": "material", "language": "nl"},
-            "plugins": ["search", {"kb": kb_options or {}}],
+            "plugins": [{"kb": kb_options or {}}],
         }
         data.update(settings)
         if data["site_url"] is None:

@@ -33,6 +33,19 @@ QUESTIONS = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def searcher_without_the_every_letter_spelling_pass():
+    """kb.search's Searcher as the engine corrects spelling: among the words of the
+    same first letter only (kb.engine says why)."""
+    within = search._Spellings.within
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SPELLINGS_AFTER", 1)  # the word table, not Whoosh's look-up
+        patch.setattr(search._Spellings, "within",
+                      lambda self, word, maxdist, prefix: within(self, word, maxdist, prefix)
+                      if prefix else [])
+        yield
+
+
 def comparable(answer) -> tuple:
     return ([(h.slug, h.title, h.summary, h.src_uri, h.coverage) for h in answer.hits],
             answer.good, answer.suggestion, answer.unknown)
@@ -101,14 +114,20 @@ def test_spelling_lookups_find_every_word_within_the_distance() -> None:
             assert spellings.within(word, maxdist, prefix) == expected, (word, prefix)
 
 
-def test_a_word_with_no_correction_of_its_first_letter_looks_in_every_spelling_shard(
+def test_a_correction_reads_only_the_spelling_buckets_of_its_first_letter_and_length(
         small) -> None:
     _, files, _ = small
     reader = IndexFiles(memory_loader(files))
-    answer = Engine(reader).ask("xachtwoord")
+    answer = Engine(reader).ask("wahctwoord")
     assert answer.hits and answer.hits[0].slug == "account/wachtwoord"
-    spelling = [n for n in reader.read if n.startswith("spelling/")]
-    assert len(spelling) == len(reader.meta["spelling_shards"]) > 1
+    assert [n for n in reader.read if n.startswith("spelling/")] == \
+        reader.spelling_files("wahctwoord", 2) != []
+    assert all(n.startswith("spelling/w-") for n in reader.spelling_files("wahctwoord", 2))
+    # A mistyped first letter finds nothing: no word of another letter is looked at.
+    reader = IndexFiles(memory_loader(files))
+    assert Engine(reader).ask("xachtwoord").hits == []
+    assert [n for n in reader.read if n.startswith("spelling/")] == \
+        reader.spelling_files("xachtwoord", 2)
 
 
 def test_the_engine_imports_no_whoosh_but_its_stemmers(tmp_path) -> None:
@@ -127,7 +146,7 @@ def test_the_engine_imports_no_whoosh_but_its_stemmers(tmp_path) -> None:
                          check=True, cwd=ROOT).stdout.split()
     assert [m for m in out if m not in ("whoosh", "whoosh.compat", "whoosh.lang")
             and not m.startswith("whoosh.lang.")] == []
-    assert folder_loader(str(folder))("meta.json")
+    assert folder_loader(str(folder))("meta")
 
 
 # --- Parity on the eval sets -----------------------------------------------------

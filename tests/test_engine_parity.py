@@ -4,9 +4,10 @@ scores and coverages, the same decline and the same spelling suggestion, reading
 same files.
 
 Node runs the JavaScript once per index (tests/js/engine_driver.js reads one JSON
-batch): the demo's index of the day the eval sets were written for, over every
-question of benchmarks/eval/ with every feature and with each one left out, and over
-generated hard questions; a synthetic corpus of a few hundred articles
+batch, and the index files as the scripts they are): the demo's index of the day the
+eval sets were written for, over every question of benchmarks/eval/ with every feature
+and with each one left out, and over generated hard questions; the demo's blog posts
+and pages in a pages index; a synthetic corpus of a few hundred articles
 (benchmarks/build.py) over generated questions; the English starter content."""
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from typing import Any
 
 import pytest
 
-from kb.answerindex import IndexFiles, folder_loader, write_answer_index
+from kb.answerindex import (
+    IndexFiles,
+    PageDoc,
+    build_page_index,
+    folder_loader,
+    pages_loader,
+    unwrap_script,
+    write_answer_index,
+    write_files,
+)
 from kb.articles import load_collection
 from kb.engine import FEATURES, Answer, Engine
 from kb.settings import Settings
@@ -46,9 +56,9 @@ def eval_questions() -> list[str]:
 
 
 def vocabulary(folder: Path) -> list[str]:
-    """The words of an index's spelling shards: what its articles say."""
-    return sorted(w for p in sorted((folder / "spelling").glob("*.json"))
-                  for w in json.loads(p.read_text(encoding="utf-8")))
+    """The words of an index's spelling buckets: what its articles say."""
+    return sorted(w for p in sorted((folder / "spelling").glob("*.js"))
+                  for w in unwrap_script(p.read_bytes())[1])
 
 
 def misspelt(rng: random.Random, word: str) -> str:
@@ -102,22 +112,29 @@ def hard_questions(words: Sequence[str], count: int, seed: int) -> list[str]:
     return found
 
 
-def python_answers(folder: Path, questions: Sequence[str], features: frozenset[str]
-                   ) -> list[dict[str, Any]]:
-    engine = Engine(IndexFiles(folder_loader(str(folder))), features=features)
+def engine_for(load, features: frozenset[str] = FEATURES, pages: bool = False) -> Engine:
+    """The engine over an article index, or over its pages index with it as the base."""
+    engine = Engine(IndexFiles(load), features=features)
+    return Engine(IndexFiles(pages_loader(load)), features=features, base=engine) \
+        if pages else engine
+
+
+def python_answers(folder: Path, questions: Sequence[str], features: frozenset[str],
+                   pages: bool = False) -> list[dict[str, Any]]:
+    engine = engine_for(folder_loader(str(folder)), features, pages)
     return [shown(engine.ask(q, LIMIT)) for q in questions]
 
 
 def shown(answer: Answer) -> dict[str, Any]:
     """An answer as the driver gives it."""
-    return {"hits": [[h.slug, h.score, h.coverage, h.title, h.summary, h.src_uri, h.policy]
-                     for h in answer.hits],
+    return {"hits": [[h.slug, h.score, h.coverage, h.title, h.summary, h.src_uri, h.policy,
+                      h.url, h.kind] for h in answer.hits],
             "answers": [h.slug for h in answer.answers], "good": answer.good,
             "declined": not answer.good, "suggestion": answer.suggestion,
             "unknown": answer.unknown}
 
 
-def python_files(folder: Path, question: str) -> list[str]:
+def python_files(folder: Path, question: str, pages: bool = False) -> list[str]:
     """The files kb.engine asks for to answer `question` on a new engine, missing
     ones included."""
     load = folder_loader(str(folder))
@@ -127,7 +144,7 @@ def python_files(folder: Path, question: str) -> list[str]:
         asked.append(name)
         return load(name)
 
-    Engine(IndexFiles(recorded)).ask(question, LIMIT)
+    engine_for(recorded, pages=pages).ask(question, LIMIT)
     return sorted(set(asked))
 
 
@@ -142,9 +159,9 @@ def run_node(folder: Path, runs: list[dict[str, Any]], engine: Path | None = Non
 
 
 def run(name: str, questions: Sequence[str], features: frozenset[str] = FEATURES,
-        fresh: int = 0, timing: bool = False) -> dict[str, Any]:
+        fresh: int = 0, timing: bool = False, pages: bool = False) -> dict[str, Any]:
     return {"name": name, "questions": list(questions), "limit": LIMIT,
-            "features": sorted(features), "fresh": fresh, "timing": timing}
+            "features": sorted(features), "fresh": fresh, "timing": timing, "pages": pages}
 
 
 def differences(questions: Sequence[str], python: Sequence[Any], javascript: Sequence[Any]
@@ -155,9 +172,11 @@ def differences(questions: Sequence[str], python: Sequence[Any], javascript: Seq
 
 # --- Python's numbers and names ---------------------------------------------------
 
-def test_round3_is_pythons_round_to_three_decimals_and_the_names_are_kb_answerindexs() -> None:
-    """Ties (odd multiples of 1/16) round to even; everything else to the nearest."""
-    from kb.answerindex import fnv1a, spelling_shard
+def test_round3_and_round_are_pythons_and_the_names_are_kb_answerindexs() -> None:
+    """Ties (odd multiples of 1/16; halves for round) go to even; everything else to the
+    nearest. Lexicon ranges are found in Python's string order (code points, which
+    JavaScript's < is not beyond U+FFFF)."""
+    from kb.answerindex import lex_range, spelling_shard
 
     rng = random.Random(3)
     numbers = [j / 16 for j in range(-64, 2000)] + [j / 1000 for j in range(-100, 5000)]
@@ -168,13 +187,18 @@ def test_round3_is_pythons_round_to_three_decimals_and_the_names_are_kb_answerin
     words = ["", "a", "retour", "é", "ĳs", "日本語", "😀x", "𐐀", "ß", "0day", "Zz", "ue9",
              *("".join(rng.choice("abcéëĳ日😀𐐨0") for _ in range(rng.randint(1, 8)))
                for _ in range(2_000))]
-    batch = {"runs": [], "round3": numbers, "fnv1a": words,
+    halves = [j / 2 for j in range(0, 4000)] + [j * 1000.5 for j in range(0, 2000)]
+    halves += [rng.uniform(0, 10**6) for _ in range(20_000)]
+    firsts = sorted(set(words))[::37]
+    ranges = [[firsts, w] for w in words] + [[[], "a"], [["b"], "a"], [["b"], "c"]]
+    batch = {"runs": [], "round3": numbers, "round_even": halves, "lex_range": ranges,
              "spelling_shard": [w for w in words if w]}
     done = subprocess.run([NODE or "node", str(DRIVER)], input=json.dumps(batch),
                           capture_output=True, text=True, encoding="utf-8", check=True)
     out = json.loads(done.stdout)
     assert [n for n, r in zip(numbers, out["round3"]) if round(n, 3) != r] == []
-    assert out["fnv1a"] == [fnv1a(w) for w in words]
+    assert [n for n, r in zip(halves, out["round_even"]) if round(n) != r] == []
+    assert out["lex_range"] == [lex_range(f, w) for f, w in ranges]
     assert out["spelling_shard"] == [spelling_shard(w) for w in words if w]
 
 
@@ -182,6 +206,28 @@ def test_round3_is_pythons_round_to_three_decimals_and_the_names_are_kb_answerin
 
 def without(feature: str) -> frozenset[str]:
     return FEATURES - {feature}
+
+
+def demo_pages() -> list[PageDoc]:
+    """The demo's blog posts (their text before `<!-- more -->` as the summary) and two
+    hand-written pages, one on what no article answers."""
+    import re
+
+    pages = []
+    for path in sorted((ROOT / "content" / "blog" / "posts").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        day = re.search(r"^date: (\d{4})-(\d\d)-(\d\d)", text, re.M)
+        assert day
+        title = re.search(r"^# (.+)$", text, re.M)
+        assert title
+        intro, _, rest = text[title.end():].partition("<!-- more -->")
+        pages.append(PageDoc(f"blog/{'/'.join(day.groups())}/{path.stem}/", title[1],
+                             " ".join(intro.split()), rest, "blog"))
+    pages.append(PageDoc("over-ons/", "Over Bonenbaai", "Een koffiebranderij in Utrecht.",
+                         "Sinds 2012 branden we koffie. Werken bij ons? Bekijk de vacatures: "
+                         "we zoeken een barista en een medewerker klantenservice.", "page"))
+    pages.append(PageDoc("pers/", "Pers", "", "Voor journalisten: foto's en het logo.", "page"))
+    return pages
 
 
 @pytest.fixture(scope="module")
@@ -193,12 +239,17 @@ def demo(tmp_path_factory) -> dict[str, Any]:
     collection, _ = check_project(project, EVAL_DAY, duplicates=False)
     folder = tmp_path_factory.mktemp("demo-index")
     write_answer_index(collection.articles, project.settings, EVAL_DAY, str(folder))
+    write_files(build_page_index(demo_pages(), project.settings), str(folder))
     questions = eval_questions()
     hard = hard_questions(vocabulary(folder), 350, 16)
-    runs = [run("eval", questions, fresh=FRESH, timing=True), run("hard", hard, fresh=FRESH)]
+    page_questions = questions + hard[::2] + ["hebben jullie vacatures", "welke molen",
+                                              "espreso", "koffiemoelen kopen", "persfoto"]
+    runs = [run("eval", questions, fresh=FRESH, timing=True), run("hard", hard, fresh=FRESH),
+            run("pages", page_questions, fresh=FRESH, pages=True),
+            run("pages-nospelling", page_questions, without("spelling"), pages=True)]
     runs += [run(f"eval-{f}", questions, without(f)) for f in sorted(FEATURES)]
     return {"folder": folder, "questions": questions, "hard": hard,
-            "node": run_node(folder, runs)}
+            "page_questions": page_questions, "node": run_node(folder, runs)}
 
 
 def test_every_eval_question_gets_kb_engines_answer_in_javascript(demo) -> None:
@@ -227,6 +278,26 @@ def test_misspelt_compound_unknown_and_long_questions_get_the_same_answer(demo) 
     assert sum(engine.concepts(q)[1] is not None for q in hard) > 50  # corrected
     assert sum(bool(a["suggestion"]) for a in python) > 5  # and declined
     assert sum(len(q.split()) > 32 for q in hard) > 30
+
+
+def test_the_pages_index_gets_the_same_answers_with_the_articles_spelling(demo) -> None:
+    """Blog posts and pages, answered with the article index's analysis and spelling."""
+    asked = demo["page_questions"]
+    python = python_answers(demo["folder"], asked, FEATURES, pages=True)
+    assert differences(asked, python, demo["node"]["pages"]["answers"]) == []
+    plain = python_answers(demo["folder"], asked, without("spelling"), pages=True)
+    assert differences(asked, plain, demo["node"]["pages-nospelling"]["answers"]) == []
+    assert plain != python  # spelling corrections come into it
+    kinds = {hit[8] for a in python for hit in a["hits"]}
+    assert kinds == {"blog", "page"}
+    assert all(hit[0] == hit[5] == "" and hit[6] is None for a in python for hit in a["hits"])
+    files = [python_files(demo["folder"], q, pages=True) for q in asked[::FRESH]]
+    assert differences(asked[::FRESH], files, demo["node"]["pages"]["files"]) == []
+    assert demo["node"]["pages"]["twice"] == []
+    assert any(f.startswith("pages/lex/") for fs in files for f in fs)  # six pages: inline
+    assert any(f.startswith("spelling/") for fs in files for f in fs)
+    assert not any(f.startswith("pages/spelling") or f == "pages/analysis"
+                   for fs in files for f in fs)
 
 
 def test_javascript_reads_the_files_python_reads_and_none_twice(demo) -> None:

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from kb.evaluate import DEPTH, Case, EvalError, evaluate, format_json, format_text, read_cases
+from kb.evaluate import (
+    DEPTH,
+    Case,
+    EvalError,
+    evaluate,
+    format_json,
+    format_text,
+    printed,
+    read_cases,
+)
 
 SLUGS = {
     "retourneren/termijn": "live",
@@ -196,8 +206,13 @@ def rank(question: str) -> list[tuple[str, str]]:
     return [(slug, f"Titel {slug}") for slug in RANKINGS.get(question, ["x"])]
 
 
+def evaluate_all_shown(cases: list[Case]):
+    """Scored as if kb never declined: shoppers are shown the ranking."""
+    return evaluate(cases, rank, rank)
+
+
 def test_evaluate_computes_hit_at_1_hit_at_3_and_mrr():
-    report = evaluate(CASES, rank)
+    report = evaluate_all_shown(CASES)
     assert report.n == 8
     assert report.hit_at_1 == pytest.approx(2 / 8)  # eerste, een van twee
     assert report.hit_at_3 == pytest.approx(4 / 8)  # + tweede, derde
@@ -206,8 +221,34 @@ def test_evaluate_computes_hit_at_1_hit_at_3_and_mrr():
     assert DEPTH == 10
 
 
+def test_without_a_decline_printed_at_k_equals_hit_at_k():
+    report = evaluate_all_shown(CASES)
+    assert (report.printed_at_1, report.printed_at_3) == (report.hit_at_1, report.hit_at_3)
+    # Only "niets" shows nothing: its ranking is empty.
+    assert report.unanswered == pytest.approx(1 / 8)
+    assert report.wrong_first == pytest.approx(5 / 8)
+
+
+def shown_unless_declined(question: str) -> list[tuple[str, str]]:
+    """What shoppers see when kb declines 'eerste' and 'derde' (their best answer
+    covers too little of the question)."""
+    return [] if question in ("eerste", "derde") else rank(question)
+
+
+def test_a_declined_question_is_a_miss_in_printed_but_not_in_the_ranking():
+    report = evaluate(CASES, rank, shown_unless_declined)
+    assert report.hit_at_1 == pytest.approx(2 / 8)  # eerste still counts
+    assert report.hit_at_3 == pytest.approx(4 / 8)  # derde too
+    assert report.printed_at_1 == pytest.approx(1 / 8)  # only een van twee
+    assert report.printed_at_3 == pytest.approx(2 / 8)  # + tweede
+    assert report.unanswered == pytest.approx(3 / 8)  # eerste, derde, niets
+    assert report.printed_at_1 + report.wrong_first + report.unanswered == pytest.approx(1)
+    declined = [(m.question, m.rank, m.declined) for m in report.misses if m.declined]
+    assert declined == [("eerste", 1, True), ("derde", 3, True), ("niets", None, True)]
+
+
 def test_evaluate_lists_every_miss_with_what_came_first():
-    report = evaluate(CASES, rank)
+    report = evaluate_all_shown(CASES)
     misses = [(m.line, m.question, m.expected, m.first, m.first_title, m.rank)
               for m in report.misses]
     assert misses == [
@@ -221,74 +262,107 @@ def test_evaluate_lists_every_miss_with_what_came_first():
 
 
 def test_evaluate_with_a_perfect_ranking():
-    report = evaluate(CASES[:1] + CASES[5:6], rank)
+    report = evaluate_all_shown(CASES[:1] + CASES[5:6])
     assert (report.n, report.hit_at_1, report.hit_at_3, report.mrr) == (2, 1.0, 1.0, 1.0)
+    assert (report.printed_at_1, report.printed_at_3) == (1.0, 1.0)
     assert report.misses == []
 
 
 def test_evaluate_without_cases():
-    report = evaluate([], rank)
-    assert (report.n, report.hit_at_1, report.hit_at_3, report.mrr, report.misses) == \
-        (0, 0.0, 0.0, 0.0, [])
+    report = evaluate_all_shown([])
+    assert (report.n, report.printed_at_1, report.hit_at_1, report.hit_at_3, report.mrr,
+            report.misses) == (0, 0.0, 0.0, 0.0, 0.0, [])
 
 
-def test_format_text_lists_misses_and_ends_with_the_figures():
-    text = format_text(evaluate(CASES, rank), "vragen.csv")
+def test_format_text_lists_misses_then_leads_the_figures_with_printed_at_1_and_3():
+    text = format_text(evaluate(CASES, rank, shown_unless_declined), "vragen.csv")
     lines = text.splitlines()
-    assert lines[0] == "Misses (6): expected answer not first"
+    assert lines[0] == "Misses (7): expected answer not shown first"
     assert "  vragen.csv:3: 'tweede'" in lines
     assert "      expected b (rank 2); first: a (Titel a)" in lines
+    assert "      expected a (rank 1); first: a (Titel a); declined: nothing shown" in lines
     assert "      expected f (not in the first 10); first: a (Titel a)" in lines
-    assert "      expected g (not in the first 10); first: nothing" in lines
-    assert lines[-1] == "8 questions: hit@1 0.250, hit@3 0.500, MRR 0.367"
+    assert "      expected g (not in the first 10); first: nothing; declined: nothing shown" \
+        in lines
+    assert lines[-3:] == ["8 questions: printed@1 0.125, printed@3 0.250",
+                          "  ranking: hit@1 0.250, hit@3 0.500, MRR 0.367",
+                          "  declined 0.375, wrong answer first 0.500"]
 
 
-def test_format_text_without_misses_is_one_line():
-    text = format_text(evaluate(CASES[:1] + CASES[5:6], rank), "vragen.csv")
-    assert text == "2 questions: hit@1 1.000, hit@3 1.000, MRR 1.000"
+def test_format_text_without_misses_is_the_figures_only():
+    text = format_text(evaluate_all_shown(CASES[:1] + CASES[5:6]), "vragen.csv")
+    assert text.splitlines() == ["2 questions: printed@1 1.000, printed@3 1.000",
+                                 "  ranking: hit@1 1.000, hit@3 1.000, MRR 1.000",
+                                 "  declined 0.000, wrong answer first 0.000"]
 
 
-def test_format_json():
-    data = json.loads(format_json(evaluate(CASES, rank)))
-    assert set(data) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
-    assert (data["n"], data["hit_at_1"], data["hit_at_3"], data["mrr"]) == (8, 0.25, 0.5, 0.3667)
-    assert data["misses"][0] == {"line": 3, "question": "tweede", "expected": ["b"],
-                                 "first": "a", "first_title": "Titel a", "rank": 2}
+def test_format_json_leads_with_printed_at_1_and_3():
+    data = json.loads(format_json(evaluate(CASES, rank, shown_unless_declined)))
+    assert list(data) == ["n", "printed_at_1", "printed_at_3", "hit_at_1", "hit_at_3", "mrr",
+                          "unanswered", "wrong_first", "misses"]
+    assert (data["n"], data["printed_at_1"], data["printed_at_3"]) == (8, 0.125, 0.25)
+    assert (data["hit_at_1"], data["hit_at_3"], data["mrr"]) == (0.25, 0.5, 0.3667)
+    assert (data["unanswered"], data["wrong_first"]) == (0.375, 0.5)
+    assert data["misses"][0] == {"line": 2, "question": "eerste", "expected": ["a"],
+                                 "first": "a", "first_title": "Titel a", "rank": 1,
+                                 "declined": True}
     assert data["misses"][-1]["first"] is None and data["misses"][-1]["rank"] is None
 
 
 def offered(question: str) -> list[tuple[str, str]]:
-    """What kb ask would offer: the first ranked slug, except for 'niets' and 'nee'."""
+    """What kb shows: the first ranked slug, except for 'niets' and 'nee'."""
     return [] if question in ("niets", "nee") else rank(question)[:1]
 
 
 UNANSWERABLE = [Case(20, "nee", []), Case(21, "ja toch", [])]
 
 
-def test_evaluate_counts_offered_answers_and_declines():
+def test_evaluate_counts_declines_and_false_answers_of_questions_nothing_answers():
     report = evaluate(CASES + UNANSWERABLE, rank, offered)
     # The '-' questions are not in the hit figures.
-    assert (report.n, report.hit_at_1) == (8, 2 / 8)
-    # Expected article among the first answers offered: eerste, een van twee.
-    assert report.answered == pytest.approx(2 / 8)
+    assert (report.n, report.hit_at_1, report.printed_at_1) == (8, 2 / 8, 2 / 8)
     assert report.no_answer == 2
     assert report.declined == pytest.approx(1 / 2)
     assert [(f.line, f.question, f.offered, f.offered_title) for f in report.false_answers] \
         == [(21, "ja toch", "x", "Titel x")]
     text = format_text(report, "vragen.csv").splitlines()
-    assert "False answers (1): nothing answers these, but kb ask offers an answer" in text
+    assert "False answers (1): nothing answers these, but kb offers an answer" in text
     assert "      offered: x (Titel x)" in text
-    assert "2 questions nothing answers: declined 0.500" in text
+    assert text[-1] == "2 questions nothing answers: declined 0.500, false answers 0.500"
     data = json.loads(format_json(report))
-    assert (data["no_answer"], data["declined"], data["answered"]) == (2, 0.5, 0.25)
+    assert (data["no_answer"], data["declined"], data["false_answer_rate"]) == (2, 0.5, 0.5)
     assert data["false_answers"] == [{"line": 21, "question": "ja toch", "offered": "x",
                                       "offered_title": "Titel x"}]
 
 
-def test_without_offered_answers_there_are_no_answer_figures():
-    report = evaluate(CASES + UNANSWERABLE, rank)
-    assert report.answered is None and report.declined is None
-    assert set(report.as_dict()) == {"n", "hit_at_1", "hit_at_3", "mrr", "misses"}
+def test_only_questions_nothing_answers_print_no_figures_for_answerable_ones():
+    text = format_text(evaluate(UNANSWERABLE, rank, offered), "vragen.csv")
+    assert "questions: printed@1" not in text
+    assert text.splitlines()[-1] == ("2 questions nothing answers: declined 0.500, "
+                                     "false answers 0.500")
+
+
+# --- What shoppers are shown ---------------------------------------------------------
+
+def hit(slug: str, coverage: float) -> SimpleNamespace:
+    return SimpleNamespace(slug=slug, coverage=coverage)
+
+
+def answer(good: bool, *hits: SimpleNamespace) -> SimpleNamespace:
+    """An Answer as kb.engine gives it: its hits, and those that answer well enough."""
+    return SimpleNamespace(good=good, hits=list(hits),
+                           answers=[h for h in hits if h.coverage >= 0.3] if good else [])
+
+
+def test_printed_shows_the_good_answers_first_then_the_other_hits_as_the_site_does():
+    found = answer(True, hit("a", 0.9), hit("b", 0.1), hit("c", 0.5), hit("d", 0.2),
+                   hit("e", 0.4), hit("f", 0.8))
+    assert [h.slug for h in printed(found)] == ["a", "c", "e", "b", "d"]  # of the first 5
+    assert [h.slug for h in printed(found, 2)] == ["a", "b"]
+
+
+def test_printed_shows_nothing_when_kb_declines():
+    assert printed(answer(False, hit("a", 0.2), hit("b", 0.1))) == []
 
 
 # --- issue 14: Excel's "Unicode text", control characters ---------------------------
@@ -335,4 +409,4 @@ def test_kb_eval_reads_an_excel_unicode_text_file(project):
         .encode("utf-16"))
     result = CliRunner().invoke(cli, ["eval", "vragen.csv"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith("1 question: hit@1 1.000, hit@3 1.000, MRR 1.000")
+    assert "1 question: printed@1 1.000, printed@3 1.000\n" in result.output

@@ -235,7 +235,7 @@ def make_project(root: Path, article_data: bytes, csv_data: bytes | None = None)
     options = {"popularity": "popularity.csv"} if csv_data is not None else {}
     config = {"site_name": "Fuzz", "docs_dir": "docs",
               "theme": {"name": "material", "language": "nl"},
-              "plugins": ["search", {"kb": options}]}
+              "plugins": [{"kb": options}]}
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (root / "docs" / "returns").mkdir(parents=True)
     (root / "docs" / "returns" / "goed.md").write_text(article(title="Een goede vraag?"),

@@ -13,6 +13,7 @@ from kb.articles import Article
 from kb.contact import parse_contact
 from kb.helpblocks import (
     DEMO_PAGES,
+    SEARCH_STRINGS,
     SITE_BLOCK,
     WIDGET_CSS_MARKER,
     HelpBlock,
@@ -27,6 +28,7 @@ from kb.helpblocks import (
     widget_strings,
 )
 from kb.i18n import Translator
+from kb.minify import asset
 from kb.taxonomy import default_taxonomy
 
 TODAY = date(2026, 11, 22)
@@ -87,7 +89,7 @@ def test_block_data_links_are_relative_to_the_json_file():
     assert data["kb"] == 1 and data["lang"] == "nl" and data["context"] == "cart"
     assert data["questions"] == [{"slug": "retour/termijn", "title": "retour/termijn?",
                                   "summary": "Kort antwoord.", "url": "../retour/termijn/"}]
-    assert data["search"] == {"url": "../", "param": "q"}
+    assert data["search"] == {"url": "../search/", "param": "q"}  # the search page
     assert data["contact_url"] == "../contact/"
     assert data["strings"]["days"][0] == "maandag"
     assert data["strings"]["open"] == "nu open"
@@ -99,6 +101,20 @@ def test_the_widget_strings_follow_the_site_language(lang, expected):
     strings = widget_strings(Translator(lang))
     assert strings["questions"] == expected
     assert len(strings["days"]) == 7 and all(isinstance(v, (str, list)) for v in strings.values())
+
+
+@pytest.mark.parametrize("lang, none, count", [
+    ("nl", "Daar hebben we nog geen antwoord op", "{n} antwoorden gevonden"),
+    ("en", "We don't have an answer to that yet", "{n} answers found")])
+def test_the_search_in_a_block_and_on_the_site_gets_its_texts_from_the_block_data(
+        lang, none, count):
+    strings = widget_strings(Translator(lang))
+    assert set(SEARCH_STRINGS) <= set(strings)
+    assert strings["no_answer"] == none and strings["count"] == count
+    assert "{word}" in strings["suggest"]
+    # Every text the search UI reads (s.<name> in search.js) is in the data.
+    used = set(re.findall(r"\b(?:words|data\.strings)\.(\w+)", asset("search.js")))
+    assert used and used <= set(strings)
 
 
 def test_the_data_script_is_ascii_and_cannot_close_a_script_element():
@@ -119,7 +135,7 @@ def test_absolute_links_for_fragments_included_on_another_host():
     data = block_data(block, [], NL, TODAY, lambda s: s[:-3] + "/", "contact/")
     absolute = absolute_links(data, "https://help.shop.example/nl/")
     assert absolute["questions"][0]["url"] == "https://help.shop.example/nl/retour/termijn/"
-    assert absolute["search"]["url"] == "https://help.shop.example/nl/"
+    assert absolute["search"]["url"] == "https://help.shop.example/nl/search/"
     assert absolute["contact_url"] == "https://help.shop.example/nl/contact/"
     assert data["questions"][0]["url"] == "../retour/termijn/"  # the original is untouched
     assert absolute_links(data, None) is data

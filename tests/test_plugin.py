@@ -35,6 +35,11 @@ def read(site: Path, path: str) -> str:
     return (site / path).read_text(encoding="utf-8")
 
 
+def search_text(site: Path) -> str:
+    """Every file of the site search's indexes (search/, pages corpus included)."""
+    return "".join(p.read_text(encoding="utf-8") for p in sorted((site / "search").rglob("*.js")))
+
+
 def all_html(site: Path) -> dict[str, str]:
     return {str(p.relative_to(site)): p.read_text(encoding="utf-8")
             for p in site.rglob("*.html")}
@@ -138,7 +143,7 @@ def test_unpublished_articles_are_left_out_everywhere(shop: ProjectFactory) -> N
     site = mkdocs_build(shop)
     for slug in ["concept", "straks", "oud"]:
         assert not (site / "returns" / slug).exists()
-    everything = "".join(all_html(site).values()) + read(site, "search/search_index.json")
+    everything = "".join(all_html(site).values()) + search_text(site)
     for title in ["Geheim concept", "Nieuwe regel straks", "Verlopen actie"]:
         assert title not in everything
 
@@ -152,31 +157,11 @@ def test_publish_date_reached_makes_the_article_appear(shop: ProjectFactory,
     assert "Nieuwe regel straks?" in read(site, "topics/returns/index.html")
 
 
-def test_search_is_dutch_with_the_stemmer_and_suggestions(shop: ProjectFactory) -> None:
+def test_the_site_search_answers_in_the_sites_language(shop: ProjectFactory) -> None:
     site = mkdocs_build(shop)
-    index = json.loads(read(site, "search/search_index.json"))
-    assert index["config"]["lang"] == ["nl"]
-    assert "stemmer" in index["config"]["pipeline"]
-    home = read(site, "index.html")
-    assert "search.suggest" in home and "search.highlight" in home
-    assert 'lang="nl"' in home
-
-
-def test_article_sections_are_indexed_as_words_behind_the_short_answer(
-        shop: ProjectFactory) -> None:
-    shop.write("retourneren/kapot.md", article(
-        title="Mijn molen is kapot aangekomen", summary="Stuur ons binnen 14 dagen een foto.",
-        body="Dat is vervelend.\n\n## Wat we nodig hebben\n\nEen foto van de schade "
-             "en het bestelnummer."))
-    index = json.loads(read(mkdocs_build(shop), "search/search_index.json"))
-    fields = index["config"]["fields"]
-    assert fields["kb_text"]["boost"] == fields["text"]["boost"] < fields["kb"]["boost"]
-    docs = {d["location"]: d for d in index["docs"]}
-    page = docs["retourneren/kapot/"]
-    assert "Stuur ons binnen 14 dagen een foto." in page["text"]  # the result's preview
-    section = docs["retourneren/kapot/#wat-we-nodig-hebben"]
-    assert section["title"] == "Wat we nodig hebben" and section["text"] == ""
-    assert section["kb_text"].split() == ["bestelnummer", "foto", "schade"]
+    meta = read(site, "search/meta.js")
+    assert '"language":"nl"' in meta
+    assert 'lang="nl"' in read(site, "index.html")
 
 
 def test_articles_are_rendered_from_memory_with_their_front_matter_for_the_theme(
@@ -211,7 +196,7 @@ SECOND_CORE = """
 
     shop = ProjectFactory(Path(sys.argv[1]))
     paths = ["answers.json", "llms-full.txt", "retourneren/vraag-4/index.html", "index.html",
-             "search/meta.json", "search/docs/0.json", "assets/kb/engine/engine.js"]
+             "search/meta.js", "search/docs/0.js", "assets/kb/engine/engine.js"]
     site = mkdocs_build(shop)
     alone = {p: (site / p).read_text("utf-8") for p in paths}
     forks, where, original = [], [], kb.background.Background.__init__
@@ -237,7 +222,7 @@ def test_a_large_site_built_with_a_second_core_is_the_same(shop: ProjectFactory)
             related=["returns/termijn"] if n % 3 == 0 else []))
     found = json.loads(in_fresh_python(SECOND_CORE, str(shop.root)))
     assert found["same"] == ["answers.json", "llms-full.txt", "retourneren/vraag-4/index.html",
-                             "index.html", "search/meta.json", "search/docs/0.json",
+                             "index.html", "search/meta.js", "search/docs/0.js",
                              "assets/kb/engine/engine.js"]
     if found["can_fork"]:
         # related questions, JSON-LD, the site search's files, then the files for machines
@@ -253,13 +238,6 @@ def test_the_nav_rendered_once_per_folder_is_the_one_material_renders(
     assert 'href="../../../../topics/returns/"' in nav
     monkeypatch.setattr(kb.mkdocs.plugin, "NAV_KEY", "not_set_so_material_renders_every_nav")
     assert all_html(mkdocs_build(shop)) == cached
-
-
-def test_boilerplate_blocks_are_kept_out_of_the_search_index(shop: ProjectFactory) -> None:
-    index = read(mkdocs_build(shop), "search/search_index.json")
-    assert "Hoe lang heb ik om iets terug te sturen?" in index
-    assert "Niet gevonden wat je zocht" not in index
-    assert "Laatst gecontroleerd" not in index
 
 
 def test_no_request_to_third_parties(shop: ProjectFactory) -> None:
@@ -383,7 +361,7 @@ def test_help_block_options_and_fragments_for_another_host(project: ProjectFacto
     assert json.loads(read(site, "help/kb-contact.json"))["invite_after"] == 0
     fragment = read(site, "help/cart.html")
     assert f'href="https://help.shop.example/{data["questions"][0]["url"][3:]}"' in fragment
-    assert 'action="https://help.shop.example/"' in fragment
+    assert 'action="https://help.shop.example/search/"' in fragment
     assert "Sample shop" in read(site, "help/demo/product.html")
     # A context the shop adds gets its block too.
     wishlist = json.loads(read(site, "help/wishlist.json"))
@@ -474,16 +452,16 @@ def test_user_nav_is_respected(project: ProjectFactory) -> None:
 
 
 @pytest.mark.parametrize("theme, option, html_lang, search, home_title", [
-    ("nl-BE", None, "nl", ["nl"], "Meest gestelde vragen"),
-    ("nl_BE", None, "nl", ["nl"], "Meest gestelde vragen"),
-    ("EN", None, "en", ["en"], "Most asked questions"),
-    ("nl", "en_US", "en", ["en"], "Most asked questions"),
-    ("pt_br", None, "pt", ["pt"], "Most asked questions"),
-    ("ga", None, "en", ["en"], "Most asked questions"),
+    ("nl-BE", None, "nl", "nl", "Meest gestelde vragen"),
+    ("nl_BE", None, "nl", "nl", "Meest gestelde vragen"),
+    ("EN", None, "en", "en", "Most asked questions"),
+    ("nl", "en_US", "en", "en", "Most asked questions"),
+    ("pt_br", None, "pt", "pt", "Most asked questions"),
+    ("ga", None, "en", "ga", "Most asked questions"),
 ])
 def test_region_variants_and_languages_material_lacks_build_with_the_closest_translation(
         project: ProjectFactory, theme: str, option: str | None, html_lang: str,
-        search: list[str], home_title: str) -> None:
+        search: str, home_title: str) -> None:
     project.config({"language": option} if option else {},
                    theme={"name": "material", "language": theme})
     project.one_per_area()
@@ -491,16 +469,17 @@ def test_region_variants_and_languages_material_lacks_build_with_the_closest_tra
     home = read(site, "index.html")
     assert f'<html lang="{html_lang}"' in home
     assert home_title in home
-    assert json.loads(read(site, "search/search_index.json"))["config"]["lang"] == search
+    assert f'"language":"{search}"' in read(site, "search/meta.js")
 
 
 def test_a_portuguese_site_gets_materials_brazilian_translation(project: ProjectFactory) -> None:
     project.config({}, theme={"name": "material", "language": "pt_br"})
     project.one_per_area()
-    # Material's pt-BR.html and pt.html word the search messages differently.
+    # Material's pt-BR.html and pt.html word their texts differently (these are in the
+    # page configuration Material's script reads).
     home = read(mkdocs_build(project), "index.html")
-    assert "Inicializando busca" in home
-    assert "Inicializando a pesquisa" not in home
+    assert "Nenhum documento encontrado" in home
+    assert "Nenhum resultado encontrado" not in home
 
 
 @pytest.mark.parametrize("kb_options, theme, field", [
@@ -556,8 +535,7 @@ def test_script_frames_handlers_and_unsafe_urls_are_removed_from_every_output(
         assert "Ervoor." in text and "Erna." in text, name
     assert '<img src="foto.png" alt="foto">' in page
     assert "Klik" in outputs["answer_html"] and "[Klik](#)" in outputs["Markdown copy"]
-    search = read(site, "search/search_index.json")
-    assert "kbPwned" not in search
+    assert "kbPwned" not in search_text(site)
     # A plain `mkdocs build` (or kb serve) reports them like kb check does.
     assert "onveilig.md:12: warning: body:" in caplog.text
 
@@ -638,7 +616,7 @@ def test_material_markup_is_kept_when_sanitizing(project: ProjectFactory) -> Non
 
 def test_blog_posts_their_excerpts_and_other_pages_are_sanitized_too(
         project: ProjectFactory) -> None:
-    project.config({}, plugins=["search", "blog", {"kb": {}}])
+    project.config({}, plugins=["blog", {"kb": {}}])
     project.one_per_area()
     project.write("blog/index.md", "# Blog\n")
     project.write("blog/posts/bonen.md", (
@@ -689,3 +667,174 @@ def test_every_hook_is_a_few_lines_in_the_order_mkdocs_runs_them() -> None:
     assert hooks == [name for name in MKDOCS_ORDER if name in hooks]
     assert len(hooks) >= 14
     assert {name: n for name, n in lengths.items() if n > 15} == {}
+
+
+# --- kb's search replaces Material's (issue 16) -----------------------------------------
+
+SEARCH_NOTE = "the search plugin is no longer needed on a kb site"
+
+
+def forms(html: str) -> list[tuple[str, str]]:
+    """The search forms of a page (contract 5): (data-kb-search, action) of each, after
+    checking that each is a GET form with a search box named q and a submit button."""
+    found = []
+    for form in re.findall(r"<form\b[^>]*data-kb-search=.*?</form>", html, re.S):
+        head = form[:form.index(">")]
+        assert 'role="search"' in head and 'method="get"' in head, head
+        assert re.search(r'<input\b[^>]*type="search"', form), form
+        assert re.search(r'<input\b[^>]*name="q"', form), form
+        assert '<button' in form and 'type="submit"' in form, form
+        found.append((re.search(r'data-kb-search="([^"]*)"', head).group(1),
+                      re.search(r'action="([^"]*)"', head).group(1)))
+    return found
+
+
+def test_a_site_listing_the_search_plugin_builds_without_materials_search(
+        shop: ProjectFactory, caplog: pytest.LogCaptureFixture) -> None:
+    """No lunr worker, no search_index.json, nothing on any page that names them; one
+    message (information: a strict build still builds) saying the plugin can go."""
+    shop.config({"contact": CONTACT}, plugins=["search", {"kb": {}}], strict=True)
+    caplog.set_level("INFO", logger="mkdocs.plugins.kb")
+    site = mkdocs_build(shop)
+    notes = [r for r in caplog.records if SEARCH_NOTE in r.getMessage()]
+    assert [(r.levelname, r.getMessage()[:40]) for r in notes] == [
+        ("INFO", "mkdocs.yml:8: warning: plugins: the sear")]
+    assert "remove `- search` from the plugins" in notes[0].getMessage()
+    assert not (site / "search/search_index.json").exists()
+    assert not (site / "assets/javascripts/workers").exists()
+    assert not (site / "assets/javascripts/lunr").exists()
+    pages = all_html(site)
+    assert {"index.html", "404.html", "search/index.html"} <= set(pages)
+    for path, html in pages.items():
+        for name in ("search_index", "workers/search", "lunr", "md-search"):
+            assert name not in html, (path, name)
+        assert "data-md-component=\"search" not in html, path
+
+
+def test_a_site_without_the_search_plugin_says_nothing_about_it(
+        project: ProjectFactory, caplog: pytest.LogCaptureFixture) -> None:
+    project.config({}, plugins=[{"kb": {}}])
+    project.one_per_area()
+    caplog.set_level("INFO", logger="mkdocs.plugins.kb")
+    site = mkdocs_build(project)
+    assert SEARCH_NOTE not in caplog.text
+    assert forms(read(site, "returns/vraag/index.html")) == [("overlay", "../../search/")]
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_search_form_leads_to_the_search_page_from_any_depth(
+        shop: ProjectFactory, directory_urls: bool) -> None:
+    shop.config({"contact": CONTACT}, use_directory_urls=directory_urls)
+    shop.write("retourneren/diep/in/een/map.md", article(title="Diep in een map?"))
+    site = mkdocs_build(shop)
+    up = "search/" if directory_urls else "search/index.html"
+    if directory_urls:
+        deep, deep_up = "retourneren/diep/in/een/map/index.html", "../../../../../"
+        listing, listing_up, here = "topics/returns/index.html", "../../", "./"
+    else:
+        deep, deep_up = "retourneren/diep/in/een/map.html", "../../../../"
+        listing, listing_up, here = "topics/returns.html", "../", "index.html"
+    assert forms(read(site, "index.html")) == [("overlay", up), ("inline", up)]
+    assert forms(read(site, deep)) == [("overlay", deep_up + up)]
+    assert forms(read(site, listing)) == [("overlay", listing_up + up)]
+    assert forms(read(site, "search/index.html")) == [("overlay", here), ("inline", here)]
+    # 404.html answers any address: its links go from the site root.
+    assert forms(read(site, "404.html")) == [("overlay", "/" + up), ("inline", "/" + up)]
+
+
+def test_the_header_search_box_has_its_label_and_keeps_materials_header(
+        shop: ProjectFactory) -> None:
+    html = read(mkdocs_build(shop), "returns/termijn/index.html")
+    header = html[html.index('<header class="md-header'):html.index("</header>")]
+    assert 'for="kb-header-q">Stel je vraag</label>' in header
+    assert 'placeholder="Zoek een antwoord"' in header and 'aria-label="Zoeken"' in header
+    for part in ('class="md-header__button md-logo"', 'for="__drawer"', "md-header__title",
+                 "Test Shop Help"):
+        assert part in header, part
+
+
+def test_the_search_page_lists_the_areas_with_their_questions_and_the_contact_channels(
+        shop: ProjectFactory) -> None:
+    shop.write("returns/ruilen.md", article(title="Kan ik ruilen?"))  # a fourth
+    site = mkdocs_build(shop)
+    page = read(site, "search/index.html")
+    assert "<title>Zoeken in de klantenservice" in page
+    assert "<h1>Zoeken in de klantenservice</h1>" in page
+    areas = page[page.index('class="kb-areas"'):page.index('class="kb-fallback"')]
+    assert areas.count('class="kb-area"') == 6
+    assert '<a href="../topics/returns/">Retourneren en terugbetalen</a>' in areas
+    returns = areas[areas.index("topics/returns/"):]
+    returns = returns[:returns.index("</li>\n    <li")]
+    # The three most asked questions of an area (alphabetical without popularity), then
+    # a link to all of them.
+    assert re.findall(r'<li><a href="[^"]*">([^<]*)</a></li>', returns) == [
+        "Een vraag over returns?", "Hoe lang heb ik om iets terug te sturen?", "Kan ik ruilen?"]
+    assert returns.index("Kan ik ruilen?") < returns.index(
+        '<a href="../topics/returns/">Alle vragen over Retourneren en terugbetalen</a>')
+    assert "Wie betaalt de retourkosten?" not in returns
+    assert areas.count("Alle vragen over") == 1
+    assert 'href="../contact/"' in page
+    assert 'href="tel:0301234567"' in page and 'href="mailto:service@shop.example"' in page
+    assert "ma–vr 08:30–17:30 · za 10:00–16:00" in page  # opening hours
+    assert 'data-md-type="navigation" hidden' in page
+    sitemap = read(site, "sitemap.xml")
+    assert "https://help.test.example/search/</loc>\n         <lastmod>2026-10-01" in sitemap
+
+
+def test_a_search_page_of_the_docs_folder_is_kept(shop: ProjectFactory) -> None:
+    shop.write("search/index.md", "---\narticle: false\n---\n# Onze eigen zoekpagina\n")
+    site = mkdocs_build(shop)
+    assert "Onze eigen zoekpagina" in read(site, "search/index.html")
+    assert 'class="kb-areas"' not in read(site, "search/index.html")
+    assert forms(read(site, "index.html")) == [("overlay", "search/"), ("inline", "search/")]
+
+
+def test_the_pages_corpus_has_blog_posts_and_pages_but_no_listings_or_articles(
+        project: ProjectFactory) -> None:
+    from kb.answerindex import unwrap_script
+
+    project.config({}, plugins=["blog", {"kb": {}}])
+    project.one_per_area()
+    project.write("blog/index.md", "# Blog\n")
+    project.write("blog/posts/bonen.md", (
+        "---\ndate: 2026-10-01\ncategories: [Koffie]\n---\n# Verse bonen\n\n"
+        "Elke week branden we <b>nieuwe</b> bonen.\n\n<!-- more -->\n\n"
+        "## Hoe we branden {#branden}\n\nMet een trommelbrander uit 1962.\n"))
+    project.write("over-ons.md", (
+        "---\narticle: false\ndescription: Wie we zijn en waar we zitten.\n---\n"
+        "# Over ons\n\nWe zijn een koffiebranderij in Utrecht.\n"))
+    project.write("geheim.md", (
+        "---\narticle: false\nsearch:\n  exclude: true\n---\n# Geheim\n\nNiet te vinden.\n"))
+    site = mkdocs_build(project)
+    docs = [doc for path in sorted((site / "search/pages/docs").glob("*.js"))
+            for doc in unwrap_script(path.read_bytes())[1]]
+    assert sorted((d["kind"], d["url"], d["title"]) for d in docs) == [
+        ("blog", "blog/2026/10/01/verse-bonen/", "Verse bonen"),
+        ("page", "over-ons/", "Over ons")]
+    post = next(d for d in docs if d["kind"] == "blog")
+    assert post["summary"] == "Elke week branden we nieuwe bonen."
+    assert next(d for d in docs if d["kind"] == "page")["summary"] == (
+        "Wie we zijn en waar we zitten.")
+    words = "".join(p.read_text("utf-8") for p in (site / "search/pages").rglob("*.js"))
+    assert "trommelbrander" in words and "utrecht" in words
+    assert "niet te vinden" not in words.lower() and "geheim" not in words.lower()
+    meta = unwrap_script((site / "search/pages/meta.js").read_bytes())[1]
+    assert meta["total"] == 2 and meta["site_url"] == SITE_URL
+
+
+def test_kb_build_of_a_project_listing_the_search_plugin_succeeds_and_says_so_once(
+        shop: ProjectFactory) -> None:
+    """`kb build` is strict by default: the note is a warning of the project, as kb check
+    gives it, not a failing warning of the build."""
+    from click.testing import CliRunner
+
+    from kb.cli import cli
+
+    shop.config({"contact": CONTACT}, plugins=["search", {"kb": {}}])
+    result = CliRunner().invoke(cli, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count(SEARCH_NOTE) == 1
+    check = CliRunner().invoke(cli, ["check"])
+    assert "mkdocs.yml:8: warning: plugins: " + SEARCH_NOTE in check.output
+    assert (shop.root / "site/search/index.html").is_file()
+    assert not (shop.root / "site/search/search_index.json").exists()

@@ -99,11 +99,13 @@ def test_init_fills_in_name_and_language(tmp_path: Path, language: str) -> None:
         assert "$site_name" not in text and "$language" not in text, path
 
 
-def test_config_enables_kb_with_contact_channels(tmp_path: Path) -> None:
+def test_config_enables_kb_with_contact_channels_and_no_search_plugin(tmp_path: Path) -> None:
     root = init(tmp_path / "x")
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     plugins = config["plugins"]
-    assert "search" in plugins
+    # kb's own search answers shoppers; Material's search plugin is not needed.
+    assert "search" not in plugins and "material/search" not in plugins
+    assert not any(f.startswith("search.") for f in config["theme"]["features"])
     assert not any(p == "blog" or (isinstance(p, dict) and "blog" in p) for p in plugins)
     kb = next(p["kb"] for p in plugins if isinstance(p, dict) and "kb" in p)
     assert kb["review_every"] == 180

@@ -1,10 +1,12 @@
-"""Answers to shoppers' questions (kb.search): the Whoosh index, its on-disk cache and
-the questions asked of it. Text analysis is tested in test_analysis.py."""
+"""Answers to shoppers' questions: the questions asked of kb.engine (what kb ask, kb eval
+and kb gaps use) and of kb.search's Searcher, and the Whoosh index's on-disk cache.
+Text analysis is tested in test_analysis.py, kb ask's cache in test_answercache.py."""
 
 from __future__ import annotations
 
 import math
 import os
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +14,9 @@ import pytest
 
 from kb import search
 from kb.analysis import thesaurus_for
+from kb.answerindex import IndexFiles, build_answer_index, memory_loader
 from kb.articles import load_collection
+from kb.engine import Engine
 from kb.search import (
     FEATURES,
     INDEX_FOLDER,
@@ -21,7 +25,6 @@ from kb.search import (
     AnswerIndex,
     B,
     memory_index,
-    url_for,
 )
 from kb.settings import Settings
 from tests.conftest import article
@@ -85,12 +88,34 @@ def write_docs(docs: Path, articles: dict[str, str] = ARTICLES) -> Path:
     return docs
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
+class EngineIndex:
+    """The answer index kb build ships, asked with kb.engine as kb ask asks it, in the
+    shape of kb.search's index: one index per day, of the articles live that day."""
+
+    def __init__(self, articles: list, settings: Settings):
+        self.articles = articles
+        self.settings = settings
+        self.days: dict[date, dict[str, bytes]] = {}
+
+    @contextmanager
+    def searcher(self, today: date, features=FEATURES):
+        if today not in self.days:
+            self.days[today] = build_answer_index(self.articles, self.settings, today)
+        yield Engine(IndexFiles(memory_loader(self.days[today])), features=features)
+
+
+def answers_of(articles: list, kind: str = "engine"):
+    return EngineIndex(articles, NL) if kind == "engine" else memory_index(articles, NL)
+
+
+# The questions' tests run on kb.engine, which kb ask, kb eval and kb gaps use, and on
+# kb.search's Searcher as long as it exists.
+@pytest.fixture(scope="module", params=["engine", "whoosh"])
+def index(request, tmp_path_factory):
     docs = write_docs(tmp_path_factory.mktemp("search") / "docs")
     collection = load_collection(str(docs), NL, TODAY)
     assert collection.problems == [] and len(collection.articles) == len(ARTICLES)
-    return memory_index(collection.articles, NL)
+    return answers_of(collection.articles, request.param)
 
 
 def ask(index, question: str, today: date = TODAY, features=FEATURES, limit: int = 5):
@@ -371,10 +396,17 @@ def test_an_article_gains_by_the_share_of_its_question_the_shopper_asked(tmp_pat
     assert bonus > 0 and scores["product/cafeine"] == plain["product/cafeine"]
 
 
-def test_rarity_counts_articles_not_fields(index):
+@pytest.fixture(scope="module")
+def whoosh_index(tmp_path_factory):
+    docs = write_docs(tmp_path_factory.mktemp("search") / "docs")
+    return memory_index(load_collection(str(docs), NL, TODAY).articles, NL)
+
+
+def test_rarity_counts_articles_not_fields(whoosh_index):
     """A word in one title but in many bodies is common: its title score uses the
-    article-level document frequency."""
-    with index.searcher(date(2026, 11, 22)) as searcher:
+    article-level document frequency (kb.answerindex's bm25_impacts stores the same,
+    tests/test_answerindex.py)."""
+    with whoosh_index.searcher(date(2026, 11, 22)) as searcher:
         reader = searcher.reader
         with_word = set()
         for name in ("title", "keywords", "summary", "body"):
@@ -611,15 +643,15 @@ def test_no_cache_folder_keeps_the_index_in_memory(docs):
         assert searcher.ask("wachtwoord").hits[0].slug == "account/wachtwoord"
 
 
-def test_the_cached_index_answers_like_the_memory_index(docs, cache, index):
+def test_the_cached_index_answers_like_the_memory_index(docs, cache, whoosh_index):
     answers, _ = refresh(docs, cache)
     for question in ("terugsturen", "Hoeveel cafeine?", "wachtwoort", "kerstpakket"):
         with answers.searcher(TODAY) as searcher:
             on_disk = searcher.ask(question)
-        assert slugs(on_disk) == slugs(ask(index, question)), question
+        assert slugs(on_disk) == slugs(ask(whoosh_index, question)), question
 
 
-def test_replaced_versions_do_not_skew_scores(docs, cache, index):
+def test_replaced_versions_do_not_skew_scores(docs, cache, whoosh_index):
     """Whoosh keeps a replaced article until its segment merges; with many edits the
     cache is merged, so it scores exactly like a fresh index of the same files."""
     answers, _ = refresh(docs, cache)
@@ -632,10 +664,12 @@ def test_replaced_versions_do_not_skew_scores(docs, cache, index):
     for question in ("Waar komen de bonen vandaan?", "cafeine in koffie"):
         with answers.searcher(TODAY) as searcher:
             on_disk = [(h.slug, h.score) for h in searcher.ask(question).hits]
-        assert on_disk == [(h.slug, h.score) for h in ask(index, question).hits], question
+        fresh = [(h.slug, h.score) for h in ask(whoosh_index, question).hits]
+        assert on_disk == fresh, question
 
 
-def test_a_build_sorted_partly_on_disk_answers_like_one_sorted_in_memory(docs, cache, index,
+def test_a_build_sorted_partly_on_disk_answers_like_one_sorted_in_memory(docs, cache,
+                                                                         whoosh_index,
                                                                          monkeypatch):
     """Whoosh sorts a commit's postings in memory up to POOL_MB, then in runs on disk;
     the index is the same either way."""
@@ -645,7 +679,7 @@ def test_a_build_sorted_partly_on_disk_answers_like_one_sorted_in_memory(docs, c
     for question in WARM_QUESTIONS:
         with answers.searcher(TODAY) as searcher:
             on_disk = searcher.ask(question)
-        assert on_disk == ask(index, question), question
+        assert on_disk == ask(whoosh_index, question), question
 
 
 def test_an_index_of_an_older_format_is_rebuilt(docs, cache, monkeypatch):
@@ -669,15 +703,17 @@ WARM_QUESTIONS = [
 
 
 @pytest.mark.parametrize("concept_cache", [search.CONCEPT_CACHE, 3])
-def test_a_searcher_that_answered_many_questions_answers_like_a_new_one(index, monkeypatch,
+def test_a_searcher_that_answered_many_questions_answers_like_a_new_one(whoosh_index,
+                                                                         monkeypatch,
                                                                          concept_cache):
     """A searcher keeps scores from question to question (terms, concepts, within a
     budget of articles); what it answers stays what a new searcher answers."""
     monkeypatch.setattr(search, "CONCEPT_CACHE", concept_cache)
-    with index.searcher(TODAY) as warm:
+    with whoosh_index.searcher(TODAY) as warm:
         for _ in range(2):
             for question in WARM_QUESTIONS:
-                assert warm.ask(question, 10) == ask(index, question, limit=10), question
+                expected = ask(whoosh_index, question, limit=10)
+                assert warm.ask(question, 10) == expected, question
         assert warm._concepts
         assert warm._concept_entries == sum(map(len, warm._concepts.values()))
         if concept_cache < search.CONCEPT_CACHE:
@@ -701,25 +737,6 @@ def test_articles_that_score_the_same_keep_their_index_order(tmp_path):
 
 
 # --- URLs -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("src_uri, site_url, directory_urls, expected", [
-    ("retourneren/termijn.md", None, True, "retourneren/termijn/"),
-    ("retourneren/termijn.md", "https://help.example/", True,
-     "https://help.example/retourneren/termijn/"),
-    ("retourneren/termijn.md", "https://shop.example/help", True,
-     "https://shop.example/help/retourneren/termijn/"),
-    ("retourneren/index.md", None, True, "retourneren/"),
-    ("retourneren/index.md", "https://help.example", True, "https://help.example/retourneren/"),
-    ("index.md", "https://help.example/", True, "https://help.example/"),
-    ("index.md", None, True, ""),
-    ("retourneren/termijn.md", None, False, "retourneren/termijn.html"),
-    ("retourneren/termijn.md", "https://help.example/", False,
-     "https://help.example/retourneren/termijn.html"),
-    ("retourneren/index.md", None, False, "retourneren/index.html"),
-])
-def test_url_for(src_uri, site_url, directory_urls, expected):
-    assert url_for(src_uri, site_url, directory_urls) == expected
 
 
 def test_an_index_that_cannot_be_updated_falls_back_to_memory(docs, cache, monkeypatch):

@@ -18,7 +18,8 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.conftest import ProjectFactory, article
+from kb.answerindex import unwrap_script
+from tests.conftest import ProjectFactory, article, in_fresh_python
 
 
 def free_port() -> int:
@@ -116,29 +117,39 @@ def site_dir(project: ProjectFactory) -> Path:
 
 def test_serve_renders_only_what_an_edit_changes(served) -> None:
     """Through the real `kb serve`: a title edit shows on the article and its area page,
-    the pages that do not show it are not written again, search still finds every page,
-    and the page still carries the live-reload script."""
+    the pages that do not show it are not written again, the site search answers with
+    the new title for every article, and the page still carries the live-reload script."""
     project, url = served
     wait_for(url + "returns/termijn/", "Je hebt 30 dagen.")
     site = site_dir(project)
     untouched = [site / "product/vraag/index.html", site / "topics/privacy/index.html"]
     before = [path.stat().st_mtime_ns for path in untouched]
-    pages = len(search_pages(site))
+    articles = len(indexed(site))
     project.write("returns/termijn.md", article(title="Hoe lang mag ik iets terugsturen?",
                                                 summary="Je hebt 30 dagen."))
     page = wait_for(url + "returns/termijn/", "Hoe lang mag ik iets terugsturen?")
     assert "livereload" in page
     wait_for(url + "topics/returns/", "Hoe lang mag ik iets terugsturen?")
+    wait_for(url + "search/docs/0.js", "Hoe lang mag ik iets terugsturen?")
     assert [path.stat().st_mtime_ns for path in untouched] == before
-    assert len(search_pages(site)) == pages
-    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert "Hoe lang mag ik iets terugsturen?" in index
-    assert "Hoe lang heb ik om iets terug te sturen?" not in index
+    titles = indexed(site)
+    assert len(titles) == articles and "Hoe lang heb ik om iets terug te sturen?" not in titles
 
 
-def search_pages(site: Path) -> set[str]:
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return {doc["location"].partition("#")[0] for doc in index["docs"]}
+def indexed(site: Path, corpus: str = "") -> dict[str, str]:
+    """The documents of the site search's index (`corpus` "pages/": the pages corpus'):
+    title -> their slug (an article) or URL (a page)."""
+    found = {}
+    for path in sorted((site / "search" / corpus / "docs").glob("*.js")):
+        for doc in unwrap_script(path.read_bytes())[1]:
+            found[doc["title"]] = doc.get("slug") or doc["url"]
+    return found
+
+
+def search_files(site: Path) -> dict[str, bytes]:
+    """Every file of search/ (both indexes and the search page), by path."""
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted((site / "search").rglob("*")) if p.is_file()}
 
 
 class DirtyServe:
@@ -240,23 +251,52 @@ def test_an_edited_related_list_shows_at_once(dirty: DirtyServe) -> None:
     assert related.index("Een vraag over product?") < related.index("Wie betaalt")
 
 
-def test_the_search_index_is_that_of_a_full_build(dirty: DirtyServe, tmp_path: Path) -> None:
+FULL_BUILD = """
+    import os, sys
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    root, site, url = sys.argv[1:]
+    os.chdir(root)
+    config = load_config(os.path.join(root, "mkdocs.yml"), site_dir=site)
+    config.site_url = url
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    config.plugins.on_shutdown()
+"""
+
+
+def test_the_site_search_files_are_those_of_a_full_build(dirty: DirtyServe,
+                                                          tmp_path: Path) -> None:
+    """The answer index, the pages corpus (whose pages a dirty rebuild does not render
+    again unless they changed) and the search page, after edits, as a full build
+    writes them."""
+    def full_build() -> Path:  # in a process of its own: this one's kb plugin serves
+        clean = tmp_path / "clean"
+        in_fresh_python(FULL_BUILD, str(dirty.project.root), str(clean), DirtyServe.URL)
+        return clean
+
+    dirty.edit("over-ons.md", "---\narticle: false\n---\n# Over ons\n\nWe branden zelf.\n")
+    dirty.build()
+    dirty.config.plugins["kb"].session.wait()
+    assert indexed(dirty.site, "pages/") == {"Over ons": "over-ons/"}
     dirty.edit("returns/kosten.md", article(
         title="Wat kost een retour?", summary="Retourneren is gratis.",
         body="## Zo werkt het\n\nStuur het pakket terug met een nieuw label."))
     dirty.build()
-    clean = tmp_path / "clean"
-    config = load_config(str(dirty.project.root / "mkdocs.yml"), site_dir=str(clean))
-    config.site_url = DirtyServe.URL
-    build(config)
-
-    def docs(site: Path) -> list[str]:
-        index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-        return sorted(json.dumps(doc, sort_keys=True) for doc in index["docs"])
-
-    assert docs(dirty.site) == docs(clean)
-    assert "een nieuw label" not in "".join(docs(dirty.site))  # compacted, as in a full build
-    assert "nieuw" in "".join(docs(dirty.site))
+    dirty.config.plugins["kb"].session.wait()
+    assert "Wat kost een retour?" in (dirty.site / "search/index.html").read_text("utf-8")
+    assert search_files(dirty.site) == search_files(full_build())
+    assert indexed(dirty.site, "pages/") == {"Over ons": "over-ons/"}
+    dirty.edit("over-ons.md", "---\narticle: false\n---\n# Wie we zijn\n\nWe branden zelf.\n")
+    dirty.build()
+    dirty.config.plugins["kb"].session.wait()
+    assert indexed(dirty.site, "pages/") == {"Wie we zijn": "over-ons/"}
+    (dirty.project.docs / "over-ons.md").unlink()
+    dirty.build()
+    dirty.config.plugins["kb"].session.wait()
+    assert not (dirty.site / "search/pages").exists()
+    assert search_files(dirty.site) == search_files(full_build())
 
 
 def test_an_unpublished_article_leaves_every_page(dirty: DirtyServe) -> None:
@@ -266,7 +306,8 @@ def test_an_unpublished_article_leaves_every_page(dirty: DirtyServe) -> None:
     assert not (dirty.site / "returns/kosten/index.html").exists()
     for path in ["topics/returns/index.html", "returns/termijn/index.html", "index.html"]:
         assert "Wie betaalt de retourkosten?" not in dirty.read(path), path
-    assert "returns/kosten/" not in search_pages(dirty.site)
+    dirty.config.plugins["kb"].session.wait()
+    assert "returns/kosten" not in indexed(dirty.site).values()
     dirty.close()
     answers = json.loads(dirty.read("answers.json"))
     assert "returns/kosten" not in {a["slug"] for a in answers["answers"]}

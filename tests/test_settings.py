@@ -242,7 +242,7 @@ def test_kb_check_reports_plugin_options_that_are_not_a_mapping(project, options
     project.one_per_area()
     text = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    data["plugins"] = ["search", {"kb": options}]
+    data["plugins"] = [{"kb": options}]
     (project.root / "mkdocs.yml").write_text(yaml.safe_dump(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 1, result.output
@@ -255,7 +255,7 @@ def test_kb_check_reads_plugin_options_left_empty_as_none(project):
     project.one_per_area()
     path = project.root / "mkdocs.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["plugins"] = ["search", {"kb": None}]
+    data["plugins"] = [{"kb": None}]
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output

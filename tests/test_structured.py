@@ -422,8 +422,8 @@ def test_404_page_helps_with_search_top_questions_and_contact(
     body = not_found_body(html)
     assert "<h1>Deze pagina bestaat niet (meer)</h1>" in body
     assert "404 - Not found" not in body
-    assert (f'<form class="kb-search" action="{root}" method="get" role="search" '
-            'data-search-exclude>') in body
+    assert (f'<form class="kb-search" role="search" method="get" action="{root}search/" '
+            'data-kb-search="inline">') in body
     assert 'name="q"' in body
     # The most asked questions and the contact block, linked from the site root.
     assert body.count('<details class="kb-question">') == 2

@@ -1,84 +1,83 @@
-/* kb: small enhancements of Material's search for a help centre. */
+/* kb: what every page of the help centre runs: the search's stub, and the live status
+   of the contact channels with the search's chat invitation. */
 (function () {
   "use strict";
 
-  /* 1. Stemmed queries.
-     Material appends "*" to every query term for search-as-you-type, and lunr
-     never stems a wildcard term, while the index is stemmed: with the
-     stemmer on, "retourneren" would find nothing (the index holds
-     "retourner") and "pakketten" would not find "pakket". Each plain word is
-     therefore sent twice: as typed (prefix match) and with a boost of 1,
-     which Material leaves without "*", so lunr stems it like the index.
-     Longer words are sent a third time allowing one typing mistake ("~1",
-     stemmed first, so "retoerneren" meets "retourneren") with a boost of
-     0: lunr reads boosts as whole numbers, so such a match adds a page to
-     the results without adding to its score, and a word spelt right always
-     ranks first. (A boost such as "^0.2" would be read as 0 as well, and
-     Material would list the ".2" under "missing" terms.) */
-  var SEARCH_QUERY = 2; // Material's worker message type for a query
-  var WORD = /^[\p{L}\p{N}]+$/u;
-  var TYPO_MIN = 6; // shorter words have too many neighbours one letter away
+  /* 1. The search (contract: kbHelp.ask, [data-kb-search] forms). Nothing of it is
+     fetched with a page: window.kbHelp.ask exists at once, and the first question,
+     or the first focus or press on a search box, fetches the answer engine and the
+     search UI (assets/kb/search.js, search.css) together, with the help block's
+     widget (help/kb-help.js: the texts and the live status of the contact channels
+     a decline offers). Scripts added with async = false are fetched in parallel and
+     run in the order they were added: kb-help.js, the engine, then search.js. The
+     search page (search/?q=...) asks at once. */
+  var me = document.currentScript;
+  var HERE = me && me.src ? me.src : "";
+  var WIDGET = HERE ? new URL("../../help/kb-help.js", HERE).href : "";
+  var SEARCH = ["engine/analysis.js", "engine/engine.js", "search.js"];
+  var help = window.kbHelp = window.kbHelp || { data: {} };
+  var styled = null; // search.css, once
 
-  function withStems(query) {
-    return query.split(/(\s+)/).map(function (part) {
-      if (!WORD.test(part)) return part;
-      var variants = part + " " + part + "^1";
-      return part.length >= TYPO_MIN ? variants + " " + part + "~1^0" : variants;
-    }).join("");
+  function script(url) {
+    var s = document.createElement("script");
+    s.async = false;
+    s.src = url;
+    return document.head.appendChild(s);
   }
 
-  if (typeof Worker !== "undefined" && !Worker.prototype.__kbStemmed) {
-    var post = Worker.prototype.postMessage;
-    Worker.prototype.postMessage = function (message) {
-      if (message && message.type === SEARCH_QUERY && typeof message.data === "string" &&
-          message.data.indexOf('"') === -1) {
-        var args = Array.prototype.slice.call(arguments);
-        args[0] = { type: message.type, data: withStems(message.data) };
-        return post.apply(this, args);
-      }
-      return post.apply(this, arguments);
+  function search() {
+    var kb = window.kbHelp;
+    if (kb.loading) return kb.loading;
+    if (!HERE) return Promise.reject(Error("kb.js"));
+    fetchWidget();
+    if (!styled) {
+      styled = document.createElement("link");
+      styled.rel = "stylesheet";
+      styled.href = new URL("search.css", HERE).href;
+      document.head.appendChild(styled);
+    }
+    return (kb.loading = new Promise(function (resolve, reject) {
+      SEARCH.forEach(function (name) {
+        var s = script(new URL(name, HERE).href);
+        s.onerror = function () {
+          window.kbHelp.loading = null;
+          reject(Error(name));
+        };
+        s.onload = function () {
+          if (name === "search.js") window.kbHelp.search ? resolve(window.kbHelp.search) : s.onerror();
+        };
+      });
+    }));
+  }
+
+  if (!help.ask) {
+    help.ask = function (question, options) {
+      return search().then(function (api) { return api.ask(question, options); });
     };
-    Worker.prototype.__kbStemmed = true;
   }
 
-  /* 2. The home page's search box hands its query to Material's search.
-     Without JavaScript the form still works: it reloads with ?q=, which
-     Material's search also reads. */
-  function handOver(event) {
-    var form = event.target;
-    if (!form.classList || !form.classList.contains("kb-search")) return;
-    var toggle = document.getElementById("__search");
-    var query = document.querySelector("[data-md-component=search-query]");
-    if (!toggle || !query) return;
-    event.preventDefault();
-    toggle.checked = true;
-    toggle.dispatchEvent(new Event("change"));
-    query.value = form.querySelector("input[name=q]").value;
-    query.focus();
-    query.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+  function searching(event) {
+    var t = event.target;
+    if (HERE && t.matches && t.matches("[data-kb-search] input")) search().catch(function () {});
+  }
+  document.addEventListener("focusin", searching);
+  document.addEventListener("pointerdown", searching);
+  if (HERE && new URLSearchParams(location.search).get("q") &&
+      [].some.call(document.querySelectorAll("form[data-kb-search=inline]"), function (form) {
+        return new URL(form.action, location.href).pathname === location.pathname;
+      })) {
+    search().catch(function () {});
   }
 
-  document.addEventListener("submit", handOver);
-
-  /* 3. Material's search dialog has no name: it takes its search field's. */
-  var dialog = document.querySelector(".md-search[role=dialog]");
-  if (dialog && !dialog.hasAttribute("aria-label") && !dialog.hasAttribute("aria-labelledby")) {
-    var field = dialog.querySelector("input[aria-label]");
-    if (field) dialog.setAttribute("aria-label", field.getAttribute("aria-label"));
-  }
-
-  /* 4. Contact channels say whether they are open right now, and a shopper
+  /* 2. Contact channels say whether they are open right now, and a shopper
      who has searched for a while without opening a result is invited to
      chat, but only while the chat is open. The hours, and the arithmetic
      of time zones, come from the help-block widget (help/kb-help.js) and
      help/kb-contact.json. Without JavaScript the pages show the hours.
      Both are fetched only when a page needs them: when a contact block comes
-     near the screen, when the search opens (for the invitation), or at once
-     for a help block an editor put in the page. A shopper who reads an
-     answer and leaves downloads neither. */
-  var help = window.kbHelp;
-  var me = document.currentScript;
-  var WIDGET = me && me.src ? new URL("../../help/kb-help.js", me.src).href : "";
+     near the screen, when the search starts, or at once for a help block an
+     editor put in the page. A shopper who reads an answer and leaves
+     downloads neither. */
   var NEAR = "300px 0px"; // how close to the screen a contact block starts the fetch
   var CONTACT = "kb-contact";
   var INVITED = "kb-invite-dismissed"; // sessionStorage: a "no" holds for the visit
@@ -119,10 +118,14 @@
     try { return sessionStorage.getItem(INVITED) === "1"; } catch (e) { return false; }
   }
 
+  // A search is open: its answers (or its "no answer") are showing (search.js).
+  function searchOpen() {
+    return !!document.querySelector(".kb-s:not([hidden])");
+  }
+
   function invite(data) {
-    var toggle = document.getElementById("__search");
     var chat = data.channels.filter(function (ch) { return ch.type === "chat"; })[0];
-    if (!toggle || !chat || !(data.invite_after > 0) || dismissed()) return;
+    if (!chat || !(data.invite_after > 0) || dismissed()) return;
     // Made now, empty, so that screen readers announce it when it fills.
     var box = document.createElement("div");
     box.className = "kb-invite md-typeset";
@@ -159,10 +162,10 @@
 
     // Opening a result ends the wait, whether it loads a page or not.
     document.addEventListener("click", function (event) {
-      if (event.target.closest && event.target.closest(".md-search-result a")) opened = true;
+      if (event.target.closest && event.target.closest(".kb-s a")) opened = true;
     }, true);
     setInterval(function () {
-      if (!toggle.checked) {
+      if (!searchOpen()) {
         searching = 0;
         if (box.firstChild) close(false);
         return;
@@ -196,12 +199,8 @@
   function fetchWidget() {
     if (started) return;
     started = true;
-    if (help) { ready(); return; }
-    if (!WIDGET) return;
-    var script = document.createElement("script");
-    script.src = WIDGET;
-    script.onload = ready;
-    document.head.appendChild(script);
+    if (window.kbHelp.render) { ready(); return; }
+    if (WIDGET) script(WIDGET).onload = ready;
   }
 
   function watch() {
@@ -219,13 +218,6 @@
     [].forEach.call(boxes, function (box) { near.observe(box); });
   }
 
-  var searchToggle = document.getElementById("__search");
-  if (searchToggle) {
-    searchToggle.addEventListener("change", function () { if (searchToggle.checked) fetchWidget(); });
-  }
-  document.addEventListener("focusin", function (event) {
-    if (event.target.matches && event.target.matches("[data-md-component=search-query]")) fetchWidget();
-  });
   // Instant navigation brings new contact blocks without a new page load.
   watch();
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(watch);

@@ -1,9 +1,9 @@
 """What kb changes in MkDocs' configuration before a build (the plugin's on_config).
 
-kb's templates join the theme's; Material loads no Google font and gets search
-suggestions; the search plugin gets a language lunr has, the full pipeline and
-kb's hidden fields; the site gets kb's navigation and assets. And a build that
-would empty the wrong folder, or read through a link out of the docs folder,
+kb's templates join the theme's; Material loads no Google font; a search plugin
+still listed in mkdocs.yml is switched off (kb's own search answers shoppers:
+see `drop_search_plugins`); the site gets kb's navigation and assets. And a build
+that would empty the wrong folder, or read through a link out of the docs folder,
 stops before MkDocs does either.
 """
 
@@ -14,18 +14,16 @@ import os
 
 from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.contrib.search import LangOption
 from mkdocs.exceptions import PluginError
 
 from kb import yamlio
-from kb.i18n import base_language, theme_language
+from kb.i18n import theme_language
 from kb.minify import SITE_ASSETS
 from kb.problems import format_text
-from kb.project import site_url_problem
+from kb.project import search_plugin_problem, site_url_problem
 from kb.safety import link_problems, site_dir_problem
 from kb.settings import Settings
 from kb.site import site_nav
-from kb.siteindex import TERMS_BOOST, TERMS_FIELD, TEXT_BOOST, TEXT_FIELD
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
@@ -33,8 +31,11 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # kb/
 TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
 # Theme templates kb replaces (404.html): searched before the theme's, after custom_dir.
 OVERRIDES_DIR = os.path.join(TEMPLATES_DIR, "overrides")
-SEARCH_PIPELINE = ["stemmer", "stopWordFilter", "trimmer"]
-SEARCH_FEATURES = ("search.suggest", "search.highlight")
+# The names the search plugin goes by in mkdocs.yml: Material's, MkDocs' own.
+SEARCH_PLUGINS = ("material/search", "search")
+# Material's search: the lunr worker and lunr's language files (1.2 MB a site would
+# carry for nothing), below the theme's assets.
+SEARCH_ASSETS = ("assets/javascripts/workers/search.", "assets/javascripts/lunr/")
 
 
 def configure(config: MkDocsConfig, settings: Settings) -> tuple[str, str]:
@@ -54,7 +55,8 @@ def configure(config: MkDocsConfig, settings: Settings) -> tuple[str, str]:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, OVERRIDES_DIR)
     if not config.site_url:  # information, like content warnings: --strict still builds
         log.info(str(site_url_problem(shown(config))))
-    _configure_search(config, settings.language)
+    if drop_search_plugins(config):  # information too: a --strict build still builds
+        log.info(str(search_plugin_problem(shown(config), raw_text(config.config_file_path))))
     if config.nav is None:
         config.nav = _escaped(site_nav(settings, _blog_index(config)))
         # Articles are left out of the nav on purpose; don't list them all.
@@ -128,10 +130,6 @@ def _configure_material(config: MkDocsConfig, raw: dict) -> None:
     # in the EU must be able to publish without that request.
     if not (isinstance(theme, dict) and "font" in theme):
         config.theme["font"] = False
-    features = config.theme["features"]
-    for feature in SEARCH_FEATURES:
-        if feature not in features:
-            features.append(feature)
 
 
 def _theme_language(config: MkDocsConfig, lang: str) -> str:
@@ -147,27 +145,6 @@ def _theme_language(config: MkDocsConfig, lang: str) -> str:
     return theme_language(lang, available) if available else lang
 
 
-def _configure_search(config: MkDocsConfig, lang: str) -> None:
-    for name in ("material/search", "search"):
-        plugin = config.plugins.get(name)
-        if plugin is None:
-            continue
-        options = plugin.config
-        if not options.get("lang"):
-            # Set after MkDocs validated the option, so validate here: lunr has no
-            # 'nl-BE' (the page would load lunr.nl-BE.js and search nothing) and
-            # no stemmer for some languages (English then).
-            options["lang"] = LangOption().run_validation([base_language(lang)])
-        # Material's nl translation omits the stemmer, so "pakketten" would not
-        # find "pakket"; put the full lunr pipeline back.
-        if options.get("pipeline") is None and "pipeline" in options:
-            options["pipeline"] = list(SEARCH_PIPELINE)
-        fields = options.get("fields")
-        if isinstance(fields, dict):
-            fields.setdefault(TERMS_FIELD, {"boost": TERMS_BOOST})
-            fields.setdefault(TEXT_FIELD, {"boost": TEXT_BOOST})
-
-
 def _blog_index(config: MkDocsConfig) -> str | None:
     for name in ("material/blog", "blog"):
         plugin = config.plugins.get(name)
@@ -176,3 +153,31 @@ def _blog_index(config: MkDocsConfig) -> str | None:
             if os.path.isfile(os.path.join(config.docs_dir, uri)):
                 return uri
     return None
+
+
+def drop_search_plugins(config: MkDocsConfig) -> list[str]:
+    """Switch off the search plugin a project still lists; the names found. kb's answer
+    index (search/) and scripts answer shoppers; the plugin would index every page again,
+    write search/search_index.json beside kb's files and have Material load a lunr worker.
+    Material's plugin (which `- search` means under Material) has an `enabled` option
+    that every one of its hooks obeys, so this uses that public option rather than taking
+    hooks out of MkDocs' plugin collection. MkDocs' own plugin (other themes) has no such
+    option: it keeps running, harmlessly, until the editor removes it as the message says.
+    """
+    found = []
+    for name in SEARCH_PLUGINS:
+        plugin = config.plugins.get(name)
+        if plugin is None:
+            continue
+        found.append(name)
+        if "enabled" in plugin.config:
+            plugin.config["enabled"] = False
+    return found
+
+
+def is_search_asset(src_uri: str, abs_src_path: str | None, docs_dir: str) -> bool:
+    """Whether a file is one of the theme's that Material's search alone uses (a file
+    of the docs folder at such a path is the editor's own and stays)."""
+    docs = os.path.join(os.path.abspath(docs_dir), "")
+    return src_uri.startswith(SEARCH_ASSETS) and not (
+        abs_src_path and os.path.abspath(abs_src_path).startswith(docs))

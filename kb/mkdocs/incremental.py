@@ -10,8 +10,8 @@ related questions on each rebuild.
 
 A `Session` lives as long as one `kb serve` and keeps what the previous build
 found: each file's article (`ArticleReader`), the related questions, what
-every page shows of other articles (`page_views`), the search index entries
-of every page, the machine-readable files as written. For a build it says
+every page shows of other articles (`page_views`), the machine-readable files
+and the site search's files as written. For a build it says
 which pages show something that changed (`Update.stale`, which the plugin has
 MkDocs render again) and which outputs belong to pages that are gone.
 
@@ -34,7 +34,6 @@ Nothing here imports MkDocs: the plugin hands over paths and URLs.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -129,13 +128,14 @@ class ArticleReader:
         return result
 
 
-def page_views(plan: SitePlan) -> dict[str, View]:
+def page_views(plan: SitePlan, search_page: str | None = None) -> dict[str, View]:
     """For each page kb renders, what it shows of articles other than its own source,
     as the templates do: a page whose view changed must be rendered again.
 
     Listings show each question's title and short answer (and date the page by the
     newest review); home the most asked questions and how many questions each area
-    and stage has; an answer page the titles of its related questions."""
+    and stage has; the search page (at `search_page`, when kb makes it) the areas with
+    the titles of their questions; an answer page the titles of its related questions."""
     def brief(article: Article) -> tuple:
         return article.src_uri, article.title, article.summary, article.reviewed
 
@@ -146,6 +146,9 @@ def page_views(plan: SitePlan) -> dict[str, View]:
     }
     for listing in listings:
         views[listing.src_uri] = tuple(map(brief, listing.questions))
+    if search_page is not None:
+        views[search_page] = tuple((x.src_uri, tuple((a.src_uri, a.title) for a in x.questions))
+                                   for x in plan.topics)
     for src_uri, extras in plan.articles.items():
         views[src_uri] = tuple((b.src_uri, b.title) for b in extras.related)
     return views
@@ -190,10 +193,9 @@ class Session:
     counts: Mapping[str, float] | None = None
     views: dict[str, View] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)  # page src_uri -> its output file
-    rendered: set[str] = field(default_factory=set)  # URLs of the pages rendered this build
-    search: dict[str, str] = field(default_factory=dict)  # page URL -> its index entries, JSON
     written: dict[str, str] = field(default_factory=dict)  # machine file -> text written
-    search_written: dict[str, str] = field(default_factory=dict)  # likewise the site search's
+    # likewise the site search's files, by part: "articles" (with the engine), "pages"
+    search_written: dict[str, dict[str, str]] = field(default_factory=dict)
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # see kb.answers
     theme_code: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
     kb_code: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
@@ -214,7 +216,6 @@ class Session:
         self.wait()
         self.cancel_rebuild()
         self.builds += 1
-        self.rendered = set()
         self.read.restart()
         if key == self.key:
             return False
@@ -227,9 +228,11 @@ class Session:
         return True
 
     def plan_site(self, collection: Collection, settings: Settings, today: date,
-                  site_name: str, everything: bool = False) -> Update:
+                  site_name: str, everything: bool = False,
+                  search_page: str | None = None) -> Update:
         """`kb.site.plan_site`, reusing the related questions of the last build while
-        the same articles are live and their popularity is the same."""
+        the same articles are live and their popularity is the same. `search_page`:
+        the search page's src_uri when kb makes it (see page_views)."""
         counts = collection.popularity
         live = collection.live(today)
         previous, index = self.plan, self.related
@@ -250,7 +253,7 @@ class Session:
             self.related = RelatedIndex(rank(live, counts), settings.language)
             plan = plan_site(collection, settings, today, site_name, counts,
                              self.related.related)
-        views = page_views(plan)
+        views = page_views(plan, search_page)
         stale = {uri for uri, view in views.items() if self.views.get(uri) != view}
         self.plan, self.counts, self.views = plan, counts, views
         return Update(plan, stale, everything)
@@ -363,22 +366,6 @@ class Session:
             self.timer.cancel()
             self.timer = None
 
-    def search_index(self, index: dict, pages: Iterable[str]) -> str:
-        """The whole search index as JSON text. After a dirty rebuild the search
-        plugin's `index` holds only the pages rendered (`self.rendered`); every other
-        page still in the site (`pages`: URLs) keeps its entries from earlier builds,
-        kept as JSON text (the whole index is megabytes)."""
-        fresh: dict[str, list[dict]] = {url: [] for url in self.rendered}
-        for doc in index.get("docs", []):
-            fresh.setdefault(str(doc.get("location", "")).partition("#")[0], []).append(doc)
-        keep = set(pages)
-        entries = {url: text for url, text in self.search.items() if url in keep}
-        for url, docs in fresh.items():
-            entries[url] = ",".join(map(_json, docs))
-        self.search = entries
-        head = _json({**{k: v for k, v in index.items() if k != "docs"}, "docs": []})
-        return head[:-2] + ",".join(text for text in entries.values() if text) + "]}"
-
     def take_changed_files(self, files: Mapping[str, str], answers: Iterable[str],
                            site_dir: str) -> dict[str, str]:
         """Of the machine-readable files (path -> text), those that differ from what the
@@ -390,12 +377,12 @@ class Session:
         self.texts = {html: self.texts[html] for html in answers if html in self.texts}
         return changed
 
-    def take_changed_search_files(self, files: Mapping[str, str], site_dir: str
-                                  ) -> dict[str, str]:
-        """`take_changed_files` for the site search's files: the answer index and the
-        engine's scripts."""
-        changed = _take_changed(self.search_written, files, site_dir)
-        self.search_written = dict(files)
+    def take_changed_search_files(self, files: Mapping[str, str], site_dir: str,
+                                  part: str) -> dict[str, str]:
+        """`take_changed_files` for one part of the site search's files: the answer
+        index and the engine's scripts ("articles"), the pages corpus ("pages")."""
+        changed = _take_changed(self.search_written.get(part, {}), files, site_dir)
+        self.search_written[part] = dict(files)
         return changed
 
     def forget(self) -> None:
@@ -437,10 +424,6 @@ def _take_changed(written: Mapping[str, str], files: Mapping[str, str],
         if path not in files:
             remove_output(os.path.join(site_dir, *path.split("/")), site_dir)
     return {path: text for path, text in files.items() if written.get(path) != text}
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def mark_stale(path: str) -> None:

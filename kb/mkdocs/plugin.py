@@ -3,9 +3,8 @@
 Each hook hands its work to one function: the configuration to
 `kb.mkdocs.configure`, a build's content, plan and files to
 `kb.mkdocs.state.start_build` and the `Build` it returns (which calls the core:
-kb.checks, kb.site, kb.structured, kb.helpblocks, kb.answers, kb.siteindex,
-kb.answerindex), HTML to Jinja fragments in `kb/templates/kb/` (overridable from
-the theme's `custom_dir`).
+kb.checks, kb.site, kb.structured, kb.helpblocks, kb.answers, kb.answerindex), HTML
+to Jinja fragments in `kb/templates/kb/` (overridable from the theme's `custom_dir`).
 
 Hooks appear in the order MkDocs 1.6 runs them. Once per process: on_startup.
 Per build: on_config, on_files, on_nav; per page read on_pre_page,
@@ -37,6 +36,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from kb.answerindex import PageDoc
 from kb.articles import Collection
 from kb.mkdocs import incremental
 from kb.mkdocs.config import KbConfig
@@ -68,6 +68,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         # src_uri -> the editor's answer as rendered; a dirty rebuild renders changed
         # pages only and keeps the others'.
         self.answer_html: dict[str, str] = {}
+        self.page_docs: dict[str, PageDoc] = {}  # likewise the site search's pages corpus
         # `kb serve` (mkdocs serve --dirty): what one build keeps for the next.
         self.session: incremental.Session | None = None
         self.build: Build | None = None  # the current build, from on_files on
@@ -84,7 +85,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             self.session.close()
         self.session = incremental.Session() if self.is_serve and dirty else None
 
-    @event_priority(100)  # before the search plugin fills in its own defaults
+    @event_priority(100)  # before a search plugin's own (configure.drop_search_plugins)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.build = None  # MkDocs keeps plugin instances from build to build
         if not self.config.enabled:
@@ -105,10 +106,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         # preloaded collection once only.
         (collection, today), self.preloaded = self.preloaded, (None, None)
         if not self.dirty:  # a dirty rebuild renders changed pages only; keep the rest
-            self.answer_html = {}
+            self.answer_html, self.page_docs = {}, {}
         self.build = start_build(config, files, self.settings, site=self.site,
-                                 answer_html=self.answer_html, session=self.session,
-                                 collection=collection, today=today, serve=self.is_serve)
+                                 answer_html=self.answer_html, page_docs=self.page_docs,
+                                 session=self.session, collection=collection, today=today,
+                                 serve=self.is_serve)
         return files
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig,
@@ -122,7 +124,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         # sitemap.xml's lastmod: when the page's answers were last reviewed, not the
         # build date MkDocs puts there.
         build = self.build
-        day = build.dates.get(page.file.src_uri) if build and build.kind(page) else None
+        day = build.dates.get(page.file.src_uri) if build else None
         if day is not None:
             page.update_date = day.isoformat()
         return None
@@ -146,7 +148,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         _set_page_meta(page, self.build.plan.page_meta(page.file.src_uri, page.meta))
         return None
 
-    @event_priority(100)  # before other plugins, the search index and kb take the HTML
+    @event_priority(100)  # before other plugins and kb take the HTML
     def _sanitize_content(self, html: str, /, *, page: Page, config: MkDocsConfig,
                           files: Files) -> str | None:
         """Every page rendered from an editor's Markdown (articles, the blog, other
@@ -157,7 +159,8 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def _page_body(self, html: str, /, *, page: Page, config: MkDocsConfig,
                    files: Files) -> str | None:
-        """What the search plugin indexes of kb's pages (see kb.mkdocs.state)."""
+        """The body of kb's pages (see kb.mkdocs.state); a blog post or page of the
+        editor's own is kept for the site search's pages corpus."""
         return self.build.page_body(page, html) if self.build else None
 
     on_page_content = CombinedEvent(_sanitize_content, _page_body)
@@ -167,6 +170,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         # Every page is read by now and none is written yet: refuse them all at once.
         _refuse_missing_templates(env, files, self.build.plan if self.build else None)
         _cache_nav(env, config)
+        if self.build is not None:
+            self.build.theme_globals(env)
         if self.session is not None:
             env.bytecode_cache = self.session.theme_code
             if self.build is not None:
@@ -184,11 +189,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         _variables(context)["kb_not_found"] = self.build.not_found(base_url)
         return context
 
-    @event_priority(-100)  # after the search plugin has indexed the page
     def _page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                       nav: Navigation) -> TemplateContext | None:
-        if self.session is not None:  # the search plugin has indexed it (merge_search)
-            self.session.rendered.add(page.url)
         content = self.build.page_content(page) if self.build else None
         if self.build is None or content is None:
             return None
@@ -215,16 +217,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         script = self.build.json_ld(page) if self.build else None
         return in_head(output, script) if script is not None else None
 
-    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.build is None:
             return
         if not self.is_serve:  # a later build may replace the folder (kb.safety)
             mark_site(config.site_dir)
-        self.build.finish_search_index()
-        self.build.write_machine_files()  # and the answer index, on every build
+        self.build.write_machine_files()  # and the answer indexes, on every build
         if self.session is not None:
-            _forget_search_index(config)
             self.session.pin_outputs()
             self.session.rebuild_when_settled()
 
@@ -338,13 +337,3 @@ def _cache_nav(env: Environment, config: MkDocsConfig) -> None:
         return rendered[key]
 
     env.globals["kb_cached_nav"] = kb_cached_nav
-
-
-def _forget_search_index(config: MkDocsConfig) -> None:
-    """Material's search plugin merges a dirty rebuild's entries into the previous
-    index as if one page had been rendered; kb merges them itself, page by page
-    (Session.merge_search), so the plugin must write only what it indexed."""
-    for name in ("material/search", "search"):
-        plugin = config.plugins.get(name)
-        if plugin is not None and getattr(plugin, "search_index_prev", None) is not None:
-            plugin.search_index_prev = None

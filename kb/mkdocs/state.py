@@ -4,14 +4,16 @@
 kb's pages and files to MkDocs' files; the `Build` it returns holds the plan,
 the files, kb's Jinja environment and the work under way, and renders kb's
 templates around pages. The logic lives in the core (kb.checks, kb.site,
-kb.structured, kb.helpblocks, kb.answers, kb.siteindex, kb.answerindex): here it
-meets MkDocs' files, pages and URLs.
+kb.structured, kb.helpblocks, kb.answers, kb.answerindex): here it meets MkDocs'
+files, pages and URLs.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,43 +23,51 @@ from urllib.parse import urljoin
 
 from jinja2 import Environment
 from jinja2.exceptions import TemplateNotFound
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from kb import answers, background, helpblocks, siteindex, structured
+from kb import answers, background, helpblocks, structured
 from kb.answerindex import FOLDER as INDEX_FOLDER
-from kb.answerindex import build_answer_index
+from kb.answerindex import PageDoc, build_answer_index, build_page_index
 from kb.articles import Article, Collection
 from kb.checks import check_content
 from kb.contact import WEEKDAYS, format_ranges
 from kb.minify import engine_assets, site_assets
-from kb.mkdocs.configure import raw_text, shown
+from kb.mkdocs.configure import is_search_asset, raw_text, shown
 from kb.mkdocs.incremental import Session, Update
+from kb.mkdocs.pages import page_doc, page_kind
 from kb.popularity import load_popularity
 from kb.problems import Problem, format_text, has_errors
 from kb.project import resolve_today
 from kb.settings import Settings
-from kb.site import CONTACT, SitePlan, plan_site
+from kb.site import CONTACT, HOME, SitePlan, plan_site
 
 log = logging.getLogger("mkdocs.plugins.kb")
 
 ROBOTS = "robots.txt"
+# The search page every search form leads to (contract 5 of issue 16): the page of
+# a query without JavaScript, where kb's search shows the answers with it.
+SEARCH_PAGE = "search/index.md"
+SEARCH_OUTPUT = "search/index.html"  # with and without use_directory_urls
 
 Note = tuple[int, str]  # what a file writer has to log: a logging level and the message
 
-# Pages are rendered in two steps. on_page_content keeps what shoppers search for
-# (question, short answer, answer; a listing's title and intro); Material's search
-# indexes that. Breadcrumbs, question lists, related questions and the contact block
-# are added in on_page_context, after indexing: they are kept out of the index
-# without the search plugin having to parse them on every page.
+# kb's pages are rendered in two steps: on_page_content the body (question, short
+# answer, answer; a listing's title and intro), which other plugins see as the page's
+# content; on_page_context the page around it (breadcrumbs, question lists, related
+# questions, the contact block), once the related questions are worked out.
 BODY_TEMPLATES = {"article": "kb/answer.html", "topic": "kb/listing-intro.html",
                   "stage": "kb/listing-intro.html", "contact": "kb/contact.html"}
 PAGE_TEMPLATES = {"article": "kb/article.html", "topic": "kb/topic.html",
                   "stage": "kb/stage.html", "home": "kb/home.html"}
+SEARCH_TEMPLATE = "kb/search.html"
+AREA_QUESTIONS = 3  # the search page lists each area with its most asked questions
+# Material's page configuration names its search worker: `"search": "<address>"`.
+_SEARCH_WORKER = re.compile(r',\s*"search":\s*"[^"]*"')
 
 
 @dataclass
@@ -72,6 +82,9 @@ class Build:
     site_name: str  # as written in mkdocs.yml; config.site_name is escaped
     site_description: str  # likewise
     answer_html: dict[str, str]  # src_uri -> the editor's answer as rendered
+    # src_uri -> a blog post or page of the editor's own as the pages corpus holds it
+    page_docs: dict[str, PageDoc] = field(default_factory=dict)
+    search_page: bool = False  # kb makes search/ (the docs folder has none of its own)
     session: Session | None = None  # kb serve (mkdocs serve --dirty)
     update: Update | None = None  # with a session: the pages to render again
     dates: dict[str, date] = field(default_factory=dict)  # src_uri -> sitemap's lastmod
@@ -125,11 +138,18 @@ class Build:
             self.fallbacks[key] = Markup(self.render("kb/partials/fallback.html", page))
         return self.fallbacks[key]
 
+    def is_search_page(self, page: Page) -> bool:
+        return self.search_page and page.file.src_uri == SEARCH_PAGE
+
     def page_body(self, page: Page, html: str) -> str | None:
-        """What a page of kb's shows to be indexed (see BODY_TEMPLATES); None for
-        another page. Keeps an article's answer for the files for machines."""
+        """The body of a page of kb's (see BODY_TEMPLATES); None for another page,
+        which the pages corpus keeps (kb.mkdocs.pages). Keeps an article's answer for
+        the files for machines."""
         kind = self.kind(page)
         if kind is None:
+            corpus = None if self.is_search_page(page) else page_kind(page)
+            if corpus is not None:
+                self.page_docs[page.file.src_uri] = page_doc(page, html, corpus)
             return None
         if kind == "article":
             self.answer_html[page.file.src_uri] = html  # for kb.answers, undecorated
@@ -139,13 +159,28 @@ class Build:
         return self.render(template, page, content=Markup(html))
 
     def page_content(self, page: Page) -> str | None:
-        """A page of kb's in full, around the body that was indexed; None for another."""
+        """A page of kb's in full, around its body; None for another."""
         kind = self.kind(page)
         template = PAGE_TEMPLATES.get(kind) if kind else None
+        if self.is_search_page(page):
+            template = SEARCH_TEMPLATE
         if template is None:
             return None
         return self.render(template, page, body=Markup(page.content or ""),
-                           fallback=self.fallback(page))
+                           fallback=self.fallback(page), area_questions=AREA_QUESTIONS)
+
+    def theme_globals(self, env: Environment) -> None:
+        """What kb's header (templates/overrides/partials/header.html) and main.html
+        need in the theme's environment, which does not escape: the search box's
+        texts, escaped, and the search page's URL; a filter that drops the search
+        worker's address from Material's page configuration."""
+        t = self.plan.t
+        env.globals["kb_search_box"] = {
+            "page": self.page_url(SEARCH_PAGE) or "search/",
+            "label": escape(t("search.label")), "button": escape(t("search.button")),
+            "placeholder": escape(t("searchpage.header"))}
+        env.globals["kb_without_search_worker"] = lambda html: Markup(
+            _SEARCH_WORKER.sub("", str(html)))
 
     def nav_key(self, page: Page) -> str | None:
         """For an answer page outside the nav, what its nav depends on: its folder
@@ -226,16 +261,6 @@ class Build:
             if file.page is not None and file.page.markdown is None and day is not None:
                 file.page.update_date = day.isoformat()
 
-    def finish_search_index(self) -> None:
-        """Compact the articles in the search index and add the words shoppers use for
-        them (kb.siteindex); a dirty rebuild adds the pages it did not render."""
-        merge = None
-        if self.session is not None:
-            pages = [f.url for f in self.files if f.is_documentation_page()]
-            merge = partial(self.session.search_index, pages=pages)
-        siteindex.finish_index(self.config.site_dir, self.plan, self.page_url, self.settings,
-                               merge)
-
     def start_search_files(self) -> None:
         """From the start of a full build: a large site writes the site search's files
         (`search_writer`) on another core while MkDocs converts Markdown; they need
@@ -253,11 +278,13 @@ class Build:
                 enabled=len(self.plan.articles) >= background.BACKGROUND_FROM)
 
     def write_machine_files(self) -> None:
-        """The files kb adds after the pages: the site search's files (`search_writer`)
-        and, with `machine_answers`, answers.json, llms.txt and a Markdown copy per
-        answer (`machine_writer`). In a full build as started in on_files and on_env;
-        in a dirty rebuild once the pages are served (Session.after_build)."""
-        parts = [("the site search's files", self.search_work, self.search_writer)]
+        """The files kb adds after the pages: the site search's files (`search_writer`,
+        `pages_writer`) and, with `machine_answers`, answers.json, llms.txt and a
+        Markdown copy per answer (`machine_writer`). In a full build as started in
+        on_files and on_env; in a dirty rebuild once the pages are served
+        (Session.after_build)."""
+        parts = [("the site search's files", self.search_work, self.search_writer),
+                 ("the site search's pages index", None, self.pages_writer)]
         if self.settings.machine_answers:
             parts.append(("answers.json and the llms files", self.machine_work,
                           self.machine_writer))
@@ -296,23 +323,39 @@ class Build:
         return write
 
     def search_writer(self) -> Callable[[], list[Note]]:
-        """A function that writes the site search's files (`search_files`); in a dirty
-        rebuild only what changed, removing what is gone.
+        """A function that writes the site search's files (`search_files`): the answer
+        index and the engine's scripts."""
+        articles, settings, today = self.articles, self.settings, self.plan.today
+        site = (self.config.site_url or None, self.config.use_directory_urls)
+        return self._index_writer(lambda: search_files(articles, settings, today, *site),
+                                  "articles")
+
+    def pages_writer(self) -> Callable[[], list[Note]]:
+        """A function that writes the pages corpus's index (search/pages/) of the blog
+        posts and pages of this build (`page_docs`; a dirty rebuild keeps those of the
+        pages it did not render, as long as they are in the site)."""
+        pages = [doc for uri, doc in sorted(self.page_docs.items()) if uri in self.files.src_uris]
+        settings, site_url = self.settings, self.config.site_url or None
+        return self._index_writer(lambda: page_files(pages, settings, site_url), "pages")
+
+    def _index_writer(self, make: Callable[[], dict[str, str]], part: str
+                      ) -> Callable[[], list[Note]]:
+        """A function that writes the files `make` gives; in a dirty rebuild only what
+        changed, removing what is gone.
 
         A file the docs folder has at one of their paths is never overwritten. An
         engine script of its own is kept, as an editor's llms.txt is. A file where
-        the answer index has one keeps kb's whole index out, with a warning (which
-        stops a strict build): an index mixed from two sources answers wrongly."""
-        articles, settings, today = self.articles, self.settings, self.plan.today
+        an index has one keeps kb's whole index out, with a warning (which stops a
+        strict build): an index mixed from two sources answers wrongly."""
         taken = {f.dest_uri for f in self.files}
         site_dir, session = self.config.site_dir, self.session
 
         def write() -> list[Note]:
-            files = search_files(articles, settings, today)
+            files = make()
             index = {path for path in files if path.startswith(INDEX_FOLDER + "/")}
             clash = sorted(index & taken)
             if session is not None:
-                files = session.take_changed_search_files(files, site_dir)
+                files = session.take_changed_search_files(files, site_dir, part)
             kept = answers.write_files(site_dir, files, taken | index if clash else taken)
             notes = _kept(path for path in kept if path not in index)
             if clash:
@@ -334,10 +377,12 @@ class Build:
 
 
 def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
-                site: tuple[str, str], answer_html: dict[str, str], session: Session | None,
+                site: tuple[str, str], answer_html: dict[str, str],
+                page_docs: dict[str, PageDoc], session: Session | None,
                 collection: Collection | None, today: date | None, serve: bool) -> Build:
     """on_files: check the content (unless `kb build` has: `collection`), plan the site
-    and add kb's pages, assets, help/ and robots.txt to `files`."""
+    and add kb's pages (the search page too), assets, help/ and robots.txt to `files`;
+    take Material's search assets out."""
     today = today or resolve_today()
     everything = session is not None and session.begin((raw_text(config.config_file_path),
                                                         today))
@@ -348,8 +393,10 @@ def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
         if article.src_uri not in live and file is not None:
             files.remove(file)
     update = None
+    search_page = _search_page_free(files)
     if session is not None:  # a dirty rebuild: reuse what is unchanged
-        update = session.plan_site(collection, settings, today, site[0], everything)
+        update = session.plan_site(collection, settings, today, site[0], everything,
+                                   SEARCH_PAGE if search_page else None)
         plan = update.plan
     else:
         # Related questions are first shown in on_page_context: a large site
@@ -358,11 +405,18 @@ def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
                          background=True)
     for src_uri in plan.pages():
         files.append(_stub_file(config, plan, src_uri, session))
+    if search_page:
+        files.append(_generated(config, SEARCH_PAGE, _search_stub(plan), session,
+                                InclusionLevel.NOT_IN_NAV))  # in no nav, and no one misses it
+    for file in [f for f in files if is_search_asset(f.src_uri, f.abs_src_path,
+                                                     config.docs_dir)]:
+        files.remove(file)
     site_name, site_description = site
     build = Build(config=config, files=files, settings=settings, plan=plan,
                   env=_environment(config, session), site_name=site_name,
                   site_description=site_description, answer_html=answer_html,
-                  session=session, update=update, articles=collection.articles)
+                  page_docs=page_docs, search_page=search_page, session=session,
+                  update=update, articles=collection.articles)
     if session is None:
         # A large site works out its pages' JSON-LD on another core while MkDocs
         # converts Markdown: on_post_page only inserts it.
@@ -375,6 +429,8 @@ def start_build(config: MkDocsConfig, files: Files, settings: Settings, *,
         _add(config, files, {ROBOTS: structured.robots_txt(config.site_url,
                                                            f"{helpblocks.DEMO_DIR}/")})
     build.dates = structured.page_dates(plan)
+    if search_page and HOME in build.dates:  # it lists what home lists: dated alike
+        build.dates[SEARCH_PAGE] = build.dates[HOME]
     return build
 
 
@@ -403,11 +459,29 @@ def _checked(config: MkDocsConfig, settings: Settings, collection: Collection | 
 def _stub_file(config: MkDocsConfig, plan: SitePlan, src_uri: str,
                session: Session | None) -> File:
     """A generated page's file: its Markdown holds page settings only (SitePlan.stub)."""
+    return _generated(config, src_uri, plan.stub(src_uri), session)
+
+
+def _generated(config: MkDocsConfig, src_uri: str, text: str, session: Session | None,
+               inclusion: InclusionLevel = InclusionLevel.UNDEFINED) -> File:
     if session is None:
-        return File.generated(config, src_uri, content=plan.stub(src_uri))
+        return File.generated(config, src_uri, content=text, inclusion=inclusion)
     # A source file whose age MkDocs compares (see Session.stub).
-    return File.generated(config, src_uri,
-                          abs_src_path=session.stub(src_uri, plan.stub(src_uri)))
+    return File.generated(config, src_uri, abs_src_path=session.stub(src_uri, text),
+                          inclusion=inclusion)
+
+
+def _search_page_free(files: Files) -> bool:
+    """Whether kb makes the search page: not when the docs folder has a page of its own
+    at its address, which then stays, as an editor's robots.txt does (its forms still
+    lead there)."""
+    return not any(f.src_uri == SEARCH_PAGE or f.dest_uri == SEARCH_OUTPUT for f in files)
+
+
+def _search_stub(plan: SitePlan) -> str:
+    """The search page's Markdown: page settings only (its HTML is kb/search.html)."""
+    return (f"---\ntitle: {json.dumps(plan.t('searchpage.title'), ensure_ascii=False)}\n"
+            'hide: ["navigation", "toc"]\n---\n')
 
 
 def _environment(config: MkDocsConfig, session: Session | None) -> Environment:
@@ -425,14 +499,31 @@ def _add(config: MkDocsConfig, files: Files, contents: dict[str, str]) -> None:
         files.append(File.generated(config, uri, content=text))
 
 
-def search_files(articles: Iterable[Article], settings: Settings, today: date
-                 ) -> dict[str, str]:
+def search_files(articles: Iterable[Article], settings: Settings, today: date,
+                 site_url: str | None = None, directory_urls: bool = True) -> dict[str, str]:
     """The site search's files by their place in the site: the answer index of the
-    articles live on `today`, the build's day, in search/ (kb.answerindex: beside
-    Material's search_index.json), and the answer engine's scripts (kb.minify)."""
-    index = build_answer_index(articles, settings, today)
+    articles live on `today`, the build's day, in search/ (kb.answerindex; its meta
+    says where the site is published, `site_url`, and its docs give each article's
+    address as MkDocs makes it, `directory_urls`), and the answer engine's scripts
+    (kb.minify)."""
+    index = build_answer_index(articles, settings, today, site_url, directory_urls)
     files = {f"{INDEX_FOLDER}/{name}": data.decode("utf-8") for name, data in index.items()}
     return {**files, **engine_assets()}
+
+
+def page_files(pages: list[PageDoc], settings: Settings, site_url: str | None = None
+               ) -> dict[str, str]:
+    """The pages corpus's index by its place in the site (search/pages/); nothing for a
+    site without blog posts or pages of its own (the search then offers answers only)."""
+    if not pages:
+        return {}
+    index = build_page_index(pages, settings, site_url)
+    return {f"{INDEX_FOLDER}/{_in_pages(name)}": data.decode("utf-8")
+            for name, data in index.items()}
+
+
+def _in_pages(name: str) -> str:
+    return name if name.startswith("pages/") else f"pages/{name}"
 
 
 def _kept(paths: Iterable[str]) -> list[Note]:

@@ -17,6 +17,7 @@ PAGES = {
     "stage": "stages/delivery/",
     "article": "retourneren/retourtermijn/",
     "contact": "contact/",
+    "search": "search/",
     "404": "404.html",
 }
 # The channels' links change with the hours (a closed channel's links rest), so each
@@ -63,9 +64,11 @@ def test_pages_have_no_accessibility_violations(browser, base_url: str, demo_sit
             context.close()
 
 
-def test_search_dialog_has_a_name(page, base_url: str) -> None:
+def test_the_header_search_box_and_its_button_have_names(page, base_url: str) -> None:
     page.goto(base_url + "retourneren/retourtermijn/")
-    assert page.locator(".md-search[role=dialog]").get_attribute("aria-label") == "Zoeken"
+    header = page.locator("header [role=search]")
+    assert header.get_by_role("searchbox", name="Stel je vraag").count() == 1
+    assert header.get_by_role("button", name="Zoeken").count() == 1
 
 
 def test_closed_channel_links_are_disabled_links(browser, base_url: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import reveal_channels
-from tests.browser.test_site import type_query
+from tests.browser.test_site_search import HOME, search_for
 
 OPEN = "2026-11-23T10:00+01:00"  # a Monday morning: every channel open
 EVENING = "2026-11-23T18:00+01:00"  # chat and phone closed, WhatsApp open
@@ -101,13 +101,14 @@ def test_the_widget_is_fetched_only_when_a_page_needs_it(browser, base_url):
     reveal_channels(page)
     page.locator(".kb-fallback [data-kb-status=open]").first.wait_for()
     assert [u for u in fetched if u in widget] == widget
-    # Opening the search fetches it too: the chat invitation needs the hours.
+    # Starting a search fetches it too: the chat invitation needs the hours, and the
+    # answers' texts and a decline's channels come with it.
     fetched.clear()
     page.goto(base_url + "betalen/betaalmethoden/")
     page.wait_for_load_state("networkidle")
     assert not [u for u in fetched if u in widget]
     with page.expect_response(widget[1]):  # the script first, then its data
-        page.locator("input[data-md-component=search-query]").click()
+        page.locator("#kb-header-q").click()
     assert [u for u in fetched if u in widget] == widget
     context.close()
 
@@ -118,7 +119,7 @@ INVITE = ".kb-invite"
 def test_search_invites_to_chat_after_45_seconds_while_chat_is_open(browser, base_url):
     context, page = at(browser, OPEN)
     page.goto(base_url)
-    type_query(page, "mijn pakket is kapot")
+    search_for(page, HOME, "mijn pakket is kapot")
     page.clock.run_for(30_000)
     assert page.locator(INVITE).inner_text() == ""
     page.clock.run_for(16_000)
@@ -131,7 +132,7 @@ def test_search_invites_to_chat_after_45_seconds_while_chat_is_open(browser, bas
     assert invite.inner_text() == ""
     # A "no" holds for the rest of the visit.
     page.goto(base_url + "contact/")
-    type_query(page, "retour")
+    search_for(page, "#kb-header-q", "retour")
     page.clock.run_for(60_000)
     assert page.locator(INVITE).count() == 0
     context.close()
@@ -140,7 +141,7 @@ def test_search_invites_to_chat_after_45_seconds_while_chat_is_open(browser, bas
 def test_no_invitation_while_chat_is_closed(browser, base_url):
     context, page = at(browser, EVENING)
     page.goto(base_url)
-    type_query(page, "mijn pakket is kapot")
+    search_for(page, HOME, "mijn pakket is kapot")
     page.clock.run_for(120_000)
     assert page.locator(INVITE).inner_text() == ""
     context.close()
@@ -149,10 +150,10 @@ def test_no_invitation_while_chat_is_closed(browser, base_url):
 def test_opening_a_result_cancels_the_invitation(browser, base_url):
     context, page = at(browser, OPEN)
     page.goto(base_url)
-    type_query(page, "retour")
+    search_for(page, HOME, "retour")
     # As with instant navigation: the result opens without a new page.
     page.evaluate("document.addEventListener('click', e => e.preventDefault())")
-    page.locator(".md-search-result a").first.click()
+    page.locator(".kb-s a").first.click()
     page.clock.run_for(60_000)
     assert page.locator(INVITE).inner_text() == ""
     context.close()

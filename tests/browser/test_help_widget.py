@@ -218,13 +218,28 @@ def test_questions_work_from_the_keyboard_with_a_visible_focus(browser, strict_u
     context.close()
 
 
-def test_search_box_takes_the_shopper_to_the_help_centre_search(browser, strict_url):
+def test_search_box_answers_in_the_block_and_the_shopper_stays(browser, strict_url):
     context, page = open_page(browser, strict_url + "shop/cart.html", "2026-11-23T10:00+01:00")
     box = page.locator("#cart input[type=search]")
     assert page.locator("#cart label").inner_text() == "Zoek in de klantenservice"
+    box.fill("retourkosten")
+    box.press("Enter")
+    card = page.locator("#cart .kb-s__card")
+    assert card.locator(".kb-s__title").inner_text() == "Wie betaalt de retourkosten?"
+    assert card.get_attribute("href") == strict_url + "returns/kosten/"
+    assert page.url == strict_url + "shop/cart.html"
+    context.close()
+
+
+def test_search_box_leads_to_the_search_page_when_the_search_cannot_load(browser, strict_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/assets/kb/search.js", lambda route: route.fulfill(status=404))
+    page.goto(strict_url + "shop/cart.html")
+    box = page.locator("#cart input[type=search]")
     box.fill("retour sturen")
     box.press("Enter")
-    page.wait_for_url(strict_url + "?q=retour+sturen")
+    page.wait_for_url(strict_url + "search/?q=retour+sturen")
     context.close()
 
 
@@ -456,7 +471,7 @@ def test_static_fragment_works_without_javascript(browser, strict_url):
     href = question.locator("a").get_attribute("href")
     assert href.startswith("https://help.shop.example/")
     assert page.locator("form.kb-help__search").get_attribute(
-        "action") == "https://help.shop.example/"
+        "action") == "https://help.shop.example/search/"
     context.close()
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import Handler, serve
-from tests.browser.test_site import SEARCH_INPUT, results
 
 
 class _NotFoundHandler(Handler):
@@ -43,14 +42,20 @@ def test_404_page_searches_from_any_address_without_leaving_the_site(page, host:
     assert response.status == (200 if path == "404.html" else 404)
     assert page.locator("h1").first.inner_text() == "Deze pagina bestaat niet (meer)"
     # Styles and scripts load from the site root whatever the depth of the address.
-    assert page.locator(".kb-search__button").evaluate(
+    assert page.locator("form[data-kb-search=inline] .kb-search__button").evaluate(
         "el => getComputedStyle(el).display") != "inline"
+    # The 404 page's own box answers in place (contract 5: inline), its engine and
+    # index fetched from the site root.
+    form = page.locator("form[data-kb-search=inline]")
+    assert form.get_attribute("action") == "/search/"
     page.fill("#kb-q", "retour")
-    page.press("#kb-q", "Enter")
-    titles = results(page)
-    assert page.input_value(SEARCH_INPUT) == "retour"
+    box = page.wait_for_selector("#kb-q[aria-controls]")  # search.js has taken the box
+    options = page.locator(f"#{box.get_attribute('aria-controls')} [role=option]")
+    options.first.wait_for()
+    titles = options.all_inner_texts()
     assert any("retour" in t.lower() or "terug" in t.lower() for t in titles), titles
     page.wait_for_load_state("networkidle")
+    assert [url for url in requests if "/search/meta.js" in url] == [host + "search/meta.js"]
     foreign = [url for url in requests if not url.startswith(host) and
                not url.startswith("data:")]
     assert foreign == []
@@ -69,11 +74,13 @@ def test_404_page_links_lead_to_the_answers_and_contact(page, host: str) -> None
 
 
 def test_404_search_works_without_javascript(browser, host: str) -> None:
+    """Without JavaScript the box opens the search page, which lists the areas."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(host + "oud/adres/")
     page.fill("#kb-q", "verzendkosten")
     page.press("#kb-q", "Enter")
     page.wait_for_load_state()
-    assert page.url == host + "?q=verzendkosten"
+    assert page.url == host + "search/?q=verzendkosten"
+    assert page.locator(".kb-area").count() == 6
     context.close()

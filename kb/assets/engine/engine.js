@@ -7,15 +7,23 @@
  * (tests/test_engine_parity.py runs both on every eval question). Where JavaScript
  * differs from Python the code says so: Python's round(x, 3), its string order, dict
  * order (Maps here: integer-like object keys would be ordered numerically), the
- * logarithm (the index stores the weights, math.log and Math.log differ in the last unit).
+ * logarithm (the index stores the weights, math.log and Math.log differ in the last unit),
+ * round() (half to even in Python).
  *
- * Files are read through `loader(name) -> Promise<string|null>`, each at most once, and
- * only those Python reads for the same question. The answering code is synchronous: when
- * it needs a file that is not loaded yet it throws `Missing`, `ask` loads the files and
- * runs it again (everything it computed before is cached, so a run costs little). Where
- * Python is certain to read several files (the shards of all of a question's words, the
- * heads of a compound) they are asked for together, so that a page waits for one round
- * trip instead of one per file.
+ * Files are read through `loader(name) -> Promise<data|null>`, `name` an index name
+ * ("meta", "lex/3"), data the parsed JSON of the file; each at most once, and only those
+ * Python reads for the same question. In a page the loader is assets/kb/search.js's, which
+ * loads each file as the script it is (`kbIndex(name, data);`, kb/answerindex.py). The
+ * answering code is synchronous: when it needs a file that is not loaded yet it throws `Missing`, `ask`
+ * loads the files and runs it again (everything it computed before is cached, so a run
+ * costs little). Where Python is certain to read several files (the lexicon ranges of
+ * all of a question's words, the heads of a compound, the postings of every term the
+ * chosen concepts score) they are asked for together, so that a page waits for one
+ * round trip instead of one per file.
+ *
+ * The pages index (blog posts, hand-written pages) is answered by an engine of its own,
+ * with the article engine's analysis and spelling: `new Engine(pagesLoader, {base:
+ * articleEngine})`, pagesLoader(name) loading "pages/" + name.
  *
  * No dependencies, no build step, no eval: it runs under a strict Content Security
  * Policy, in Node (module.exports, analysis.js by require) and in a page
@@ -32,7 +40,7 @@
 })(typeof globalThis !== "undefined" ? globalThis : this, function (analysis) {
   "use strict";
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var ALL = "+";  // marks a variant whose terms must all occur, in any order and field
   var FEATURES = ["forms", "synonyms", "spelling", "compounds"];
   var own = Object.prototype.hasOwnProperty;
@@ -51,36 +59,10 @@
     return Number(x.toFixed(3));
   }
 
-  /** FNV-1a, 32 bits, over the UTF-8 bytes of text (kb.answerindex.fnv1a). */
-  function fnv1a(text) {
-    var value = 0x811c9dc5;
-    function add(byte) {
-      value = Math.imul(value ^ byte, 0x01000193) >>> 0;
-    }
-    for (var i = 0; i < text.length; i++) {
-      var cp = text.codePointAt(i);
-      if (cp > 0xffff) i++;
-      if (cp < 0x80) {
-        add(cp);
-      } else if (cp < 0x800) {
-        add(0xc0 | cp >> 6);
-        add(0x80 | cp & 63);
-      } else if (cp < 0x10000) {
-        add(0xe0 | cp >> 12);
-        add(0x80 | cp >> 6 & 63);
-        add(0x80 | cp & 63);
-      } else {
-        add(0xf0 | cp >> 18);
-        add(0x80 | cp >> 12 & 63);
-        add(0x80 | cp >> 6 & 63);
-        add(0x80 | cp & 63);
-      }
-    }
-    return value;
-  }
-
-  function termFile(term, shards) {
-    return "terms/" + fnv1a(term) % shards + ".json";
+  /** Python's round(x) of a positive number: to the nearest integer, ties to even. */
+  function roundEven(x) {
+    var r = Math.round(x);  // ties upwards
+    return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
   }
 
   /** The spelling shard of a word: its first character when a-z or 0-9, else "u" and
@@ -88,6 +70,33 @@
   function spellingShard(word) {
     var first = String.fromCodePoint(word.codePointAt(0));
     return /^[a-zA-Z0-9]$/.test(first) ? first : "u" + first.codePointAt(0).toString(16);
+  }
+
+  /** The lexicon range that holds `term` (kb.answerindex.lex_range), in Python's
+   * string order. */
+  function lexRange(firsts, term) {
+    var low = 0;
+    var high = firsts.length;
+    while (low < high) {  // bisect_right
+      var mid = (low + high) >> 1;
+      if (analysis.compare(term, firsts[mid]) < 0) high = mid; else low = mid + 1;
+    }
+    return Math.max(low - 1, 0);
+  }
+
+  /** The spelling buckets of `shard` holding words of `low` to `high` letters
+   * (kb.answerindex.spelling_buckets). */
+  function spellingFiles(meta, word, maxdist) {
+    var shard = spellingShard(word);
+    var starts = meta.spelling && own.call(meta.spelling, shard) ? meta.spelling[shard] : [];
+    var n = analysis.length(word);
+    var first = 0;
+    while (first + 1 < starts.length && starts[first + 1] <= n - maxdist) first++;
+    var names = [];
+    for (var i = first; i < starts.length && starts[i] <= n + maxdist; i++) {
+      names.push("spelling/" + shard + "-" + starts[i]);
+    }
+    return names;
   }
 
   // A variant (a tuple of terms in Python) is a Map key: its terms joined by spaces,
@@ -105,18 +114,22 @@
     map.set(key, before === undefined ? value : before + value);
   }
 
-  /** Thrown when the answer needs files not loaded yet. */
-  function Missing(files) {
+  /** Thrown when the answer needs files of `engine` not loaded yet. */
+  function Missing(files, engine) {
     this.files = files;
+    this.engine = engine;
   }
 
   // --- The engine -------------------------------------------------------------------
 
   /** Questions against one answer index. options.features: the features to use (by
-   * default all of "forms", "synonyms", "spelling", "compounds"). */
+   * default all of "forms", "synonyms", "spelling", "compounds"); options.base: the
+   * engine of the article index whose analysis and spelling an engine over the pages
+   * index uses. */
   function Engine(loader, options) {
     this.loader = loader;
     this.features = new Set((options && options.features) || FEATURES);
+    this.base = (options && options.base) || null;
     this.files = new Map();  // name -> parsed content, null for a missing file
     this.pending = new Map();  // name -> the promise of its loading
     this.fetched = [];  // the names asked of the loader, in order
@@ -132,9 +145,16 @@
       if (self.files.has(name)) return null;
       if (!self.pending.has(name)) {
         self.fetched.push(name);
-        self.pending.set(name, Promise.resolve(self.loader(name)).then(function (text) {
-          self.files.set(name, text === null || text === undefined ? null : JSON.parse(text));
+        self.pending.set(name, Promise.resolve(self.loader(name)).then(function (data) {
           self.pending.delete(name);
+          // Every file but meta is named by meta or the lexicon: a damaged index.
+          if ((data === null || data === undefined) && name !== "meta") {
+            throw new Error("the answer index has no " + name + ".js");
+          }
+          self.files.set(name, data === undefined ? null : data);
+        }, function (error) {
+          self.pending.delete(name);
+          throw error;
         }));
       }
       return self.pending.get(name);
@@ -143,7 +163,7 @@
 
   /** The content of a loaded file; throws Missing when it is not loaded. */
   Engine.prototype.file = function (name) {
-    if (!this.files.has(name)) throw new Missing([name]);
+    if (!this.files.has(name)) throw new Missing([name], this);
     return this.files.get(name);
   };
 
@@ -153,23 +173,46 @@
     var missing = names.filter(function (n, i) {
       return !files.has(n) && names.indexOf(n) === i;
     });
-    if (missing.length) throw new Missing(missing);
+    if (missing.length) throw new Missing(missing, this);
+  };
+
+  Engine.prototype.lexFile = function (term) {
+    return "lex/" + lexRange(this.meta.lex, term);
   };
 
   Engine.prototype.needTerms = function (terms) {
-    var shards = this.meta.term_shards;
-    this.need(terms.map(function (t) { return termFile(t, shards); }));
+    if (this.meta.lex.length) this.need(terms.map(this.lexFile, this));
+  };
+
+  /** Throws Missing for the postings files of those of `terms` that are known, and the
+   * field lengths: what scoring them reads. */
+  Engine.prototype.needPostings = function (terms) {
+    this.needTerms(terms);
+    var names = [];
+    for (var i = 0; i < terms.length; i++) {
+      var entry = this.term(terms[i]);
+      if (entry) names.push("len");
+      if (entry && typeof entry[3] === "number") names.push("post/" + entry[3]);
+    }
+    this.need(names);
   };
 
   Engine.prototype.ready = function () {
     var self = this;
     if (this.meta) return Promise.resolve();
-    return this.load(["meta.json", "analysis.json"]).then(function () {
+    var base = this.base;
+    return Promise.all([this.load(base ? ["meta"] : ["meta", "analysis"]),
+                        base ? base.ready() : null]).then(function () {
       if (self.meta) return;
-      var meta = self.files.get("meta.json");
+      var meta = self.files.get("meta");
       if (!meta || meta.format !== FORMAT) {
         throw new Error("not a kb answer index of format " + FORMAT + ": " +
-                        (meta ? "other format" : "no meta.json"));
+                        (meta ? "format " + meta.format : "no meta.js") +
+                        "; build the site again with this kb");
+      }
+      if (meta.corpus === "pages" && !base) {
+        throw new Error("this answer index (pages) answers with the analysis and spelling " +
+                        "of the article index: new Engine(loader, {base: articleEngine})");
       }
       var c = meta.constants;
       self.tuning = {
@@ -180,16 +223,20 @@
         goodCoverage: c.GOOD_COVERAGE, maxConcepts: c.MAX_CONCEPTS,
         maxCorrected: c.MAX_CORRECTED, maxSuggested: c.MAX_SUGGESTED, maxLookup: c.MAX_LOOKUP,
       };
-      self.analyzer = new analysis.Analyzer(self.files.get("analysis.json"));
+      self.analyzer = base ? base.analyzer : new analysis.Analyzer(self.files.get("analysis"));
       self.thesaurus = self.analyzer.thesaurus;
       self.scale = meta.impact_scale;
+      self.k1 = meta.bm25.k1;
+      self.b = meta.bm25.b;
+      self.norms = new Map();
       self.meta = meta;
     });
   };
 
   /** The answer to `question`: {question, hits, answers, good, declined, suggestion,
-   * unknown}, each hit {slug, title, summary, src_uri, policy, score, coverage}.
-   * options.limit: the number of hits (5). */
+   * unknown}, each hit {slug, url, title, summary, src_uri, policy, kind, score,
+   * coverage} (a page's slug and src_uri "", its policy null; url relative to the
+   * site's root). options.limit: the number of hits (5). */
   Engine.prototype.ask = function (question, options) {
     var self = this;
     var limit = options && options.limit !== undefined ? options.limit : 5;
@@ -198,7 +245,7 @@
         return Promise.resolve(run());
       } catch (error) {
         if (!(error instanceof Missing)) throw error;
-        return self.load(error.files).then(function () { return attempt(run); });
+        return error.engine.load(error.files).then(function () { return attempt(run); });
       }
     }
     return this.ready().then(function () {
@@ -208,7 +255,7 @@
     }).then(function (ranked) {
       var block = self.meta.doc_block;
       return self.load(ranked.hits.map(function (r) {
-        return "docs/" + Math.floor(r[2] / block) + ".json";
+        return "docs/" + Math.floor(r[2] / block);
       })).then(function () { return self.answer(question, ranked); });
     });
   };
@@ -228,14 +275,16 @@
 
   // --- What the index knows -----------------------------------------------------
 
+  /** The lexicon entry of `term`, [df, weight, idf, postings]; null when unknown. */
   Engine.prototype.term = function (term) {
-    var shard = this.file(termFile(term, this.meta.term_shards));
-    return shard && own.call(shard, term) ? shard[term] : null;
+    if (!this.meta.lex.length) return null;
+    var terms = this.file(this.lexFile(term));
+    return terms && own.call(terms, term) ? terms[term] : null;
   };
 
   Engine.prototype.df = function (term) {
     var entry = this.term(term);
-    return entry ? entry.df : 0;
+    return entry ? entry[0] : 0;
   };
 
   Engine.prototype.known = function (phrase) {  // short-circuits as Python's all()
@@ -254,21 +303,61 @@
     var rarest = null;
     for (i = 0; i < entries.length; i++) {
       if (!entries[i]) return this.meta.unknown_idf;
-      if (rarest === null || entries[i].df < rarest.df) rarest = entries[i];
+      if (rarest === null || entries[i][0] < rarest[0]) rarest = entries[i];
     }
-    return rarest === null ? this.meta.unknown_idf : rarest.i;
+    return rarest === null ? this.meta.unknown_idf : rarest[1];
   };
 
+  /** BM25's length part per stored length byte of field `name`. */
+  Engine.prototype.norm = function (name) {
+    var norms = this.norms.get(name);
+    if (norms === undefined) {
+      var table = this.file("len");
+      var average = table.avg[name];
+      var k1 = this.k1;
+      var b = this.b;
+      norms = table.steps.map(function (length) { return k1 * (1 - b + b * length / average); });
+      this.norms.set(name, norms);
+    }
+    return norms;
+  };
+
+  /** [doc, impact] of each document with `term` in field `name` ([doc, impact, title
+   * size] in the title field), impact the BM25 part times the scale
+   * (kb.answerindex.IndexFiles.postings). */
   Engine.prototype.postings = function (term, name) {
     var entry = this.term(term);
-    var flat = entry && own.call(entry.f, name) ? entry.f[name] : null;
-    var stride = name === "title" ? 3 : 2;
+    if (!entry) return [];
+    var fields = typeof entry[3] === "number" ? this.file("post/" + entry[3]) : entry[3];
+    var data = own.call(fields, name) ? fields[name] : null;
+    if (!data || !data.length) return [];
+    var norms = this.norm(name);
+    var lengths = this.file("len").fields[name];
+    var idf = entry[2];
+    var k1 = this.k1;
+    var scale = this.scale;
     var found = [];
-    var doc = 0;
-    for (var start = 0; flat && start < flat.length; start += stride) {
-      doc += flat[start];
-      found.push(flat.slice(start, start + stride));
-      found[found.length - 1][0] = doc;
+    var doc;
+    var tf;
+    if (typeof data === "string") {  // one character per document
+      for (doc = 0; doc < data.length; doc++) {
+        tf = data.charCodeAt(doc) - 48;
+        if (tf > 0) {
+          found.push([doc, roundEven(idf * tf * (k1 + 1) /
+                                     (tf + norms[lengths.charCodeAt(doc) - 48]) * scale)]);
+        }
+      }
+      return found;
+    }
+    var stride = name === "title" ? 3 : 2;
+    doc = 0;
+    for (var start = 0; start < data.length; start += stride) {
+      doc += data[start];
+      tf = data[start + 1];
+      var posting = [doc, roundEven(idf * tf * (k1 + 1) /
+                                    (tf + norms[lengths.charCodeAt(doc) - 48]) * scale)];
+      if (stride === 3) posting.push(data[start + 2]);
+      found.push(posting);
     }
     return found;
   };
@@ -310,6 +399,8 @@
   };
 
   Engine.prototype.corrections = function (word) {
+    if (!this.features.has("spelling")) return [];
+    if (this.base) return this.base.corrections(word);
     var found = this.fixCache.get(word);
     if (found === undefined) {
       found = this.findCorrections(word);
@@ -318,35 +409,32 @@
     return found;
   };
 
-  Engine.prototype.shardSpellings = function (names) {
-    var key = names.join(",");
-    var cached = this.spellingCache.get(key);
+  /** The words of one spelling bucket, for look-ups, and their article counts. */
+  Engine.prototype.bucket = function (name) {
+    var cached = this.spellingCache.get(name);
     if (cached) return cached;
-    this.need(names.map(function (n) { return "spelling/" + n + ".json"; }));
+    var words = this.file(name);
     var counts = new Map();
-    for (var i = 0; i < names.length; i++) {
-      var words = this.file("spelling/" + names[i] + ".json") || {};
-      Object.keys(words).forEach(function (w) { counts.set(w, words[w]); });
-    }
+    Object.keys(words).forEach(function (w) { counts.set(w, words[w]); });
     cached = {spellings: new analysis.Spellings(Array.from(counts.keys())), counts: counts};
-    this.spellingCache.set(key, cached);
+    this.spellingCache.set(name, cached);
     return cached;
   };
 
+  /** kb.engine.Engine._find_corrections: words of the same first letter only. */
   Engine.prototype.findCorrections = function (word) {
     var n = analysis.length(word);
-    if (n < 4 || n > this.tuning.maxLookup || analysis.python.isDigit(word) ||
-        !this.features.has("spelling")) {
-      return [];
-    }
+    if (n < 4 || n > this.tuning.maxLookup || analysis.python.isDigit(word)) return [];
     var maxdist = n < 7 ? 1 : 2;
-    var shard = this.shardSpellings([spellingShard(word)]);
-    var found = shard.spellings.within(word, maxdist, 1);
-    if (!found.length && n >= 5) {
-      shard = this.shardSpellings(this.meta.spelling_shards);
-      found = shard.spellings.within(word, maxdist, 0);
+    var names = spellingFiles(this.meta, word, maxdist);
+    this.need(names);
+    var found = [];
+    var counts = new Map();
+    for (var i = 0; i < names.length; i++) {
+      var bucket = this.bucket(names[i]);
+      found = found.concat(bucket.spellings.within(word, maxdist, 1));
+      bucket.counts.forEach(function (count, w) { counts.set(w, count); });
     }
-    var counts = shard.counts;
     var alike = new Map();
     found.forEach(function (w) { alike.set(w, analysis.ratio(word, w)); });
     var ranked = found.slice().sort(function (a, b) {
@@ -614,6 +702,13 @@
                   unknown: concepts.filter(function (c) { return !c.known; })
                     .map(function (c) { return c.word; })};
     if (!concepts.some(function (c) { return c.known; })) return result;
+    var asked = new Set();  // every term scored: their postings in one round trip
+    concepts.forEach(function (c) {
+      c.variants.forEach(function (w, key) {
+        phraseOf(key).forEach(function (t) { if (t !== ALL) asked.add(t); });
+      });
+    });
+    this.needPostings(Array.from(asked));
     var self = this;
     var weights = concepts.map(function (c) {
       return c.known ? self.weight(c) : self.meta.unknown_idf;
@@ -636,12 +731,6 @@
       var y = totals.get(b);
       return x !== y ? (x > y ? -1 : 1) : a - b;
     }).slice(0, wanted);
-    var asked = new Set();
-    concepts.forEach(function (c) {
-      c.variants.forEach(function (w, key) {
-        phraseOf(key).forEach(function (t) { if (t !== ALL) asked.add(t); });
-      });
-    });
     var answered = this.titleAnswered(asked);
     var ranked = candidates.map(function (doc) {
       var covered = 0;
@@ -665,9 +754,13 @@
     var self = this;
     var good = this.tuning.goodCoverage;
     var hits = ranked.hits.map(function (r) {
-      var stored = self.file("docs/" + Math.floor(r[2] / block) + ".json")[r[2] % block];
-      return {slug: stored.slug, title: stored.title, summary: stored.summary,
-              src_uri: stored.src_uri, policy: stored.policy, score: r[0], coverage: r[1]};
+      var stored = self.file("docs/" + Math.floor(r[2] / block))[r[2] % block];
+      return {slug: own.call(stored, "slug") ? stored.slug : "", url: stored.url,
+              title: stored.title, summary: stored.summary,
+              src_uri: own.call(stored, "src_uri") ? stored.src_uri : "",
+              policy: own.call(stored, "policy") ? stored.policy : null,
+              kind: own.call(stored, "kind") ? stored.kind : "article",
+              score: r[0], coverage: r[1]};
     });
     return {
       question: question, hits: hits, good: ranked.good, declined: !ranked.good,
@@ -676,6 +769,8 @@
     };
   };
 
-  return {Engine: Engine, round3: round3, fnv1a: fnv1a, spellingShard: spellingShard,
-          FEATURES: FEATURES};
+  // --- Loading the index in a page ---------------------------------------------------
+
+  return {Engine: Engine, round3: round3, roundEven: roundEven,
+          spellingShard: spellingShard, lexRange: lexRange, FEATURES: FEATURES};
 });

@@ -5,14 +5,20 @@
 
    Each [data-kb-help] element gets, in a shadow root (so the shop's styles and
    ours leave each other alone), its context's top questions as a disclosure
-   list, a search box that goes to the help centre, and the contact channels
+   list, a search box that answers in the block, and the contact channels
    with whether they are open right now: computed here, from the configured
    hours in the channel's time zone and the shopper's own clock.
 
+   The search is the help centre's (assets/kb/search.js, after the answer
+   engine's two scripts), loaded on the first focus of a block's search box or
+   the first kbHelp.ask call: window.kbHelp.ask(question, {limit}) is the public
+   API on any page that loads this file. Until then the box is a form that
+   leads to the help centre's search page, as it is without JavaScript.
+
    Rules this file keeps: DOM from text only (no innerHTML), no eval, no
    inline handlers or <style> (a strict CSP allows it), no request except the
-   help centre's help/<context>.json (or .js), no dependencies, one global
-   name (kbHelp). It never breaks the shop's page: a block whose name, data or
+   help centre's help/<context>.json (or .js) and, once asked, its search,
+   no dependencies, one global name (kbHelp) until a search. It never breaks the shop's page: a block whose name, data or
    host is odd keeps the shop's own content, quietly, and the others draw.
    The build puts help/kb-help.css in at the marker below. */
 (function () {
@@ -34,6 +40,12 @@
   var me = document.currentScript ||
     [].slice.call(document.querySelectorAll("script[src*='kb-help.js']")).pop();
   var help = new URL(me ? me.src.replace(/kb-help\.js[^/]*$/, "") : "help/", location.href).href;
+  var root = new URL("../", help).href;
+  // The scripts of the search, in the order they run.
+  var SEARCH = ["engine/analysis", "engine/engine", "search"];
+  // The help centre's own scripts, below its root: data files, the answer index's
+  // files (contract 1 of issue 16), the search's scripts.
+  var OWN = /^(help\/[a-z0-9][a-z0-9-]{0,199}|search(\/[a-z0-9_-]+)+|assets\/kb\/(search|engine\/(analysis|engine)))\.js$/;
 
   // No prototypes: a name such as "constructor" finds nothing in them.
   var store = Object.create(null); // context -> its data; help/<context>.js writes here
@@ -77,25 +89,52 @@
   }
 
   /* A page enforcing Trusted Types refuses a script address given as a string.
-     kb's own policy vouches for its data files and nothing else; a page whose
-     CSP refuses that policy gets no script (then createScriptURL on null
-     throws), and only the JSON, with CORS, can reach it. */
+     kb's own policy vouches for the help centre's own scripts and nothing else:
+     its data files, the search's scripts and the answer index's files. On a page
+     whose CSP refuses that policy, src throws (createScriptURL on null): only
+     the JSON, with CORS, can reach it, and the search stays the form it is. */
+  function src(url) {
+    var tt = window.trustedTypes;
+    if (tt && policy === undefined) {
+      policy = null;
+      policy = tt.createPolicy("kb-help", { createScriptURL: function (u) {
+        if (!u.indexOf(root) && OWN.test(u.slice(root.length))) return u;
+        throw TypeError(u);
+      } });
+    }
+    return tt ? policy.createScriptURL(url) : url;
+  }
+
   function viaScript(ctx) {
-    var s = document.createElement("script"), url = dataUrl(ctx, ".js"), tt = window.trustedTypes;
+    var s = document.createElement("script");
     try {
-      if (tt && policy === undefined) {
-        policy = tt.createPolicy("kb-help", { createScriptURL: function (u) {
-          if (!u.indexOf(help) && /\.js$/.test(u) && CTX.test(u.slice(help.length, -3))) return u;
-          throw TypeError(u);
-        } });
-      }
-      s.src = tt ? policy.createScriptURL(url) : url;
+      s.src = src(dataUrl(ctx, ".js"));
     } catch (e) {
-      policy = policy || null;
       return loaded(ctx);
     }
     s.onload = s.onerror = function () { loaded(ctx); };
     document.head.appendChild(s);
+  }
+
+  /* The search (assets/kb/search.js and the engine), once: fetched together, run in
+     order. Its promise lives on kbHelp, which kb.js's own loader shares on the help
+     centre's pages. A page that refuses kb's scripts (src throws) gets a refusal; one
+     whose search.js defined nothing, undefined (then ask throws). */
+  function search() {
+    var kb = window.kbHelp;
+    return kb.loading || (kb.loading = new Promise(function (resolve, reject) {
+      SEARCH.forEach(function (name) {
+        var s = document.createElement("script");
+        s.async = false;
+        s.src = src(root + "assets/kb/" + name + ".js");
+        if (name === "search") s.onload = function () { resolve(window.kbHelp.search); };
+        s.onerror = function () {
+          window.kbHelp.loading = null;
+          reject(Error(name));
+        };
+        document.head.appendChild(s);
+      });
+    }));
   }
 
   // Called by help/<context>.js once it has stored its data, and after a fetch.
@@ -313,15 +352,29 @@
       section.appendChild(list);
     }
 
-    var search = data.search && link(data.search.url, from);
-    if (search) {
-      section.appendChild(el("form", { "class": "kb-help__search", role: "search", action: search, method: "get" }, [
+    var action = data.search && link(data.search.url, from);
+    if (action) {
+      var form = section.appendChild(el("form", { "class": "kb-help__search", role: "search", action: action,
+                                                  method: "get", "data-kb-search": "inline" }, [
         el("label", { "for": id + "-q" }, s.search),
         el("span", { "class": "kb-help__row" }, [
           el("input", { id: id + "-q", type: "search", name: data.search.param || "q" }),
           el("button", { type: "submit" }, s.search_button)
         ])
       ]));
+      // The answers come into the block: the shopper stays on the shop's page.
+      var answer = function (event) {
+        var sent = event.type === "submit";
+        if (sent) event.preventDefault();
+        search().then(function (it) {
+          it = it.enhance(form, ctx);
+          if (sent && it) it.run();
+        }, function () {
+          if (sent) form.submit();
+        });
+      };
+      form.addEventListener("focusin", answer);
+      form.addEventListener("submit", answer);
     }
 
     var channels = items(data.channels, "label");
@@ -375,11 +428,18 @@
 
   // render: draw a block added to the page later; data and loaded: for
   // help/<context>.js; the rest serves the help centre's own pages (kb.js).
-  window.kbHelp = {
-    version: 1, data: store, render: render, loaded: loaded, status: status, action: action,
+  var api = {
+    version: 1, data: store, render: render, loaded: loaded, status: status, action: action, src: src,
     load: function (ctx, done) { get(ctx, false, done); },
-    link: function (u, ctx) { return link(u, dataUrl(ctx, ".json")); }
+    link: function (u, ctx) { return link(u, dataUrl(ctx, ".json")); },
+    channel: function (ch, data, ctx, now) { return channelItem(ch, data, dataUrl(ctx, ".json"), now); },
+    ask: function (question, options) {
+      return search().then(function (it) { return it.ask(question, options); });
+    }
   };
+  // What kb.js or search.js put on a kbHelp made before this one (the search, once loaded).
+  for (var key in Object(early)) if (!(key in api)) api[key] = early[key];
+  window.kbHelp = api;
 
   function renderAll() {
     [].forEach.call(document.querySelectorAll("[data-kb-help]"), render);
