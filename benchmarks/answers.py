@@ -5,18 +5,20 @@ One run measures three things and writes them, with the machine, to
 benchmarks/results/answers-<date>.json:
 
 1. ``kb ask`` at each size N (default 1,000 and 3,000 synthetic articles, the same
-   generator as build.py, written to benchmarks/work/answers-<N>/kb/):
-   * a full build of the on-disk index (``AnswerIndex.refresh`` on an empty cache
-     folder), its size on disk;
-   * the freshness check every ``kb ask`` pays when nothing changed (open the
-     index, read the manifest, stat every file), and a refresh after one file was
-     edited;
-   * warm latency in one process: the index is opened once, a few warm-up
-     questions are asked, then ~200 shopper-like questions (title paraphrases,
-     single words, typos, long 30-word messages) are asked ``--repeats`` times;
-     then each once more on a fresh searcher, as a single ``kb ask`` process does
-     (no scores cached from earlier questions), split into question analysis and
-     scoring;
+   generator as build.py, written to benchmarks/work/answers-<N>/kb/). `kb ask`
+   answers with kb.engine from the answer index kb build ships, which kb.answercache
+   builds from the docs folder and keeps in the cache folder as one ZIP named by a
+   key of everything it depends on:
+   * a full build of that index (``open_answers`` on an empty cache folder), the
+     ZIP's size;
+   * what every ``kb ask`` pays when nothing changed (the key: stat every file;
+     then the cached ZIP read), and ``open_answers`` after one file was edited
+     (a new key: the whole index built again);
+   * warm latency in one process: one engine, a few warm-up questions, then ~200
+     shopper-like questions (title paraphrases, single words, typos, long 30-word
+     messages) asked ``--repeats`` times; then each once more on a fresh engine,
+     as a single ``kb ask`` process does (no scores kept from earlier questions),
+     split into question analysis and scoring;
    * the end-to-end time of ``kb ask "..."`` as a child process, next to the
      start-up of Python alone and of ``kb --version`` (imports only).
    build.py runs the full index build and the warm latency through ``child``, in
@@ -27,10 +29,12 @@ benchmarks/results/answers-<date>.json:
    of the same project to put them in proportion.
 3. Answer quality on the demo help centre (mkdocs.yml / content/, day 2026-11-22)
    for benchmarks/eval/demo-nl.csv, demo-nl-holdout.csv and demo-nl-fresh.csv:
-   hit@1, hit@3, MRR of a plain Whoosh baseline, of kb with every question-analysis
-   feature off, of each feature added alone and removed alone, and of kb in full.
+   printed@1 (what `kb ask` and the site show first; a decline shows nothing), hit@1,
+   hit@3, MRR of a plain Whoosh baseline (Whoosh's own Dutch analyser and
+   BM25F), of kb with every question-analysis feature off, of each feature added
+   alone and removed alone, and of kb in full (kb.engine over the answer index).
 
-Standard library, kb and whoosh only. Run:  python benchmarks/answers.py
+Standard library, kb and whoosh (the baseline) only. Run:  python benchmarks/answers.py
 """
 
 from __future__ import annotations
@@ -62,12 +66,14 @@ from whoosh.filedb.filestore import RamStorage  # noqa: E402
 from whoosh.qparser import MultifieldParser, OrGroup  # noqa: E402
 
 import kb  # noqa: E402
+from kb.answercache import FOLDER, cache_key, open_answers  # noqa: E402
+from kb.answerindex import IndexFiles, build_answer_index, memory_loader  # noqa: E402
 from kb.articles import load_collection  # noqa: E402
-from kb.evaluate import DEPTH, evaluate, read_cases  # noqa: E402
+from kb.engine import FEATURES, Engine  # noqa: E402
+from kb.evaluate import DEPTH, evaluate, printed, read_cases  # noqa: E402
 from kb.project import load_project  # noqa: E402
 from kb.ranking import rank  # noqa: E402
 from kb.related import RelatedIndex  # noqa: E402
-from kb.search import FEATURES, INDEX_FOLDER, AnswerIndex, memory_index  # noqa: E402
 from kb.similarity import near_duplicates  # noqa: E402
 from kb.site import plan_site  # noqa: E402
 
@@ -256,16 +262,25 @@ def folder_size(path: str) -> int:
 
 def full_index_build(project, today: date) -> tuple[float, float, object]:
     """Build the `kb ask` index from nothing: remove the project's cache folder, then
-    refresh a new AnswerIndex. Returns the wall and CPU seconds of the refresh alone
-    (not the removal) and its Refresh."""
+    open the answers (kb.answercache builds and stores the index). Returns the wall
+    and CPU seconds of `open_answers` alone (not the removal) and its ProjectAnswers."""
     cache = project.cache_dir
     shutil.rmtree(cache, ignore_errors=True)
     cpu = time.process_time()
-    seconds, result = timed(AnswerIndex(project.docs_dir, project.settings, cache).refresh,
-                            today)
+    seconds, answers = timed(open_answers, project.docs_dir, project.settings, cache, today)
     cpu = time.process_time() - cpu
-    assert result.rebuilt and not result.broken, result
-    return seconds, cpu, result
+    assert answers.built and not answers.broken and not answers.note, answers
+    return seconds, cpu, answers
+
+
+def indexed(answers) -> int:
+    """The articles in the index (those live on its day)."""
+    return answers.engine.files.meta["total"]
+
+
+def _docs(engine: Engine) -> list[dict]:
+    """The stored documents of an engine's index, in doc order."""
+    return [engine.files.doc(d) for d in range(engine.files.meta["total"])]
 
 
 def question_sets(specs: list, count: int, seed: int) -> tuple[list, list]:
@@ -273,63 +288,59 @@ def question_sets(specs: list, count: int, seed: int) -> tuple[list, list]:
     return make_questions(specs, count, seed + 7), make_questions(specs, 20, seed + 99)
 
 
-def warm_latency(answers: AnswerIndex, questions: list[tuple[str, str]],
-                 warmup: list[tuple[str, str]], repeats: int, today: date) -> dict:
-    """One searcher for everything: the warm-up questions first, then every question
+def warm_latency(engine: Engine, questions: list[tuple[str, str]],
+                 warmup: list[tuple[str, str]], repeats: int) -> dict:
+    """One engine for everything: the warm-up questions first, then every question
     `repeats` times, each round in another shuffled order. Milliseconds per question:
     "all", "samples" (by kind), "per_question", "first_round", and "all_cpu" (this
     process's CPU time, little disturbed by other work on the machine); "good" counts the
-    good answers of the first round, "segments" the index segments."""
+    good answers of the first round."""
     samples: dict[str, list[float]] = {k: [] for k in KINDS}
     cpu_samples: list[float] = []
     per_question: list[list[float]] = [[] for _ in questions]
     first_round: list[float] = []
     good = 0
-    with answers.searcher(today) as searcher:
-        for _, q in warmup:
-            searcher.ask(q, LIMIT)
-        order = list(range(len(questions)))
-        for round_ in range(repeats):
-            random.Random(round_).shuffle(order)
-            for i in order:
-                kind, q = questions[i]
-                cpu = time.process_time()
-                seconds, answer = timed(searcher.ask, q, LIMIT)
-                cpu_samples.append((time.process_time() - cpu) * 1000)
-                samples[kind].append(seconds * 1000)
-                per_question[i].append(seconds * 1000)
-                if round_ == 0:
-                    first_round.append(seconds * 1000)
-                    good += answer.good
-        segments = len(searcher.reader.leaf_readers()) if hasattr(
-            searcher.reader, "leaf_readers") else None
+    for _, q in warmup:
+        engine.ask(q, LIMIT)
+    order = list(range(len(questions)))
+    for round_ in range(repeats):
+        random.Random(round_).shuffle(order)
+        for i in order:
+            kind, q = questions[i]
+            cpu = time.process_time()
+            seconds, answer = timed(engine.ask, q, LIMIT)
+            cpu_samples.append((time.process_time() - cpu) * 1000)
+            samples[kind].append(seconds * 1000)
+            per_question[i].append(seconds * 1000)
+            if round_ == 0:
+                first_round.append(seconds * 1000)
+                good += answer.good
     return {"all": [s for k in KINDS for s in samples[k]], "all_cpu": cpu_samples,
             "samples": samples, "per_question": per_question, "first_round": first_round,
-            "good": good, "segments": segments}
+            "good": good}
 
 
 def child(argv: list[str]) -> int:
     """What build.py starts as a child process, so that os.wait4 gives the CPU time and
     peak memory of this work alone. Prints its figures as one line of JSON.
 
-    ``index PROJECT_DIR TODAY``: a full index build on an empty cache folder.
+    ``index PROJECT_DIR TODAY``: a full index build on an empty cache folder
+    (``seconds``: `open_answers` alone, without start-up and imports).
     ``latency PROJECT_DIR TODAY N SEED QUESTIONS REPEATS``: warm latency (warm_latency)
     on the index built before, for the questions bench_ask asks at size N.
     """
     task, project_dir, today = argv[0], argv[1], date.fromisoformat(argv[2])
     project = load_project(os.path.join(project_dir, "mkdocs.yml"))
     if task == "index":
-        seconds, cpu, result = full_index_build(project, today)
-        out = {"seconds": seconds, "cpu_seconds": cpu, "indexed": result.added,
-               "index_bytes": folder_size(os.path.join(project.cache_dir, INDEX_FOLDER))}
+        seconds, cpu, answers = full_index_build(project, today)
+        out = {"seconds": seconds, "cpu_seconds": cpu, "indexed": indexed(answers),
+               "index_bytes": folder_size(os.path.join(project.cache_dir, FOLDER))}
     elif task == "latency":
         n, seed, count, repeats = (int(v) for v in argv[3:7])
         questions, warmup = question_sets(build.plan_articles(n, today, seed), count, seed)
-        answers = AnswerIndex(project.docs_dir, project.settings, project.cache_dir)
-        opened = answers.refresh(today)
-        warm = warm_latency(answers, questions, warmup, repeats, today)
-        answers.index.close()
-        out = {"questions": len(questions), "repeats": repeats, "rebuilt": opened.rebuilt,
+        answers = open_answers(project.docs_dir, project.settings, project.cache_dir, today)
+        warm = warm_latency(answers.engine, questions, warmup, repeats)
+        out = {"questions": len(questions), "repeats": repeats, "rebuilt": answers.built,
                "latency_ms": spread(warm["all"]), "latency_cpu_ms": spread(warm["all_cpu"]),
                "latency_by_kind_ms": {k: spread(v) for k, v in warm["samples"].items()},
                "good_answer_share": warm["good"] / len(questions)}
@@ -357,61 +368,57 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
     project_dir = build.generate(n, today, args.seed, root=root, baseline=False)["kb"]
     project = load_project(os.path.join(project_dir, "mkdocs.yml"))
     cache = project.cache_dir
-    folder = os.path.join(cache, INDEX_FOLDER)
+    folder = os.path.join(cache, FOLDER)
     row: dict = {"n": n, "project": os.path.relpath(project_dir, ROOT)}
 
     # Full build on an empty cache folder.
     builds = []
     for i in range(args.repeats):
-        seconds, _cpu, result = full_index_build(project, today)
+        seconds, _cpu, built = full_index_build(project, today)
         builds.append(seconds)
         print(f"   full index build {i + 1}/{args.repeats}: {seconds:.2f} s "
-              f"({result.added} articles)", flush=True)
-    row.update(indexed=result.added, full_build_s=statistics.median(builds),
+              f"({indexed(built)} articles)", flush=True)
+    row.update(indexed=indexed(built), full_build_s=statistics.median(builds),
                full_build_runs_s=builds, index_bytes=folder_size(folder),
                index_files=len(os.listdir(folder)))
 
-    # No change: what every `kb ask` pays before answering (a fresh AnswerIndex, as in a
-    # new process: open the index and manifest, stat every file), and the stat pass alone.
-    checks, scans = [], []
+    # No change: what every `kb ask` pays before answering (the key, which stats every
+    # file, then the cached ZIP read), and the key alone.
+    opens, keys = [], []
     for _ in range(10 * args.repeats):
-        answers = AnswerIndex(project.docs_dir, project.settings, cache)
-        seconds, result = timed(answers.refresh, today)
-        assert not (result.rebuilt or result.added or result.updated or result.removed), result
-        checks.append(seconds)
-        scans.append(timed(answers.refresh, today)[0])
-        answers.index.close()
-    row.update(nochange_refresh=spread([s * 1000 for s in checks]),
-               nochange_scan_only=spread([s * 1000 for s in scans]))
-    print(f"   no-change refresh: {row['nochange_refresh']['p50']:.1f} ms median "
-          f"(stat pass alone {row['nochange_scan_only']['p50']:.1f} ms)", flush=True)
+        seconds, answers = timed(open_answers, project.docs_dir, project.settings, cache,
+                                 today)
+        assert not answers.built, answers
+        opens.append(seconds)
+        keys.append(timed(cache_key, project.docs_dir, project.settings, today)[0])
+    row.update(nochange_open=spread([s * 1000 for s in opens]),
+               nochange_key_only=spread([s * 1000 for s in keys]))
+    print(f"   no change: {row['nochange_open']['p50']:.1f} ms median to open "
+          f"(the key alone {row['nochange_key_only']['p50']:.1f} ms)", flush=True)
 
-    # Warm latency, in process: the index is opened once.
+    # Warm latency, in process: one engine.
     questions, warmup = question_sets(specs, args.questions, args.seed)
-    answers = AnswerIndex(project.docs_dir, project.settings, cache)
-    answers.refresh(today)
-    warm = warm_latency(answers, questions, warmup, args.repeats, today)
+    warm = warm_latency(answers.engine, questions, warmup, args.repeats)
     samples, per_question = warm["samples"], warm["per_question"]
     analysis: list[dict] = []
-    # A fresh searcher per question, as in a `kb ask` process (which opens one for its
-    # single question): nothing cached from earlier questions. Each question is asked
-    # on one fresh searcher and only analysed (concepts) on another, to split the time
-    # between analysing the question (words, forms, synonyms, spelling and compound
-    # lookups) and scoring the articles.
+    # A fresh engine per question, as in a `kb ask` process (which opens the cached
+    # index for its single question): nothing kept from earlier questions. Each
+    # question is asked of one fresh engine and only analysed (concepts) by another,
+    # to split the time between analysing the question (words, forms, synonyms,
+    # spelling and compound lookups) and scoring the articles.
     for kind, q in questions:
-        opened, searcher = timed(answers.searcher, today)
-        with searcher:
-            asked = timed(searcher.ask, q, LIMIT)[0]
-        with answers.searcher(today) as searcher:
-            analysed = timed(searcher.concepts, q)[0]
+        opened, fresh = timed(open_answers, project.docs_dir, project.settings, cache, today)
+        asked = timed(fresh.engine.ask, q, LIMIT)[0]
+        other = open_answers(project.docs_dir, project.settings, cache, today).engine
+        analysed = timed(other.concepts, q)[0]
         analysis.append({"kind": kind, "open": opened * 1000, "ask": asked * 1000,
                          "analysis": analysed * 1000})
     row["latency_ms"] = spread(warm["all"])
     row["latency_cpu_ms"] = spread(warm["all_cpu"])
     row["latency_first_round_ms"] = spread(warm["first_round"])
     row["latency_by_kind_ms"] = {k: spread(v) for k, v in samples.items()}
-    row["fresh_searcher_ms"] = spread([p["ask"] for p in analysis])
-    row["fresh_searcher_open_ms"] = spread([p["open"] for p in analysis])
+    row["fresh_engine_ms"] = spread([p["ask"] for p in analysis])
+    row["fresh_engine_open_ms"] = spread([p["open"] for p in analysis])
     row["fresh_by_kind_ms"] = {
         kind: {"ask": spread([p["ask"] for p in analysis if kind in ("all", p["kind"])]),
                "analysis_mean": statistics.fmean(
@@ -420,7 +427,6 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
                    p["ask"] for p in analysis if kind in ("all", p["kind"]))}
         for kind in (*KINDS, "all")}
     row["good_answer_share"] = warm["good"] / len(questions)
-    row["segments"] = warm["segments"]
     row["questions"] = [{"kind": k, "question": q, "median_ms": statistics.median(t)}
                         for (k, q), t in zip(questions, per_question)]
     print(f"   warm latency ({len(questions)} questions x {args.repeats}): "
@@ -453,21 +459,19 @@ def bench_ask(n: int, args: argparse.Namespace, today: date) -> dict:
               f"{row['cli']['kb_ask']['median_s'] * 1000:.0f} ms, p95 "
               f"{row['cli']['kb_ask']['p95_s'] * 1000:.0f} ms", flush=True)
 
-    # One file edited: a fresh AnswerIndex (a new `kb ask`) re-reads and re-indexes it.
+    # One file edited: a new key, so the next `kb ask` builds the whole index again.
     edits = []
-    sources = sorted(answers.files)
-    answers.index.close()
+    sources = sorted(d["src_uri"] for d in _docs(answers.engine))
     for i in range(args.repeats):
         path = os.path.join(project.docs_dir, sources[(i * 37) % len(sources)])
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(f"\nAangepast: {build.sentence(random.Random(i))}\n")
-        answers = AnswerIndex(project.docs_dir, project.settings, cache)
-        seconds, result = timed(answers.refresh, today)
-        assert result.updated == 1 and not result.rebuilt, result
+        seconds, answers = timed(open_answers, project.docs_dir, project.settings, cache,
+                                 today)
+        assert answers.built, answers
         edits.append(seconds)
-        answers.index.close()
-    row["one_edit_refresh"] = spread([s * 1000 for s in edits])
-    print(f"   one file edited: {row['one_edit_refresh']['p50']:.0f} ms median", flush=True)
+    row["one_edit_rebuild"] = spread([s * 1000 for s in edits])
+    print(f"   one file edited: {row['one_edit_rebuild']['p50']:.0f} ms median", flush=True)
     return row
 
 
@@ -583,6 +587,25 @@ def configurations() -> list[tuple[str, str, frozenset[str] | None]]:
     return configs
 
 
+def rankers(engine: Engine):
+    """kb eval's two views of an engine's answers: the ranking, and what a shopper is
+    shown (kb.evaluate.printed: nothing when kb declines); each question asked once."""
+    asked: dict = {}
+
+    def ask(q: str):
+        if q not in asked:
+            asked[q] = engine.ask(q, DEPTH)
+        return asked[q]
+
+    def ranking(q: str) -> list[tuple[str, str]]:
+        return [(h.slug, h.title) for h in ask(q).hits]
+
+    def shown(q: str) -> list[tuple[str, str]]:
+        return [(h.slug, h.title) for h in printed(ask(q))]
+
+    return ranking, shown
+
+
 def bench_quality() -> dict:
     print("\n== Answer quality on the demo content", flush=True)
     project = load_project(os.path.join(ROOT, "mkdocs.yml"))
@@ -593,30 +616,26 @@ def bench_quality() -> dict:
     for path in EVAL_SETS:
         sets[os.path.basename(path)] = read_cases(os.path.join(ROOT, path), path, slugs,
                                                   lambda s: slugs[s].is_live(EVAL_TODAY))
-    answers = memory_index(collection.articles, project.settings)
+    files = build_answer_index(collection.articles, project.settings, EVAL_TODAY)
     plain = PlainWhoosh(live)
     rows = []
     for name, group, features in configurations():
         row = {"name": name, "group": group,
                "features": None if features is None else sorted(features), "sets": {}}
-        searcher = None if features is None else answers.searcher(EVAL_TODAY, features)
-        if searcher is None:
-            ranker = plain.rank
-        else:
-            def ranker(q, s=searcher):
-                return [(h.slug, h.title) for h in s.ask(q, DEPTH).hits]
+        ranker, shown = (plain.rank, plain.rank) if features is None else rankers(
+            Engine(IndexFiles(memory_loader(files)), features=features))
         for set_name, cases in sets.items():
-            seconds, report = timed(evaluate, cases, ranker)
-            result = {"n": report.n, "hit_at_1": report.hit_at_1, "hit_at_3": report.hit_at_3,
-                      "mrr": report.mrr, "seconds": seconds,
+            seconds, report = timed(evaluate, cases, ranker, shown)
+            result = {"n": report.n, "printed_at_1": report.printed_at_1,
+                      "printed_at_3": report.printed_at_3, "hit_at_1": report.hit_at_1,
+                      "hit_at_3": report.hit_at_3, "mrr": report.mrr, "seconds": seconds,
                       "misses": [{"question": m.question, "expected": m.expected,
                                   "first": m.first, "rank": m.rank} for m in report.misses]}
             row["sets"][set_name] = result
-        if searcher is not None:
-            searcher.close()
         rows.append(row)
         print("   " + f"{name:<24}" + "  ".join(
-            f"{s}: hit@1 {r['hit_at_1']:.3f} hit@3 {r['hit_at_3']:.3f} MRR {r['mrr']:.3f}"
+            f"{s}: printed@1 {r['printed_at_1']:.3f} hit@1 {r['hit_at_1']:.3f} "
+            f"hit@3 {r['hit_at_3']:.3f} MRR {r['mrr']:.3f}"
             for s, r in row["sets"].items()), flush=True)
     return {"today": EVAL_TODAY.isoformat(), "articles": len(collection.articles),
             "live": len(live), "sets": {k: len(v) for k, v in sets.items()}, "rows": rows}
@@ -669,8 +688,8 @@ def fmt_ms(value: float) -> str:
 def _ask_tables(sizes: list) -> list[str]:
     out: list[str] = []
     out += ["`kb ask` index and latency (warm = in one process, index opened once)", "",
-            "| N | full index build s | index size MB | no-change refresh ms (p50 / p95) "
-            "| of which stat pass ms | one file edited ms (p50) | warm p50 ms | warm p95 ms "
+            "| N | full index build s | index size MB | no-change open ms (p50 / p95) "
+            "| of which the key ms | one file edited ms (p50) | warm p50 ms | warm p95 ms "
             "| warm max ms | warm p95, first round ms | CLI `kb ask` s (median / p95) |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in sizes:
@@ -678,15 +697,15 @@ def _ask_tables(sizes: list) -> list[str]:
         cli_text = f"{cli['median_s']:.2f} / {cli['p95_s']:.2f}" if cli else "skipped"
         out.append(
             f"| {r['n']:,} | {r['full_build_s']:.1f} | {r['index_bytes'] / 1e6:.1f} "
-            f"| {fmt_ms(r['nochange_refresh']['p50'])} / "
-            f"{fmt_ms(r['nochange_refresh']['p95'])} "
-            f"| {fmt_ms(r['nochange_scan_only']['p50'])} "
-            f"| {fmt_ms(r['one_edit_refresh']['p50'])} "
+            f"| {fmt_ms(r['nochange_open']['p50'])} / "
+            f"{fmt_ms(r['nochange_open']['p95'])} "
+            f"| {fmt_ms(r['nochange_key_only']['p50'])} "
+            f"| {fmt_ms(r['one_edit_rebuild']['p50'])} "
             f"| {fmt_ms(r['latency_ms']['p50'])} | {fmt_ms(r['latency_ms']['p95'])} "
             f"| {fmt_ms(r['latency_ms']['max'])} "
             f"| {fmt_ms(r['latency_first_round_ms']['p95'])} | {cli_text} |")
-    out += ["", "Latency by kind of question, ms. Warm: one searcher for all questions "
-            "(p50 / p95 / max over all rounds). Fresh: a new searcher per question, as in "
+    out += ["", "Latency by kind of question, ms. Warm: one engine for all questions "
+            "(p50 / p95 / max over all rounds). Fresh: a new engine per question, as in "
             "one `kb ask` process, with the share of its mean spent analysing the question.",
             "", "| N | kind | questions | warm p50 | warm p95 | warm max "
             "| fresh p50 | fresh p95 | fresh max | analysis share (fresh) |",
@@ -702,9 +721,9 @@ def _ask_tables(sizes: list) -> list[str]:
                        f"| {fmt_ms(f['ask']['p50'])} | {fmt_ms(f['ask']['p95'])} "
                        f"| {fmt_ms(f['ask']['max'])} "
                        f"| {f['analysis_mean'] / f['ask_mean']:.0%} |")
-    out += ["", "Opening a searcher (once per `kb ask`), ms p50 / p95: " + "; ".join(
-        f"{r['n']:,} articles {fmt_ms(r['fresh_searcher_open_ms']['p50'])} / "
-        f"{fmt_ms(r['fresh_searcher_open_ms']['p95'])}" for r in sizes)]
+    out += ["", "Opening the cached index (once per `kb ask`), ms p50 / p95: " + "; ".join(
+        f"{r['n']:,} articles {fmt_ms(r['fresh_engine_open_ms']['p50'])} / "
+        f"{fmt_ms(r['fresh_engine_open_ms']['p95'])}" for r in sizes)]
     if any("cli" in r for r in sizes):
         out += ["", "Command line, wall time of a child process, ms (median / p95)", "",
                 "| N | `python -c pass` | `kb --version` (imports) | `kb ask \"...\"` "
@@ -758,13 +777,14 @@ def _quality_table(quality: dict) -> list[str]:
                 f"day {quality['today']}); " + ", ".join(
                     f"{k}: {v} questions" for k, v in quality["sets"].items()), "",
             "| configuration | " + " | ".join(
-                f"{s} hit@1 | hit@3 | MRR" for s in names) + " |",
-            "|---|" + "---:|" * (3 * len(names))]
+                f"{s} printed@1 | hit@1 | hit@3 | MRR" for s in names) + " |",
+            "|---|" + "---:|" * (4 * len(names))]
     for row in quality["rows"]:
         cells = []
         for s in names:
             r = row["sets"][s]
-            cells += [f"{r['hit_at_1']:.3f}", f"{r['hit_at_3']:.3f}", f"{r['mrr']:.3f}"]
+            cells += [f"{r['printed_at_1']:.3f}", f"{r['hit_at_1']:.3f}", f"{r['hit_at_3']:.3f}",
+                      f"{r['mrr']:.3f}"]
         label = f"**{row['name']}**" if row["group"] in ("baseline", "full") else row["name"]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     return out
@@ -803,7 +823,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="shopper-like questions asked per size (default: 200)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="full index builds, one-file edits and latency rounds per size; "
-                             "the no-change refresh runs 10x as often (default: 3)")
+                             "the no-change open runs 10x as often (default: 3)")
     parser.add_argument("--cli-runs", type=int, default=10,
                         help="timed `kb ask` child processes per size (default: 10)")
     parser.add_argument("--related-size", type=int, default=1000,

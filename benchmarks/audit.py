@@ -21,9 +21,12 @@ page weight, as a shopper's browser and a search engine see the site.
    naming a kb class, file or attribute) or to Material's own templates.
 6. Page weight: every page loaded in a fresh browser context (cold cache) at
    Lighthouse's phone size; the server counts the bytes it sends (body as sent, i.e.
-   gzipped, plus headers) per type, with search/search_index.json counted apart.
-7. The site search index: raw and gzip size, documents, bytes per article, and text
-   that repeats across pages (boilerplate that would only make it bigger).
+   gzipped, plus headers) per type, with search data (the answer index's files below
+   search/) counted apart, and the search code (kb's engine and search scripts) in a
+   column of its own: a first load should fetch neither (issue 16).
+7. The site's answer index (search/*.js): files, raw and gzip size (each file gzipped
+   alone, as a browser fetches only those a question needs), articles, bytes per
+   article, and the pages corpus (search/pages/).
 
 The Node tools live in benchmarks/work/audit-tools/ (git-ignored). When they are
 missing the script installs them once with npm, saying so first:
@@ -53,7 +56,6 @@ import threading
 import time
 from collections import Counter, defaultdict
 from datetime import date
-from html import unescape
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib import metadata
@@ -94,8 +96,12 @@ PAGES = {
     "demo-cart": "help/demo/cart.html",
 }
 LIGHTHOUSE_PAGES = ["home", "area", "article", "contact", "404"]
-SEARCH_INDEX = "search/search_index.json"
-SEARCH_CODE = re.compile(r"/assets/javascripts/(?:workers/search\.|lunr/)")
+# Search data: the answer index's files (search/*.js, search/pages/*.js) or, on a site
+# with Material's search, its search_index.json. (search/ itself is kb's search page.)
+SEARCH_DATA = re.compile(r"^/search/.+\.(?:js|json)$")
+# Search code: kb's engine and search UI, or Material's search worker and lunr.
+SEARCH_CODE = re.compile(r"/assets/(?:kb/engine/|kb/search\.|javascripts/workers/search\."
+                         r"|javascripts/lunr/)")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json",
                 "application/manifest+json", "application/xml", "image/svg+xml")
 # Material's file names carry a content hash: a host may let browsers keep them.
@@ -437,19 +443,19 @@ def page_weight(browser, server: GzipServer, pages: dict[str, str]) -> dict:
             page = context.new_page()
             page.goto(server.url + quote(pages[name]))
             page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(1000)  # lazily started work (the search worker) too
+            page.wait_for_timeout(1000)  # lazily started work (any search loading) too
         finally:
             context.close()
         requests = server.take()
-        index = [r for r in requests if r["path"] == "/" + SEARCH_INDEX]
-        rest = [r for r in requests if r["path"] != "/" + SEARCH_INDEX]
+        index = [r for r in requests if SEARCH_DATA.match(r["path"])]
+        rest = [r for r in requests if not SEARCH_DATA.match(r["path"])]
         by_type: dict[str, int] = defaultdict(int)
         for r in rest:
             by_type[kind_of(r["type"], r["path"])] += r["body"] + r["headers"]
         body = sum(r["body"] for r in rest)
         headers = sum(r["headers"] for r in rest)
-        # Material's search worker and its lunr language files: fetched on every first
-        # load, at start-up, whether or not the shopper searches.
+        # kb loads its engine and search UI when a shopper first uses a search box;
+        # Material's worker and lunr files came on every first load.
         search_code = sum(r["body"] for r in rest if SEARCH_CODE.search(r["path"]))
         out[name] = {
             "url": "/" + pages[name], "requests": len(rest),
@@ -571,66 +577,39 @@ def nu_check(pages: dict[str, str]) -> dict:
 
 
 # --------------------------------------------------------------------------
-# The site search index
+# The answer index the site ships
 # --------------------------------------------------------------------------
 
-TAG = re.compile(r"<[^>]+>")
-CHUNK = re.compile(r"</?(?:p|li|ol|ul|pre|code)>|(?<=[.!?])\s+")
-
-
-def search_index() -> dict:
-    path = SITE / SEARCH_INDEX
-    raw = path.read_bytes()
-    index = json.loads(raw)
-    docs = index["docs"]
-    pages = defaultdict(list)
-    for doc in docs:
-        pages[doc["location"].split("#")[0]].append(doc)
-
-    def is_article(location: str) -> bool:
-        html = SITE / location / "index.html"
-        return html.is_file() and 'class="kb-answer"' in html.read_text(encoding="utf-8")
-
-    articles = [loc for loc in pages if is_article(loc)]
-    size = {loc: len(json.dumps(ds, ensure_ascii=False, separators=(",", ":")).encode())
-            for loc, ds in pages.items()}
-    article_bytes = sum(size[loc] for loc in articles)
-    kb_field = sum(len(d.get("kb", "").encode()) for d in docs)
-
-    # Text chunks (paragraphs, list items, sentences) found on many pages.
-    seen: dict[str, set] = defaultdict(set)
-    for loc, ds in pages.items():
-        for doc in ds:
-            for chunk in CHUNK.split(doc["text"]):
-                text = " ".join(unescape(TAG.sub(" ", chunk)).split())
-                if len(text) >= 12:
-                    seen[text].add(loc)
-    threshold = max(3, len(pages) // 10)
-    repeated = sorted(((t, len(locs)) for t, locs in seen.items() if len(locs) >= threshold),
-                      key=lambda tc: -len(tc[0].encode()) * (tc[1] - 1))
-    title_in_text = sum(1 for d in docs if d["title"] and
-                        d["text"].startswith(d["title"]))
-    probes = {s: sum(d["text"].count(s) for d in docs)
-              for s in ("Kort antwoord", "Niet gevonden wat je zocht", "Laatst gecontroleerd",
-                        "Chat met een barista", "Veelgestelde vragen")}
+def search_index() -> dict | None:
+    """The answer index a build ships below search/ (kb.answerindex): its files, their
+    bytes raw and gzipped one by one, and per article; the pages corpus apart."""
+    folder = SITE / "search"
+    files = sorted(p for p in folder.rglob("*.js")) if folder.is_dir() else []
+    if not files:
+        return None
+    meta = _index_meta(folder / "meta.js")
+    pages = _index_meta(folder / "pages" / "meta.js") or {}
+    articles = (meta or {}).get("total", 0)
+    raw = sum(len(p.read_bytes()) for p in files)
+    packed = sum(len(gzip.compress(p.read_bytes(), compresslevel=GZIP_LEVEL, mtime=0))
+                 for p in files)
+    in_pages = [p for p in files if p.relative_to(folder).parts[0] == "pages"]
     return {
-        "raw_bytes": len(raw),
-        "gzip_bytes": len(gzip.compress(raw, compresslevel=GZIP_LEVEL, mtime=0)),
-        "docs": len(docs), "pages": len(pages), "articles": len(articles),
-        "raw_bytes_per_article": round(len(raw) / max(1, len(articles))),
-        "gzip_bytes_per_article": round(len(gzip.compress(raw, compresslevel=GZIP_LEVEL,
-                                                          mtime=0)) / max(1, len(articles))),
-        "article_docs_bytes": article_bytes,
-        "article_docs_bytes_mean": round(article_bytes / max(1, len(articles))),
-        "other_pages": sorted(loc for loc in pages if loc not in articles),
-        "kb_field_bytes": kb_field,
-        "docs_whose_text_repeats_the_title": title_in_text,
-        "probes": probes,
-        "repeated_threshold_pages": threshold,
-        "repeated_chunks": [{"text": t[:120], "pages": n,
-                             "extra_bytes": len(t.encode()) * (n - 1)} for t, n in repeated[:15]],
-        "repeated_extra_bytes": sum(len(t.encode()) * (n - 1) for t, n in repeated),
+        "files": len(files), "raw_bytes": raw, "gzip_bytes": packed, "articles": articles,
+        "raw_bytes_per_article": round(raw / max(1, articles)),
+        "gzip_bytes_per_article": round(packed / max(1, articles)),
+        "pages": pages.get("total", 0), "pages_files": len(in_pages),
+        "pages_raw_bytes": sum(len(p.read_bytes()) for p in in_pages),
     }
+
+
+def _index_meta(path: Path) -> dict | None:
+    """An index's meta.js without its kbIndex(...) wrapper (contract 1 of issue 16)."""
+    from kb.answerindex import unwrap_script
+
+    if not path.is_file():
+        return None
+    return unwrap_script(path.read_bytes())[1]
 
 
 # --------------------------------------------------------------------------
@@ -673,12 +652,12 @@ def report(result: dict) -> str:
         lines.append("")
     weight = result.get("weight")
     if weight:
-        lines += ["Page weight, cold load at phone size, search index apart. By type: "
+        lines += ["Page weight, cold load at phone size, search data apart. By type: "
                   "bytes as sent (gzip) with headers; body: the bodies alone, held against "
                   f"{WEIGHT_BUDGET:,} B:", "",
                   "| page | requests | html | css | js | json | image | other "
-                  "| with headers B | body B | ≤ 90 KB | of which search worker B "
-                  "| search index fetched |",
+                  "| with headers B | body B | ≤ 90 KB | of which search code B "
+                  "| search data fetched |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|"]
         for name, row in weight.items():
             t = row["by_type"]
@@ -694,12 +673,11 @@ def report(result: dict) -> str:
         lines.append("")
     si = result.get("search_index")
     if si:
-        lines += [f"Search index: {si['raw_bytes']:,} B raw, {si['gzip_bytes']:,} B gzip, "
-                  f"{si['docs']} docs on {si['pages']} pages ({si['articles']} articles): "
+        lines += [f"Answer index (search/): {si['files']} files, {si['raw_bytes']:,} B raw, "
+                  f"{si['gzip_bytes']:,} B gzip (each file alone), {si['articles']} articles: "
                   f"{si['raw_bytes_per_article']:,} B raw / {si['gzip_bytes_per_article']:,} B "
-                  f"gzip per article; text repeated on >= {si['repeated_threshold_pages']} "
-                  f"pages: {si['repeated_extra_bytes']:,} B; docs whose text repeats their "
-                  f"title: {si['docs_whose_text_repeats_the_title']}; probes {si['probes']}"]
+                  f"gzip per article; pages corpus: {si['pages']} pages, "
+                  f"{si['pages_files']} files, {si['pages_raw_bytes']:,} B raw"]
     return "\n".join(lines)
 
 
@@ -767,7 +745,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _fetched(row: dict) -> str:
-    """The search index column: whether the first load fetched it, and its size."""
+    """The search data column: whether the first load fetched any, and its size."""
     if not row["search_index_fetched"]:
         return "no"
     return f"yes, {row['search_index_bytes']:,} B"

@@ -1,17 +1,16 @@
 #!/usr/bin/env python
-"""Engine parity and the answer index's weight: today's Whoosh `kb ask` beside the
-engine over the static answer index (format 2), and what each question downloads.
+"""The answer index's quality and weight: the engine over the static answer index as
+the site ships it, and what each question downloads.
 
 For each eval set in benchmarks/eval/ (the demo, day 2026-11-22) it prints hit@1,
 hit@3, MRR and the share of '-' questions declined, as `kb eval` computes them, for:
 
-- `kb ask`: kb.search's Searcher over the Whoosh index of every article (drafts,
-  scheduled and expired ones included, as a fresh `kb ask` cache holds them);
-- `whoosh-live`: the same Searcher over a Whoosh index of the live articles only;
-- `engine`: kb.engine over the answer index of the live articles (kb.answerindex).
+- `exact`: kb.engine over an index of the live articles with every BM25 part stored
+  to five decimals (the algorithm's own ranking, tests/test_engine.py);
+- `engine`: kb.engine over the answer index as `kb build` writes it (three decimals).
 
 Then every question whose ten ranked slugs, decline or spelling suggestion differ
-between `kb ask` and the engine, and the index's weight: its files by kind, the build's
+between the two, and the index's weight: its files by kind, the build's
 seconds, and per question (five hits, as the site search asks) the gzipped bytes and
 files it loads: a first question on a new engine (meta, analysis and the field lengths
 included; the engine's two minified scripts counted apart), and a further question, on
@@ -44,7 +43,6 @@ from kb.engine import Engine  # noqa: E402
 from kb.evaluate import DEPTH, evaluate, read_cases  # noqa: E402
 from kb.minify import ENGINE_ASSETS, asset, minify_js  # noqa: E402
 from kb.project import load_project  # noqa: E402
-from kb.search import AnswerIndex, memory_index  # noqa: E402
 
 TODAY = date(2026, 11, 22)
 SEED = 2026
@@ -89,16 +87,25 @@ def kb(values: list[int]) -> str:
             f"{percentile(values, 0.95) / 1000:.1f} KB, max {max(values) / 1000:.1f} KB")
 
 
+def by_kind(loads: list[list[str]], packed: dict[str, int]) -> str:
+    """The mean gzipped bytes per question of each kind of file."""
+    total: Counter[str] = Counter()
+    for names in loads:
+        for name in names:
+            total[kind(name)] += packed[name]
+    return ", ".join(f"{k} {n / len(loads) / 1000:.1f}" for k, n in total.most_common())
+
+
 def bytes_per_question(files: dict[str, bytes], questions: list[str]) -> str:
     """What a first and a further question load, gzipped, and how many files."""
     packed = {name[:-len(".js")]: gzipped(data) for name, data in files.items()}
-    first, first_files = [], []
+    first, first_loads = [], []
     for question in questions:
         reader = IndexFiles(memory_loader(files))
         Engine(reader).ask(question, LIMIT)
         first.append(sum(packed[name] for name in reader.read))
-        first_files.append(len(reader.read))
-    further, further_files, over = [], [], Counter()
+        first_loads.append(reader.read)
+    further, further_loads, over = [], [], Counter()
     for before, question in zip(questions, questions[1:]):
         reader = IndexFiles(memory_loader(files))
         engine = Engine(reader)
@@ -107,22 +114,28 @@ def bytes_per_question(files: dict[str, bytes], questions: list[str]) -> str:
         engine.ask(question, LIMIT)
         new = reader.read[done:]
         further.append(sum(packed[name] for name in new))
-        further_files.append(len(new))
+        further_loads.append(new)
         if further[-1] > BUDGET_FURTHER:
-            over.update({kind(name): packed[name] for name in new})
+            for name in new:
+                over[kind(name)] += packed[name]
     scripts = engine_scripts()
+
+    def files_per(loads: list[list[str]]) -> str:
+        counts = [len(names) for names in loads]
+        return (f"files median {statistics.median(counts):g}, p95 {percentile(counts, 0.95)}, "
+                f"max {max(counts)}")
+
     lines = [f"per question ({len(questions)}, {LIMIT} hits), gzipped:",
-             f"  first question, index files: {kb(first)}; files median "
-             f"{statistics.median(first_files)}, p95 {percentile(first_files, 0.95)}",
+             f"  first question, index files: {kb(first)}; {files_per(first_loads)}",
+             f"    mean KB by kind: {by_kind(first_loads, packed)}",
              f"  first question with the engine's scripts ({scripts / 1000:.1f} KB): "
              f"{kb([n + scripts for n in first])}",
-             f"  further question: {kb(further)}; files median "
-             f"{statistics.median(further_files)}, p95 {percentile(further_files, 0.95)}"]
-    if over:
-        count = sum(n > BUDGET_FURTHER for n in further)
-        lines.append(f"  {count} further questions over {BUDGET_FURTHER // 1000} KB; their "
-                     "bytes by kind: " + ", ".join(f"{k} {n / 1000:.0f} KB"
-                                                   for k, n in over.most_common()))
+             f"  further question: {kb(further)}; {files_per(further_loads)}",
+             f"    mean KB by kind: {by_kind(further_loads, packed)}"]
+    count = sum(n > BUDGET_FURTHER for n in further)
+    lines.append(f"  {count} of {len(further)} further questions over "
+                 f"{BUDGET_FURTHER // 1000} KB" + ("; their bytes by kind: " + ", ".join(
+                     f"{k} {n / 1000:.0f} KB" for k, n in over.most_common()) if over else ""))
     return "\n".join(lines)
 
 
@@ -163,11 +176,9 @@ def demo() -> None:
     print(f"demo: {len(collection.articles)} articles, {len(live)} live on {TODAY}; "
           f"answer index built in {built * 1000:.0f} ms")
     print(index_size(files))
-    full = AnswerIndex(project.docs_dir, project.settings, None)
-    full.refresh(TODAY)
+    exact = build_answer_index(live, project.settings, TODAY, scale=100_000)
     rankers = {
-        "kb ask": Ranker(full.searcher(TODAY).ask),
-        "whoosh-live": Ranker(memory_index(live, project.settings).searcher(TODAY).ask),
+        "exact": Ranker(Engine(IndexFiles(memory_loader(exact))).ask),
         "engine": Ranker(Engine(IndexFiles(memory_loader(files))).ask),
     }
     questions = []
@@ -184,18 +195,18 @@ def demo() -> None:
                   f"{report.mrr:6.3f} {declined:>9}")
         for case in cases:
             questions.append(case.question)
-            old, new = rankers["kb ask"](case.question), rankers["engine"](case.question)
+            old, new = rankers["exact"](case.question), rankers["engine"](case.question)
             if [h.slug for h in old.hits] != [h.slug for h in new.hits] or \
                     old.good != new.good or old.suggestion != new.suggestion:
                 differ.append((shown, case, old, new))
-    print(f"\nquestions whose answer differs between kb ask and the engine: {len(differ)} "
+    print(f"\nquestions whose answer differs between exact and the engine: {len(differ)} "
           f"of {len(questions)}")
     deeper = [d for d in differ if not _differs_at_top(d[2], d[3])]
     for shown, case, old, new in differ:
         if (shown, case, old, new) in deeper:
             continue
         print(f"  {shown}:{case.line}: {case.question!r}")
-        for name, answer in (("kb ask", old), ("engine", new)):
+        for name, answer in (("exact", old), ("engine", new)):
             hits = ", ".join(f"{h.slug} {h.score}" for h in answer.hits[:5])
             print(f"    {name:7} {'answers' if answer.good else 'declines'}"
                   f"{' (' + answer.suggestion + ')' if answer.suggestion else ''}: {hits}")

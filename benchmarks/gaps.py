@@ -209,37 +209,35 @@ def project_config(cache_dir: str) -> str:
 
 def child(csv_path: str, config: str) -> None:
     started = time.perf_counter()
+    from kb.answercache import open_answers
     from kb.articles import load_collection
     from kb.gapreport import format_text
     from kb.gaps import GapFinder
     from kb.project import load_project
     from kb.questionfile import open_questions, questions
-    from kb.search import AnswerIndex
     from kb.similarity import synonym_map
 
     phases = {"imports": time.perf_counter() - started}
     mark = time.perf_counter()
     project = load_project(config)
     settings = project.settings
-    index = AnswerIndex(project.docs_dir, settings, project.cache_dir)
-    refresh = index.refresh(TODAY)
+    answers = open_answers(project.docs_dir, settings, project.cache_dir, TODAY)
     collection = load_collection(project.docs_dir, settings, TODAY)
     phases["index"] = time.perf_counter() - mark
     mark = time.perf_counter()
     table, column = open_questions(csv_path, os.path.basename(csv_path))
-    with index.searcher(TODAY) as searcher:
-        finder = GapFinder(searcher, collection.articles, synonym_map(settings))
-        for _, text in questions(table, column):
-            finder.add(text)
-        phases["questions"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        report = finder.report(settings.taxonomy, settings.language)
-        phases["clustering"] = time.perf_counter() - mark
+    finder = GapFinder(answers.engine, collection.articles, synonym_map(settings))
+    for _, text in questions(table, column):
+        finder.add(text)
+    phases["questions"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    report = finder.report(settings.taxonomy, settings.language)
+    phases["clustering"] = time.perf_counter() - mark
     mark = time.perf_counter()
     text = format_text(report, os.path.basename(csv_path))
     phases["format"] = time.perf_counter() - mark
     phases["total"] = time.perf_counter() - started
-    print(json.dumps({"phases": phases, "rebuilt": refresh.rebuilt,
+    print(json.dumps({"phases": phases, "rebuilt": answers.built,
                       "rows": report.rows, "questions": report.questions,
                       "distinct": report.distinct, "answered_share": report.answered_share,
                       "clusters": len(report.clusters),

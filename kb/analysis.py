@@ -3,9 +3,10 @@
 Text is cleaned of markup, template placeholders and addresses, accent-folded,
 cut into words, stripped of stop words and of noise such as order numbers, and
 stemmed with the Snowball stemmers that come with Whoosh (`whoosh.lang`). The
-answer index (kb.search), related questions and near-duplicates (kb.similarity),
-the site's search and content gaps all see text through `Analyzer`, so each finds
-the same terms. Also here: the synonym groups a site uses as terms (`thesaurus_for`)
+answer index and its engine (kb.answerindex, kb.engine), related questions and
+near-duplicates (kb.similarity) and content gaps all see text through `Analyzer`, so
+each finds the same terms (the browser's engine repeats it, kb/assets/engine/analysis.js,
+from `analysis_spec`). Also here: the synonym groups a site uses as terms (`thesaurus_for`)
 and the edit distance spelling corrections and gap clusters rely on.
 
 Nothing of Whoosh's index is needed: only its stemmer and stop word data, loaded
@@ -25,7 +26,6 @@ from kb.i18n import base_language
 from kb.synonyms import Thesaurus, builtin_groups
 
 if TYPE_CHECKING:
-    from kb.articles import Article
     from kb.settings import Settings
 
 # Words that carry no question in a help-centre message, on top of Whoosh's stop lists.
@@ -111,7 +111,7 @@ class Analyzer:
 
     def __init__(self, language: str):
         # Imported here: what imports this module without analysing text (kb.similarity
-        # for a kb build that leaves near-duplicates to kb check, kb.siteindex in the
+        # for a kb build that leaves near-duplicates to kb check, kb.answerindex in the
         # plugin's imports) does not load Whoosh's stemmers.
         from whoosh.lang import (
             has_stemmer,
@@ -220,27 +220,7 @@ def thesaurus_for(settings: Settings) -> Thesaurus:
     return Thesaurus.build([*builtin, *settings.synonyms], analyzer.terms)
 
 
-MAX_SITE_TERMS = 40
-
-
-def site_terms(article: Article, analyzer: Analyzer, thesaurus: Thesaurus) -> list[str]:
-    """Words a shopper may type for this article that its question does not contain:
-    its keywords and the synonyms of what its question and keywords say. The site's
-    search indexes them as a hidden, boosted field."""
-    title = analyzer.terms(article.title)
-    own = set(title)
-    found: list[str] = []
-    for word in article.keywords:
-        if not own.issuperset(analyzer.word_terms(word)):
-            found.append(word)
-    for terms in (title, *(list(analyzer.word_terms(k)) for k in article.keywords)):
-        for _, _, phrase, _ in thesaurus.matches(terms):
-            found += [w for w in thesaurus.written(phrase)
-                      if not own.issuperset(analyzer.word_terms(w))]
-    return list(dict.fromkeys(w.casefold() for w in found))[:MAX_SITE_TERMS]
-
-
-# --- Edit distance: spelling corrections (kb.search) and gap clusters ------------
+# --- Edit distance: spelling corrections (kb.engine) and gap clusters ------------
 
 def within_distance(a: str, b: str, maxdist: int) -> bool:
     """Whether the Levenshtein distance of `a` and `b` is at most `maxdist`."""

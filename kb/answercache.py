@@ -16,15 +16,20 @@ it depends on:
   own modules and synonym lists (a development checkout changes them without a
   new version).
 
-A key that has a file is read, and nothing is built. Otherwise the index is built
-whole (0.7 s at 1,000 synthetic articles, of which 0.15 s reading the articles)
-and written to a temporary file, then renamed over its name (`os.replace`), so a
-reader never sees half a file; the KEEP most recent files stay (another day, a
-branch switched back), older ones are removed. When the cache folder cannot be
-written, the index is built in memory for the run.
+A key that has a file is read, and nothing is built (10 ms for the key and the ZIP at
+1,000 synthetic articles, benchmarks/answers.py). Otherwise the index is built whole
+(0.34 s at 1,000 synthetic articles, reading them included) and written to a
+temporary file, then renamed over its name (`os.replace`), so a reader never sees
+half a file; the KEEP most recent files stay (another day, a branch switched back),
+older ones are removed. When the cache folder cannot be written, the index is
+built in memory for the run.
 
 The ZIP holds the index's files under `index/` and, in BROKEN, the files left out
 because they have errors, so that a cached answer can still say so.
+
+Before this cache, `kb ask` kept a Whoosh index in `<cache>/ask-index/` (OLD_FOLDER),
+13 MB at 10,000 articles (benchmarks/results/build-2026-11-29-scale-10000.json) that
+nothing reads any more: it is removed when found.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -53,6 +59,7 @@ KEEP = 4  # index files kept in the cache folder
 INDEX = "index/"  # the index's files in the ZIP
 BROKEN = "broken.json"  # the files left out, as shown in messages
 STALE_TEMP = 600  # seconds after which a temporary file is a crashed run's leftover
+OLD_FOLDER = "ask-index"  # below the cache folder: the Whoosh index kb ask used before
 
 
 @dataclass
@@ -71,6 +78,8 @@ def open_answers(docs_dir: str, settings: Settings, cache_dir: str | None,
     it holds them, else built (and stored there when `cache_dir` can be written)."""
     key = cache_key(docs_dir, settings, today)
     path = os.path.join(cache_dir, FOLDER, key + ".zip") if cache_dir else None
+    if cache_dir:
+        _remove_old_index(cache_dir)
     if path is not None:
         cached = _load(path)
         if cached is not None:
@@ -214,16 +223,9 @@ def _load(path: str) -> tuple[Engine, list[str]] | None:
         return None
 
 
-# --- Addresses ---------------------------------------------------------------------
-
-def url_for(src_uri: str, site_url: str | None, directory_urls: bool = True) -> str:
-    """The address of an article's page, as MkDocs builds it."""
-    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
-    if directory_urls:
-        path = "" if stem in ("index", "README") else (
-            stem[: -len("index")] if stem.endswith("/index") else stem + "/")
-    else:
-        path = stem + ".html"
-    if site_url:
-        return site_url.rstrip("/") + "/" + path
-    return path
+def _remove_old_index(cache_dir: str) -> None:
+    """Remove the Whoosh index of kb before the answer index (kb's own output in kb's
+    cache folder); a link or a file of that name is someone else's and stays."""
+    old = os.path.join(cache_dir, OLD_FOLDER)
+    if os.path.isdir(old) and not os.path.islink(old):
+        shutil.rmtree(old, ignore_errors=True)

@@ -2,7 +2,7 @@
 and the reading side both runtimes use (kb.engine in Python, kb/assets/engine/ in the
 browser and Node).
 
-Format 2. Every file is a script, `<name>.js`, whose whole content is
+Format 3. Every file is a script, `<name>.js`, whose whole content is
 `kbIndex(<name as a JSON string>,<JSON data>);` and a newline (`wrap_script`,
 `unwrap_script`): help blocks run on a shop's own domain, where a `<script src>` from
 the help host works without CORS and under a Content-Security-Policy whose
@@ -20,7 +20,7 @@ hand-written pages in an index of the same format in search/pages/ (`build_page_
   spelling (kb.engine's `base`): this file is 8 KB gzipped on the demo.
 - `lex/<n>`: the terms of one range of the sorted vocabulary, each
   `term -> [df, weight, idf, postings]`. `df` is the number of documents that have
-  the term in the field that has it in most (kb.search's `Searcher.df`); `weight` the
+  the term in the field that has it in most (the Whoosh searcher's df); `weight` the
   term's weight in a question (`term_weight`); `idf` its BM25 idf. Both are logarithms,
   stored because Python's and JavaScript's logarithms differ in the last unit for one
   number in twelve. `postings` is the number of the term's `post/<n>` file, or, for a
@@ -28,15 +28,21 @@ hand-written pages in an index of the same format in search/pages/ (`build_page_
   range's file is unknown: looking it up costs one small file at most.
 - `post/<n>`: one term's postings, `{field: postings}`, fields without it left out.
   Postings hold term frequencies: `[gap, tf, gap, tf, ...]` (a document's number is
-  the previous one's plus `gap`), the title field `[gap, tf, size, ...]` with the
-  number of distinct terms of that document's title (the re-rank's title match). A
-  field that has the term in more than 1/DENSE of the documents is a string instead,
-  one character per document: chr(48 + tf), "0" where it is absent.
+  the previous one's plus `gap`). A field that has the term in more than 1/DENSE of
+  the documents is a string instead, one character per document: chr(48 + tf), "0"
+  where it is absent.
 - `len`: every document's field lengths as Whoosh stores them (one byte, an index
-  into `steps`, as chr(48 + byte), one string per field) and each field's exact
-  average length. The engine computes each BM25 part,
+  into `steps`, as chr(48 + byte), one string per field, `fields`), the lengths the
+  bytes stand for (`steps`, up to the largest byte used), each field's exact average
+  length (`avg`) and each document's number of distinct title terms (`sizes`, as
+  chr(48 + n): the re-rank's title match). The engine computes each BM25 part,
   round(idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average)) * scale),
-  with the same operations in both runtimes: the numbers format 1 stored.
+  with the same operations in both runtimes: the numbers format 1 stored. The title
+  sizes were in every title posting (format 2): once per document, a title's postings
+  are plain and can be a dense string too (1.4 KB less for a term in half of the
+  titles at 10,000 articles). One file, not one per field: every question at 10,000
+  synthetic articles has words in all four fields, so a split moved bytes from the
+  first question to later ones (further questions' median +1.7 KB, p95 the same).
 - `docs/<n>`: the documents `n * doc_block` up to the next block; an article is
   `{"slug", "src_uri", "url", "title", "summary", "policy"}`, a page `{"url", "title",
   "summary", "kind"}` (url relative to the site's root); read for the hits shown only.
@@ -47,9 +53,10 @@ hand-written pages in an index of the same format in search/pages/ (`build_page_
   reads the one or two buckets that hold those lengths.
 
 Only what a question needs is read: `meta` and `analysis` first, then the lexicon
-range of every term looked up, the postings of the known ones, the spelling buckets
-of an unknown word and the doc blocks of the hits shown. Every file the engine asks
-for exists (meta names them), so a file that cannot be loaded is an error.
+range of every term looked up, the postings of the known ones that the question's
+concepts score and the field lengths (`IndexFiles.scoring_files`), the spelling
+buckets of an unknown word and the doc blocks of the hits shown. Every file the engine
+asks for exists (meta names them), so a file that cannot be loaded is an error.
 """
 
 from __future__ import annotations
@@ -72,7 +79,7 @@ from kb.engine import FIELD_WEIGHTS, K1, B, Tuning
 from kb.settings import Settings
 from kb.synonyms import Thesaurus
 
-FORMAT = 2
+FORMAT = 3
 FOLDER = "search"
 PAGES = "pages/"  # the pages index, below FOLDER
 IMPACT_SCALE = 1000
@@ -167,8 +174,8 @@ def spelling_buckets(starts: Sequence[int], low: int, high: int) -> list[int]:
 
 # Whoosh keeps a document's field length in one byte, on a logarithmic scale, and
 # BM25 reads it back rounded up to the scale's next step (1-10 exact, then 12, 13, 15,
-# ...). kb.search's scores use those lengths, so the index does too; the average
-# length is the exact one.
+# ...). kb's Whoosh searcher scored with those lengths, so the index does too; the
+# average length is the exact one.
 LENGTH_STEPS = [int(round((1.033 ** n - 1) * 27)) for n in range(256)]
 
 
@@ -188,8 +195,8 @@ def bm25_idf(total: int, having: int) -> float:
 
 
 def term_weight(total: int, df: int) -> float:
-    """A question's term's weight (kb.search's idf) when `df` of `total` documents have
-    it; for an unknown term (df 0), as if half a document had it."""
+    """A question's term's weight (the Whoosh searcher's idf) when `df` of `total`
+    documents have it; for an unknown term (df 0), as if half a document had it."""
     return math.log(1 + total / (df or 0.5))
 
 
@@ -216,8 +223,8 @@ def decode_postings(flat: Sequence[int], stride: int) -> list[tuple[int, ...]]:
 
 
 def encode_field(postings: Sequence[tuple[int, int]], total: int) -> list[int] | str:
-    """One (non-title) field's postings: a dense string when the term is in more than
-    1/DENSE of the documents, else gaps."""
+    """One field's postings: a dense string when the term is in more than 1/DENSE of the
+    documents, else gaps."""
     if len(postings) * DENSE > total and max(tf for _, tf in postings) <= _DENSE_TF:
         chars = ["0"] * total
         for doc, tf in postings:
@@ -226,10 +233,10 @@ def encode_field(postings: Sequence[tuple[int, int]], total: int) -> list[int] |
     return encode_postings(postings)
 
 
-def decode_field(data: list[int] | str, stride: int) -> list[tuple[int, ...]]:
+def decode_field(data: list[int] | str) -> list[tuple[int, ...]]:
     if isinstance(data, str):
         return [(doc, ord(c) - 48) for doc, c in enumerate(data) if c != "0"]
-    return decode_postings(data, stride)
+    return decode_postings(data, 2)
 
 
 # --- Writing --------------------------------------------------------------------------
@@ -248,7 +255,7 @@ class PageDoc:
 
 def article_url(src_uri: str, directory_urls: bool = True) -> str:
     """The address of an article's page relative to the site's root, as MkDocs makes
-    it (kb.search's `url_for` without a site_url)."""
+    it."""
     stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
     if not directory_urls:
         return stem + ".html"
@@ -336,7 +343,6 @@ class _Corpus:
     def entries(self) -> tuple[dict[str, list[Any]], dict[int, dict[str, Any]]]:
         """The lexicon (term -> [df, weight, idf, postings]) and the postings files."""
         total = max(self.total, 1)
-        sizes = self.title_sizes
         lexicon: dict[str, list[Any]] = {}
         posts: dict[int, dict[str, Any]] = {}
         for term in sorted(self.counted):
@@ -347,11 +353,7 @@ class _Corpus:
             fields: dict[str, Any] = {}
             for name in FIELDS:
                 postings = per_field.get(name)
-                if postings is None:
-                    continue
-                if name == "title":
-                    fields[name] = encode_postings((d, tf, sizes[d]) for d, tf in postings)
-                else:
+                if postings is not None:
                     fields[name] = encode_field(postings, self.total)
             where: int | dict[str, Any] = fields
             if having > INLINE:
@@ -362,9 +364,14 @@ class _Corpus:
 
     def length_table(self) -> dict[str, Any]:
         total = max(self.total, 1)
-        return {"steps": LENGTH_STEPS,
+        stored = {name: [length_byte(n) for n in self.lengths[name]] for name in FIELDS}
+        top = max((max(b, default=0) for b in stored.values()), default=0)
+        # One UTF-16 unit per document: a title of more distinct terms than _DENSE_TF
+        # (53,200) counts as that many.
+        return {"steps": LENGTH_STEPS[:top + 1],
                 "avg": {name: sum(self.lengths[name]) / total or 1.0 for name in FIELDS},
-                "fields": {name: "".join(chr(48 + length_byte(n)) for n in self.lengths[name])
+                "sizes": "".join(chr(48 + min(n, _DENSE_TF)) for n in self.title_sizes),
+                "fields": {name: "".join(chr(48 + n) for n in stored[name])
                            for name in FIELDS}}
 
 
@@ -535,7 +542,7 @@ class IndexFiles:
         self.scale: int = meta["impact_scale"]
         self.k1: float = meta["bm25"]["k1"]
         self.b: float = meta["bm25"]["b"]
-        self._norms: dict[str, dict[str, float]] = {}
+        self._norms: dict[str, tuple[str, dict[str, float]]] = {}
 
     def file(self, name: str) -> Any:
         """The data of file `name`; None for a meta that does not exist. Every other file
@@ -573,30 +580,43 @@ class IndexFiles:
         where = entry[3]
         return self.file(post_name(where)) if isinstance(where, int) else where
 
-    def _norm(self, name: str) -> dict[str, float]:
-        """BM25's length part per stored length byte (as a character) of field `name`."""
-        norms = self._norms.get(name)
-        if norms is None:
-            table = self.file("len")
-            steps, average = table["steps"], table["avg"][name]
-            norms = self._norms[name] = {
-                chr(48 + n): self.k1 * (1 - self.b + self.b * length / average)
-                for n, length in enumerate(steps)}
-        return norms
+    def scoring_files(self, terms: Iterable[str]) -> list[str]:
+        """What scoring `terms` reads: the postings files of the known ones and the
+        field lengths. The engine reads them before it scores a question, as the
+        browser's runtime fetches them together, so that both read the same files
+        (even for a question whose only known words are in a phrase and in bodies,
+        where the lengths end up unused)."""
+        entries = [e for e in map(self.term, terms) if e]
+        names = [post_name(e[3]) for e in entries if isinstance(e[3], int)]
+        return list(dict.fromkeys(names)) + (["len"] if entries else [])
 
-    def postings(self, term: str, name: str) -> list[tuple[int, ...]]:
+    def _lengths(self, name: str) -> tuple[str, dict[str, float]]:
+        """The stored lengths of field `name` (a character per document) and BM25's
+        length part per stored length (by that character)."""
+        found = self._norms.get(name)
+        if found is None:
+            table = self.file("len")
+            average, k1, b = table["avg"][name], self.k1, self.b
+            norms = {chr(48 + n): k1 * (1 - b + b * length / average)
+                     for n, length in enumerate(table["steps"])}
+            found = self._norms[name] = (table["fields"][name], norms)
+        return found
+
+    def postings(self, term: str, name: str) -> list[tuple[int, int]]:
         """(doc, impact) of each document with `term` in field `name`, impact its BM25
-        part times the scale as format 1 stored it; (doc, impact, title size) in the
-        title field."""
+        part times the scale as format 1 stored it."""
         entry = self.term(term)
         data = self._fields(entry).get(name) if entry else None
         if not data:
             return []
         idf, scale, k1 = entry[2], self.scale, self.k1  # type: ignore[index]
-        norms = self._norm(name)
-        lengths = self.file("len")["fields"][name]
-        return [(doc, round(idf * tf * (k1 + 1) / (tf + norms[lengths[doc]]) * scale), *rest)
-                for doc, tf, *rest in decode_field(data, 3 if name == "title" else 2)]
+        lengths, norms = self._lengths(name)
+        return [(doc, round(idf * tf * (k1 + 1) / (tf + norms[lengths[doc]]) * scale))
+                for doc, tf in decode_field(data)]
+
+    def title_sizes(self) -> str:
+        """Each document's number of distinct title terms, as chr(48 + n)."""
+        return self.file("len")["sizes"]
 
     def doc(self, doc: int) -> dict[str, Any]:
         block = self.meta["doc_block"]

@@ -341,17 +341,21 @@ def _channel_lines(project: Project, t: Translator) -> list[str]:
               help="How many answers to show at most.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
               show_default=True,
-              help="text for people; json prints a list of {slug, title, summary, url, score}.")
+              help="text for people; json prints a list of {slug, title, summary, url, score} "
+                   "(empty when kb declines).")
 @today_option
 @config_option
 def ask_command(question: str, limit: int, output: str, today: str | None,
                 config_file: str | None) -> None:
-    """Answer QUESTION from the help centre, the way a shopper would type it: the best
-    matching articles with their short answer and address. kb answers as the site
-    does, from the answer index kb build writes, of the articles live on the day asked;
-    it is kept in the cache folder and built again when an article changed, so edits
-    show at once."""
-    from kb.answercache import url_for
+    """Answer QUESTION from the help centre, the way a shopper would type it: what the
+    site's search shows, in its order (the articles that answer well first, then the
+    others found), with their short answer and address; or, when kb declines, that it
+    has no good answer, a spelling suggestion if it has one, and the contact channels.
+    kb answers as the site does, from the answer index kb build writes, of the articles
+    live on the day asked; it is kept in the cache folder and built again when an
+    article changed, so edits show at once."""
+    from kb.answerindex import article_url
+    from kb.evaluate import printed
     from kb.i18n import Translator
     from kb.text import dumps
 
@@ -359,27 +363,24 @@ def ask_command(question: str, limit: int, output: str, today: str | None,
         raise click.BadParameter("expected a question but found nothing", param_hint="QUESTION")
     project = _project(config_file)
     answer = _answers(project, _today(today)).ask(question, limit)
+    # The site's addresses: absolute under site_url, else relative to the site's root.
+    root = project.site_url.rstrip("/") + "/" if project.site_url else ""
     results = [{"slug": h.slug, "title": h.title, "summary": h.summary,
-                "url": url_for(h.src_uri, project.site_url, project.directory_urls),
-                "score": h.score} for h in answer.answers]
+                "url": root + article_url(h.src_uri, project.directory_urls),
+                "score": h.score} for h in printed(answer, limit)]
     if output == "json":
         click.echo(dumps(results))
         return
-    t = Translator(project.settings.language)
     for number, result in enumerate(results, 1):
         click.echo(f"{number}. {result['title']}")
         click.echo(f"   {result['summary']}")
         click.echo(f"   {result['url']}  (score {result['score']:.2f})")
     if results:
         return
+    t = Translator(project.settings.language)
     click.echo(t("ask.none"))
     if answer.suggestion:
         click.echo(t("ask.suggest", suggestion=answer.suggestion))
-    if answer.hits:
-        click.echo(t("ask.maybe"))
-        for hit in answer.hits[:limit]:
-            url = url_for(hit.src_uri, project.site_url, project.directory_urls)
-            click.echo(f"  - {hit.title}  {url}")
     channels = _channel_lines(project, t)
     if channels:
         click.echo(t("ask.contact"))

@@ -3,13 +3,14 @@ static answer index (kb.answerindex) that `kb build` writes for the site.
 
 This is the reference for the browser's runtime, which answers from the same files
 with the same steps, so each step is spelt out here in the order the runtime takes it.
-The algorithm is kb.search's `Searcher`, unchanged: a question becomes *concepts*,
-one per meaningful word, each with weighted variants (the word's term, its other
-forms the content has, synonyms, the parts of compounds, spelling corrections of
-unknown words); an article's score sums, per concept, the best variant per field
-(BM25F); the best candidates are re-ranked by how much of the question they cover
-and whether the question covers their title; when the best one covers too little,
-kb declines to answer.
+The algorithm is the one kb's Whoosh searcher had (kb.search until issue 16), and
+tests/test_engine.py holds it to a brute-force oracle on the articles' texts: a
+question becomes *concepts*, one per meaningful word, each with weighted variants (the
+word's term, its other forms the content has, synonyms, the parts of compounds,
+spelling corrections of unknown words); an article's score sums, per concept, the
+best variant per field (BM25F); the best candidates are re-ranked by how much of the
+question they cover and whether the question covers their title; when the best one
+covers too little, kb declines to answer.
 
 What differs is where the numbers come from. The index stores each term's term
 frequencies and BM25 idf and every article's field lengths, over the articles live
@@ -37,9 +38,9 @@ from kb.synonyms import Phrase, Thesaurus
 if TYPE_CHECKING:
     from kb.answerindex import IndexFiles
 
-# The algorithm's constants, the same as kb.search's (tests/test_engine.py compares
-# them). The index carries them in its meta.json, and the engine reads them from there,
-# so that both runtimes answer from one set of numbers.
+# The algorithm's constants, those kb's eval figures were measured with
+# (tests/test_engine.py pins them). The index carries them in its meta, and the engine
+# reads them from there, so that both runtimes answer from one set of numbers.
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
 SHORT_FIELDS = ("title", "keywords", "summary")
 B, K1 = 0.6, 1.2  # BM25: length normalisation, term-frequency saturation
@@ -89,7 +90,7 @@ class Tuning:
                    GOOD_COVERAGE, MAX_CONCEPTS, MAX_CORRECTED, MAX_SUGGESTED, MAX_LOOKUP)
 
     def as_json(self) -> dict[str, Any]:
-        """The constants under the names meta.json gives them (kb.search's names)."""
+        """The constants under the names meta gives them (the module's names)."""
         return {name.upper(): value for name, value in self.__dict__.items()}
 
     @classmethod
@@ -216,7 +217,11 @@ class Engine:
 
     def _title_sizes(self, term: str) -> dict[int, int]:
         """The articles whose title has `term`, with their titles' number of terms."""
-        return {p[0]: p[2] for p in self.files.postings(term, "title")}
+        found = self.files.postings(term, "title")
+        if not found:
+            return {}
+        sizes = self.files.title_sizes()
+        return {doc: ord(sizes[doc]) - 48 for doc, _ in found}
 
     # --- Concepts --------------------------------------------------------------------
 
@@ -250,7 +255,7 @@ class Engine:
         if not 4 <= len(word) <= self.tuning.max_lookup or word.isdigit():
             return []
         maxdist = 1 if len(word) < 7 else 2
-        # Only words of the same first letter. kb.search also looked in every letter's
+        # Only words of the same first letter. kb.search looked in every letter's
         # words when those had none: that read every spelling file (100-140 ms in a
         # browser on the demo; 470 KB gzipped at 10,000 articles with a real
         # vocabulary) and on the demo's eval sets it moved one first answer to the
@@ -459,6 +464,9 @@ class Engine:
         weights = [max(map(self.idf, c.variants)) if c.known else self.unknown_idf
                    for c in concepts]
         total_weight = sum(weights) or 1.0
+        asked = {t for c in concepts for v in c.variants for t in v if t != ALL}
+        for name in self.files.scoring_files(sorted(asked)):
+            self.files.file(name)  # read together, as the browser fetches them
         per_concept = [self._score_concept(c) for c in concepts]
         totals: dict[int, float] = {}
         for scores in per_concept:
@@ -473,7 +481,6 @@ class Engine:
             cutoff = heapq.nlargest(wanted, totals.values())[-1]
             pool = compress(totals, map(ge, totals.values(), repeat(cutoff)))
         candidates = sorted(pool, key=lambda d: (-totals[d], d))[:wanted]
-        asked = {t for c in concepts for v in c.variants for t in v if t != ALL}
         answered = self._title_answered(asked)
         ranked = []
         for doc in candidates:

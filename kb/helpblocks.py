@@ -8,7 +8,6 @@ module returns.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +17,12 @@ from urllib.parse import urljoin
 from kb.articles import Article, add_days
 from kb.contact import WEEKDAYS, Channel
 from kb.i18n import Translator
-from kb.minify import asset, minify_css, minify_js
+from kb.minify import asset, minify_css, minify_js, with_stylesheet
 from kb.taxonomy import Term
 
 if TYPE_CHECKING:  # kb.site plans the blocks with this module
     from kb.site import SitePlan
 
-WIDGET_CSS_MARKER = '/*KB_CSS*/""'
 DATA_VERSION = 1
 
 
@@ -34,13 +32,7 @@ def widget_assets() -> dict[str, str]:
     stylesheet also stands alone for the static fragments. Both lose their
     comments and indentation on the way: every byte travels to every shopper."""
     css = minify_css(asset("help", "kb-help.css"))
-    script = minify_js(asset("help", "kb-help.js"))
-    if WIDGET_CSS_MARKER not in script:
-        raise RuntimeError("kb-help.js lacks its stylesheet marker")
-    # json.dumps escapes quotes and backslashes; "</" cannot end a script it is not inside.
-    script = script.replace(WIDGET_CSS_MARKER, json.dumps(css), 1)
-    # ASCII only: a shop page in another charset loads the script without a charset.
-    script = re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m.group())[1:-1], script)
+    script = with_stylesheet(minify_js(asset("help", "kb-help.js")), css, "kb-help.js")
     return {"kb-help.js": script, "kb-help.css": css + "\n"}
 
 

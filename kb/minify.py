@@ -8,6 +8,7 @@ are not meant for anyone else's.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -33,9 +34,27 @@ def site_assets() -> dict[str, str]:
 
 def engine_assets() -> dict[str, str]:
     """The answer engine's two scripts and the search's script and stylesheet, minified,
-    by their place in the site."""
-    return {uri: minify(name, asset(*name.split("/")))
-            for uri, name in {**ENGINE_ASSETS, **SEARCH_ASSETS}.items()}
+    by their place in the site. search.js also carries its stylesheet, for the shadow
+    root of a help block on a shop's page: a constructed stylesheet, which a CSP whose
+    style-src does not list the help host still applies (a <link> it would block)."""
+    found = {uri: minify(name, asset(*name.split("/")))
+             for uri, name in {**ENGINE_ASSETS, **SEARCH_ASSETS}.items()}
+    found["assets/kb/search.js"] = with_stylesheet(found["assets/kb/search.js"],
+                                                   found["assets/kb/search.css"], "search.js")
+    return found
+
+
+CSS_MARKER = '/*KB_CSS*/""'  # where a script expects its stylesheet, as a string
+
+
+def with_stylesheet(script: str, css: str, name: str) -> str:
+    """`script` with its stylesheet `css` in place of CSS_MARKER, as a JavaScript string
+    of ASCII only (a shop page in another charset loads the script without a charset)."""
+    if CSS_MARKER not in script:
+        raise RuntimeError(f"{name} lacks its stylesheet marker")
+    # json.dumps escapes quotes and backslashes; "</" cannot end a script it is not inside.
+    script = script.replace(CSS_MARKER, json.dumps(css), 1)
+    return re.sub(r"[^\x00-\x7f]", lambda m: json.dumps(m.group())[1:-1], script)
 
 
 def minify(name: str, text: str) -> str:

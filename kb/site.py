@@ -112,9 +112,9 @@ class SitePlan:
         HTML comes from templates, its title from `page_meta`."""
         home = self._pages[src_uri][0] == "home"
         hide = ["navigation", "toc"] if home else ["toc"]
-        # The home page repeats what other pages say; keep it out of the search index.
-        search = "\nsearch:\n  exclude: true" if home else ""
-        return f"---\nhide: {json.dumps(hide)}{search}\n---\n"
+        # (No `search: exclude`: kb's search indexes articles and the editor's own pages,
+        # never kb's generated ones, and Material's search is switched off.)
+        return f"---\nhide: {json.dumps(hide)}\n---\n"
 
     def page_meta(self, src_uri: str, meta: Mapping[str, object]) -> tuple[str, str] | None:
         """The title and description of one of kb's pages (None for another page): an

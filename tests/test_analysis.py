@@ -4,7 +4,6 @@ distance spelling corrections rely on."""
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,9 @@ from kb.analysis import (
     analyzer_for,
     deletion_forms,
     fold,
-    site_terms,
     thesaurus_for,
     within_distance,
 )
-from kb.articles import Article
 from kb.settings import Settings
 from tests.conftest import in_fresh_python
 
@@ -165,29 +162,6 @@ def test_a_site_uses_the_builtin_groups_and_its_own():
     assert ("retour",) in builtin.alternatives((nl.stem("terugsturen"),))
     none = thesaurus_for(Settings(language="nl", builtin_synonyms=False))
     assert len(none) == 0 and none.alternatives((nl.stem("terugsturen"),)) == []
-
-
-def _article(title: str, keywords: list[str]) -> Article:
-    return Article(slug="a", src_uri="a.md", path="docs/a.md", title=title, summary="",
-                   policy="returns", stages=["returns"], reviewed=date(2026, 10, 1),
-                   review_every=180, owner="team", keywords=keywords)
-
-
-def test_site_terms_are_keywords_and_synonyms_the_question_does_not_say():
-    question = _article("Hoe kan ik mijn bestelling retourneren?",
-                        ["retour", "Retourneren", "ruilen"])
-    found = site_terms(question, analyzer_for("nl"), thesaurus_for(NL))
-    assert found[:2] == ["retour", "ruilen"]  # the keywords first, as written
-    assert "retourneren" not in found  # the question says it already
-    assert "terugsturen" in found  # a synonym of what it says
-    assert len(found) == len(set(found)) <= 40
-    assert all(term == term.casefold() for term in found)
-
-
-def test_without_synonyms_site_terms_are_the_keywords_the_question_lacks():
-    settings = Settings(language="nl", builtin_synonyms=False)
-    question = _article("Hoe kan ik mijn bestelling retourneren?", ["Retour", "retourneren"])
-    assert site_terms(question, analyzer_for("nl"), thesaurus_for(settings)) == ["retour"]
 
 
 # --- Edit distance ---------------------------------------------------------------------

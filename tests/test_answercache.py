@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb import answercache
-from kb.answercache import FOLDER, KEEP, cache_key, open_answers, url_for
+from kb.answercache import FOLDER, KEEP, OLD_FOLDER, cache_key, open_answers
 from kb.settings import Settings
 from tests.conftest import SHOP_ARTICLES, article, in_fresh_python
 
@@ -197,20 +197,25 @@ def test_files_with_errors_are_reported_from_the_cache_too(docs, cache):
         assert [os.path.basename(b) for b in answers.broken] == ["kapot.md"]
 
 
-@pytest.mark.parametrize("src_uri, site_url, directory_urls, expected", [
-    ("retourneren/termijn.md", None, True, "retourneren/termijn/"),
-    ("retourneren/termijn.md", "https://help.example/", True,
-     "https://help.example/retourneren/termijn/"),
-    ("retourneren/termijn.md", "https://shop.example/help", True,
-     "https://shop.example/help/retourneren/termijn/"),
-    ("retourneren/index.md", None, True, "retourneren/"),
-    ("retourneren/index.md", "https://help.example", True, "https://help.example/retourneren/"),
-    ("index.md", "https://help.example/", True, "https://help.example/"),
-    ("index.md", None, True, ""),
-    ("retourneren/termijn.md", None, False, "retourneren/termijn.html"),
-    ("retourneren/termijn.md", "https://help.example/", False,
-     "https://help.example/retourneren/termijn.html"),
-    ("retourneren/index.md", None, False, "retourneren/index.html"),
-])
-def test_url_for(src_uri, site_url, directory_urls, expected):
-    assert url_for(src_uri, site_url, directory_urls) == expected
+def test_the_whoosh_index_kb_ask_kept_before_is_removed(docs, cache):
+    old = Path(cache) / OLD_FOLDER
+    (old / "sub").mkdir(parents=True)
+    (old / "MAIN_1.toc").write_bytes(b"\x00" * 100)
+    (old / "sub" / "kb-manifest.json").write_text("{}", encoding="utf-8")
+    assert slugs(docs, cache, "retourneren")[0] == "retourneren/termijn"
+    assert sorted(os.listdir(cache)) == [FOLDER]
+
+
+def test_a_file_or_link_named_like_the_old_index_is_left_alone(docs, cache, tmp_path):
+    Path(cache).mkdir()
+    (Path(cache) / OLD_FOLDER).write_text("someone's notes", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep", encoding="utf-8")
+    other = tmp_path / "cache2"
+    other.mkdir()
+    (other / OLD_FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    for folder in (cache, str(other)):
+        assert slugs(docs, folder, "retourneren")[0] == "retourneren/termijn"
+    assert (Path(cache) / OLD_FOLDER).read_text(encoding="utf-8") == "someone's notes"
+    assert (other / OLD_FOLDER).is_symlink() and (elsewhere / "keep.txt").is_file()

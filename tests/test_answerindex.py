@@ -1,4 +1,4 @@
-"""The static answer index (kb.answerindex), format 2: what `kb build` writes for the
+"""The static answer index (kb.answerindex), format 3: what `kb build` writes for the
 site's answer engine and how it is read. The engine over it is tested in
 test_engine.py, the browser's reading of it in test_engine_parity.py."""
 
@@ -19,6 +19,7 @@ from kb.answerindex import (
     FOLDER,
     IMPACT_SCALE,
     INLINE,
+    LENGTH_STEPS,
     IndexFiles,
     PageDoc,
     article_fields,
@@ -43,7 +44,65 @@ from kb.answerindex import (
 from kb.articles import load_collection
 from kb.engine import FIELD_WEIGHTS, K1, B, Engine
 from kb.settings import Settings
-from tests.test_search import ARTICLES, LIVE, NL, TODAY, write_docs
+from tests.conftest import article
+
+TODAY = date(2026, 11, 22)
+
+# A small Dutch help centre. The texts avoid the shoppers' words the tests ask with
+# (terugsturen, zending, geld terug...), so only synonyms, forms or spelling can match.
+ARTICLES = {
+    "retourneren/termijn.md": article(
+        title="Hoe kan ik mijn bestelling retourneren?",
+        summary="Je kunt binnen 30 dagen gratis retourneren via je account.",
+        body="Meld de retour aan in je account en stuur de doos naar ons magazijn."),
+    "retourneren/terugbetaling.md": article(
+        title="Wanneer krijg ik een terugbetaling?",
+        summary="Binnen vijf werkdagen na ontvangst van je retour.",
+        body="Het bedrag komt op je rekening."),
+    "bezorging/wanneer.md": article(
+        title="Wanneer wordt mijn pakket bezorgd?", policy="shipping", stage="delivery",
+        summary="We bezorgen binnen twee werkdagen.", body="Je pakket komt met PostNL."),
+    "betalen/methoden.md": article(
+        title="Welke betaalmethoden kan ik gebruiken?", policy="payment", stage="order",
+        summary="iDEAL, creditcard of achteraf via Klarna.",
+        body="Je betaalt veilig bij de kassa."),
+    "account/wachtwoord.md": article(
+        title="Ik ben mijn wachtwoord vergeten", policy="privacy", stage="order",
+        summary="Vraag een nieuw wachtwoord aan op de inlogpagina.",
+        body="Klik op de link in de mail."),
+    "product/cafeine.md": article(
+        title="Hoeveel cafeïne zit er in de koffie?", policy="product", stage="research",
+        summary="Een kop bevat ongeveer 80 mg cafeïne.", body="Decaf bevat bijna geen cafeïne."),
+    "product/bonen.md": article(
+        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
+        summary="Uit Ethiopië en Colombia, biologisch geteeld.",
+        body="We branden ze zelf in Utrecht.", keywords=["barista"]),
+    "verzending/kosten.md": article(
+        title="Wat kost verzending?", policy="shipping", stage="order",
+        summary="Verzending is gratis vanaf 40 euro.", body="Daaronder betaal je 4,95 euro."),
+    "acties/cadeaubon.md": article(
+        title="Kan ik met een cadeaubon betalen?", policy="payment", stage="order",
+        summary="Ja, vul de code in bij de kassa.", draft=True),
+    "acties/kerst.md": article(
+        title="Bezorgen jullie een kerstpakket?", policy="shipping", stage="order",
+        summary="Vanaf december.", publish="2026-12-01"),
+    "acties/zomer.md": article(
+        title="Wat is de zomeractie?", policy="product", stage="research",
+        summary="IJskoffie met korting.", expires="2026-09-01"),
+}
+
+NL = Settings(language="nl")
+# The articles published on TODAY.
+LIVE = [src_uri for src_uri, text in ARTICLES.items()
+        if not any(key in text for key in ("draft:", "publish:", "expires:"))]
+
+
+def write_docs(docs: Path, articles: dict[str, str] = ARTICLES) -> Path:
+    for src_uri, text in articles.items():
+        path = docs / src_uri
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return docs
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +187,7 @@ def test_the_index_holds_only_the_articles_live_on_the_build_day(collection, fil
     meta = data(files, "meta")
     live = [a for a in collection.articles if a.src_uri in LIVE]
     assert meta["total"] == len(live) and meta["day"] == TODAY.isoformat()
-    assert meta["format"] == 2 and meta["corpus"] == "articles"
+    assert meta["format"] == 3 and meta["corpus"] == "articles"
     assert [d["src_uri"] for d in docs_in(files)] == [a.src_uri for a in live]
     # Words only the draft, the scheduled and the expired article use are nowhere.
     spelling = spelling_in(files)
@@ -201,10 +260,8 @@ def bm25_oracle(articles, scale: int = IMPACT_SCALE) -> dict[str, dict[str, list
                 if tf:
                     length = byte_to_length(length_to_byte(len(doc[name])))
                     score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / average))
-                    posting = (number, round(score * scale))
-                    if name == "title":
-                        posting += (len(set(doc["title"])),)
-                    expected.setdefault(term, {}).setdefault(name, []).append(posting)
+                    expected.setdefault(term, {}).setdefault(name, []).append(
+                        (number, round(score * scale)))
     return expected
 
 
@@ -225,11 +282,21 @@ def test_scores_read_back_are_bm25_of_the_terms_as_whoosh_stores_lengths(collect
     assert read_impacts(files) == bm25_oracle(live)
 
 
+def test_each_title_says_how_many_distinct_terms_it_has(collection, files) -> None:
+    """The re-rank's title match divides by it."""
+    live = [a for a in collection.articles if a.src_uri in LIVE]
+    analyzer = analyzer_for("nl")
+    sizes = IndexFiles(memory_loader(files)).title_sizes()
+    assert [ord(c) - 48 for c in sizes] == [len(set(analyzer.terms(a.title))) for a in live]
+    assert data(files, "len")["sizes"] == sizes and len(sizes) == len(live)
+
+
 def test_scores_of_postings_files_and_dense_strings_are_bm25_too(many) -> None:
     articles, files = many
     assert read_impacts(files) == bm25_oracle(articles)
     posts = [data(files, n) for n in names(files, "post")]
     assert posts and any(isinstance(v, str) for p in posts for v in p.values())
+    assert any(isinstance(p.get("title"), str) for p in posts)  # titles too
 
 
 def test_another_scale_stores_scores_to_more_decimals(collection) -> None:
@@ -260,9 +327,7 @@ def test_postings_are_term_frequencies_as_gaps_between_articles() -> None:
     postings = [[0, 1], [3, 20], [4, 7], [90, 2]]
     assert encode_postings(postings) == [0, 1, 3, 20, 1, 7, 86, 2]
     assert decode_postings(encode_postings(postings), 2) == [tuple(p) for p in postings]
-    titles = [[2, 1, 3], [5, 2, 4]]
-    assert encode_postings(titles) == [2, 1, 3, 3, 2, 4]
-    assert decode_postings([2, 1, 3, 3, 2, 4], 3) == [(2, 1, 3), (5, 2, 4)]
+    assert decode_field(encode_postings(postings)) == [tuple(p) for p in postings]
     assert encode_postings([]) == []
 
 
@@ -270,12 +335,19 @@ def test_a_term_in_more_than_an_eighth_of_the_articles_is_one_character_each() -
     common = [(0, 1), (3, 44), (5, 300), (9, 2)]
     dense = encode_field(common, 10)
     assert dense == "100\\0\u015c0002"  # tf 44 is a backslash, 300 U+015C
-    assert decode_field(dense, 2) == common
+    assert decode_field(dense) == common
     assert len(common) * DENSE > 10
     rare = [(0, 1), (3, 2)]
     assert encode_field(rare, 17) == [0, 1, 3, 2]  # 2 of 17 is not more than 1/8
     assert isinstance(encode_field(rare, 15), str)
     assert encode_field([(0, 60_000)], 1) == [0, 60_000]  # beyond one UTF-16 unit
+
+
+def test_the_lengths_steps_reach_the_longest_field_and_no_further(many) -> None:
+    _, files = many
+    table = data(files, "len")
+    top = max(ord(c) - 48 for lengths in table["fields"].values() for c in lengths)
+    assert len(table["steps"]) == top + 1 and table["steps"] == LENGTH_STEPS[:top + 1]
 
 
 def test_stored_lengths_are_whooshs_one_byte_lengths() -> None:
@@ -335,8 +407,7 @@ def test_a_rare_term_keeps_its_postings_in_the_lexicon_others_have_a_file(many) 
     assert posts
     for term, (_, _, _, where) in entries.items():
         fields = where if isinstance(where, dict) else data(files, f"post/{where}")
-        having = {d for name, flat in fields.items()
-                  for d, *_ in decode_field(flat, 3 if name == "title" else 2)}
+        having = {d for flat in fields.values() for d, _ in decode_field(flat)}
         assert isinstance(where, dict) == (len(having) <= INLINE), term
     assert sorted(f"post/{w}" for *_, w in entries.values() if isinstance(w, int)) == posts
     assert analyzer.stem("wachtwoord") in entries
@@ -409,7 +480,7 @@ def test_an_index_without_meta_cannot_be_read(tmp_path: Path) -> None:
 
 def test_an_index_of_another_format_says_so(files) -> None:
     older = dict(files, **{"meta.js": wrap_script("meta", {"format": 1})})
-    with pytest.raises(ValueError, match="not a kb answer index of format 2: format 1"):
+    with pytest.raises(ValueError, match="not a kb answer index of format 3: format 1"):
         IndexFiles(memory_loader(older))
     old_layout = {"meta.json": b'{"format":1}'}
     with pytest.raises(ValueError, match="no meta.js"):
@@ -460,7 +531,7 @@ def test_the_pages_index_is_the_same_format_under_pages(pages) -> None:
     for path, content in pages.items():
         assert unwrap_script(content)[0] == path[:-3]
     meta = unwrap_script(pages["pages/meta.js"])[1]
-    assert meta["format"] == 2 and meta["corpus"] == "pages" and meta["total"] == 3
+    assert meta["format"] == 3 and meta["corpus"] == "pages" and meta["total"] == 3
     assert "spelling" not in meta
     assert not [p for p in pages if p.startswith(("pages/spelling", "pages/analysis"))]
     block = unwrap_script(pages["pages/docs/0.js"])[1]

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb import answers
+from kb.answerindex import article_url
 from kb.answers import (
     SiteInfo,
     clean_html,
@@ -27,7 +28,6 @@ from kb.answers import (
 from kb.articles import load_collection
 from kb.cli import cli
 from kb.i18n import Translator
-from kb.search import url_for
 from kb.settings import parse_settings
 from kb.site import plan_site
 from tests.conftest import ProjectFactory, article, mkdocs_build
@@ -126,11 +126,11 @@ def test_markdown_copy_sits_where_the_source_file_sits(src_uri: str, directory_u
                                                        expected: str) -> None:
     from urllib.parse import quote
 
-    page = quote(url_for(src_uri, None, directory_urls))
+    page = quote(article_url(src_uri, directory_urls))
     path = markdown_path(page)
     assert path == expected
     # Never a file MkDocs writes: its pages end in .html.
-    assert path != url_for(src_uri, None, directory_urls)
+    assert path != article_url(src_uri, directory_urls)
     assert not path.endswith(".html")
 
 
@@ -148,7 +148,7 @@ def _plan(project: ProjectFactory, language: str = "nl"):
 
 def _url_of(directory_urls: bool = True):
     def url_of(src_uri: str) -> str:
-        return url_for(src_uri, None, directory_urls)
+        return article_url(src_uri, directory_urls)
     return url_of
 
 

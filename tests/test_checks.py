@@ -77,4 +77,4 @@ def test_kb_project_loads_no_checks_until_a_command_checks() -> None:
                           check=True)
     loaded = set(json.loads(done.stdout))
     assert not loaded & {"kb.checks", "kb.site", "kb.related", "kb.similarity",
-                         "kb.analysis", "kb.search"}
+                         "kb.analysis", "kb.engine"}

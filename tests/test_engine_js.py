@@ -35,8 +35,8 @@ from kb.analysis import (
     thesaurus_for,
     within_distance,
 )
+from kb.engine import FEATURES, MAX_LOOKUP, Engine, Spellings, Tuning
 from kb.project import load_project
-from kb.search import FEATURES, MAX_LOOKUP, Searcher, _Spellings
 from kb.settings import Settings
 from kb.synonyms import Thesaurus
 from tests.conftest import eval_questions
@@ -361,14 +361,14 @@ def test_dutch_word_forms_are_the_same_and_other_languages_have_none(case, name)
 
 
 @pytest.mark.parametrize("name", LANGUAGES)
-def test_compounds_split_where_the_searcher_splits_them(case, name):
+def test_compounds_split_where_the_engine_splits_them(case, name):
     lang, got = case.languages[name], case.results["languages"][name]
-    searcher = SimpleNamespace(features=FEATURES, analyzer=lang.analyzer,
-                               df=lambda term: int(term in lang.known))
+    engine = SimpleNamespace(features=FEATURES, analyzer=lang.analyzer,
+                             tuning=Tuning.default(), df=lambda term: int(term in lang.known))
     split = [w for w in got["compound"] if w]
     assert len(split) > 50  # the content's terms do make compounds
     same(f"{name} compound", lang.jobs["compound"],
-         lambda w: Searcher._compound(searcher, w), got["compound"])
+         lambda w: Engine._compound(engine, w), got["compound"])
 
 
 # --- Synonyms ------------------------------------------------------------------------
@@ -428,8 +428,26 @@ def test_strings_sort_by_code_point_as_in_python(case):
     same("sort", case.batch["sort"], sorted, case.results["sort"])
 
 
-def test_spellings_within_finds_the_same_words_in_the_same_order(case):
-    spellings = _Spellings(case.batch["spellings"]["words"])
+def test_spellings_within_finds_every_word_within_the_distance_in_order(case):
+    """As kb.engine's Spellings on every query, and on every fifth as brute force: every
+    word of the vocabulary with the prefix within the distance (within_distance, itself
+    held to a full Levenshtein above), in code point order."""
+    words = case.batch["spellings"]["words"]
     queries = case.batch["spellings"]["queries"]
     assert sum(map(len, case.results["spellings"])) > 100
+    # By first letter and length only to be quick: a word more letters longer or shorter
+    # than the distance is not within it.
+    pools: dict[tuple[str, int], list[str]] = {}
+    for word in words:
+        for first in (word[:1], ""):
+            pools.setdefault((first, len(word)), []).append(word)
+
+    def brute_force(word: str, maxdist: int, prefix: int) -> list[str]:
+        first = word[:1] if prefix else ""
+        return sorted(w for n in range(len(word) - maxdist, len(word) + maxdist + 1)
+                      for w in pools.get((first, n), ()) if within_distance(word, w, maxdist))
+
+    spellings = Spellings(words)
     same("spellings", queries, lambda q: spellings.within(*q), case.results["spellings"])
+    same("spellings by brute force", queries[::5], lambda q: brute_force(*q),
+         case.results["spellings"][::5])

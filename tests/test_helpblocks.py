@@ -15,7 +15,6 @@ from kb.helpblocks import (
     DEMO_PAGES,
     SEARCH_STRINGS,
     SITE_BLOCK,
-    WIDGET_CSS_MARKER,
     HelpBlock,
     absolute_links,
     block_data,
@@ -28,7 +27,7 @@ from kb.helpblocks import (
     widget_strings,
 )
 from kb.i18n import Translator
-from kb.minify import asset
+from kb.minify import CSS_MARKER, asset
 from kb.taxonomy import default_taxonomy
 
 TODAY = date(2026, 11, 22)
@@ -150,7 +149,7 @@ def test_demo_pages_use_the_sites_contexts():
 def test_the_widget_carries_its_stylesheet_and_is_ascii():
     assets = widget_assets()
     script, css = assets["kb-help.js"], assets["kb-help.css"]
-    assert WIDGET_CSS_MARKER not in script
+    assert CSS_MARKER not in script
     assert script.isascii()
     assert ".kb-" in css
     # The inlined stylesheet is the standalone one, minified.

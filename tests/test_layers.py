@@ -21,9 +21,9 @@ from tests.conftest import article, in_fresh_python
 # The libraries only the adapters use: MkDocs and its theme in kb/mkdocs/, click in
 # kb/cli.py, and the template engine both bring along.
 ADAPTER_LIBRARIES = ("mkdocs", "material", "click", "jinja2", "markupsafe")
-# What of Whoosh answers questions: index, fields, query parsing, searching, storage.
-# kb.analysis needs only whoosh.lang (the Snowball stemmers and stop lists) and the
-# whoosh.compat module those import.
+# All of Whoosh that kb uses: whoosh.lang (the Snowball stemmers and stop lists, in
+# kb.analysis) and the whoosh.compat module those import; its index, query parsing and
+# searching are no part of kb.
 STEMMING_ONLY = ("whoosh", "whoosh.compat", "whoosh.lang")
 
 # Imports each module named in argv in turn and prints, per module, the top-level
@@ -64,7 +64,7 @@ def imported_when_running(args: list[str],
 
 def test_the_module_list_covers_the_core():
     modules = core_modules()
-    assert {"kb.articles", "kb.analysis", "kb.search", "kb.project", "kb.site"} <= set(modules)
+    assert {"kb.articles", "kb.analysis", "kb.engine", "kb.project", "kb.site"} <= set(modules)
     assert "kb.cli" not in modules and not any(m.startswith("kb.mkdocs") for m in modules)
 
 

@@ -1,31 +1,20 @@
-"""Answers to shoppers' questions: the questions asked of kb.engine (what kb ask, kb eval
-and kb gaps use) and of kb.search's Searcher, and the Whoosh index's on-disk cache.
-Text analysis is tested in test_analysis.py, kb ask's cache in test_answercache.py."""
+"""Answers to shoppers' questions, asked of kb.engine over the answer index kb build
+ships (what the site, kb ask, kb eval and kb gaps answer from). Text analysis is
+tested in test_analysis.py, the index's files in test_answerindex.py, kb ask's cache
+of the index in test_answercache.py, the browser's runtime in test_engine_js.py."""
 
 from __future__ import annotations
 
-import math
-import os
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from kb import search
+from kb import engine
 from kb.analysis import thesaurus_for
 from kb.answerindex import IndexFiles, build_answer_index, memory_loader
 from kb.articles import load_collection
-from kb.engine import Engine
-from kb.search import (
-    FEATURES,
-    INDEX_FOLDER,
-    K1,
-    MANIFEST,
-    AnswerIndex,
-    B,
-    memory_index,
-)
+from kb.engine import FEATURES, Engine
 from kb.settings import Settings
 from tests.conftest import article
 
@@ -88,39 +77,36 @@ def write_docs(docs: Path, articles: dict[str, str] = ARTICLES) -> Path:
     return docs
 
 
-class EngineIndex:
-    """The answer index kb build ships, asked with kb.engine as kb ask asks it, in the
-    shape of kb.search's index: one index per day, of the articles live that day."""
+class Answers:
+    """The answer index of some articles, as kb build writes it for a day, asked with
+    kb.engine: one index per day, of the articles live that day."""
 
-    def __init__(self, articles: list, settings: Settings):
+    def __init__(self, articles: list, settings: Settings = NL):
         self.articles = articles
         self.settings = settings
         self.days: dict[date, dict[str, bytes]] = {}
 
-    @contextmanager
-    def searcher(self, today: date, features=FEATURES):
+    def engine(self, today: date = TODAY, features=FEATURES) -> Engine:
         if today not in self.days:
             self.days[today] = build_answer_index(self.articles, self.settings, today)
-        yield Engine(IndexFiles(memory_loader(self.days[today])), features=features)
+        return Engine(IndexFiles(memory_loader(self.days[today])), features=features)
 
 
-def answers_of(articles: list, kind: str = "engine"):
-    return EngineIndex(articles, NL) if kind == "engine" else memory_index(articles, NL)
+def answers_of(docs: Path, settings: Settings = NL) -> Answers:
+    return Answers(load_collection(str(docs), settings, TODAY).articles, settings)
 
 
-# The questions' tests run on kb.engine, which kb ask, kb eval and kb gaps use, and on
-# kb.search's Searcher as long as it exists.
-@pytest.fixture(scope="module", params=["engine", "whoosh"])
-def index(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> Answers:
     docs = write_docs(tmp_path_factory.mktemp("search") / "docs")
-    collection = load_collection(str(docs), NL, TODAY)
-    assert collection.problems == [] and len(collection.articles) == len(ARTICLES)
-    return answers_of(collection.articles, request.param)
+    answers = answers_of(docs)
+    assert len(answers.articles) == len(ARTICLES)
+    return answers
 
 
-def ask(index, question: str, today: date = TODAY, features=FEATURES, limit: int = 5):
-    with index.searcher(today, features) as searcher:
-        return searcher.ask(question, limit)
+def ask(index: Answers, question: str, today: date = TODAY, features=FEATURES,
+        limit: int = 5):
+    return index.engine(today, features).ask(question, limit)
 
 
 def slugs(answer) -> list[str]:
@@ -130,28 +116,6 @@ def slugs(answer) -> list[str]:
 @pytest.fixture
 def docs(tmp_path):
     return write_docs(tmp_path / "docs")
-
-
-@pytest.fixture
-def cache(tmp_path):
-    return str(tmp_path / "cache")
-
-
-def refresh(docs, cache, settings: Settings = NL, today: date = TODAY):
-    answers = AnswerIndex(str(docs), settings, cache)
-    return answers, answers.refresh(today)
-
-
-def counts(result) -> tuple[int, int, int]:
-    return result.added, result.updated, result.removed
-
-
-def edit(path: Path, text: str) -> None:
-    """Rewrite a file so that both its size and its modification time change."""
-    before = path.stat()
-    assert len(text.encode()) != before.st_size
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 5_000_000_000))
 
 
 # --- Asking ----------------------------------------------------------------------------
@@ -222,24 +186,18 @@ def test_a_participle_finds_the_infinitive(index):
     assert answer.hits[0].slug == "betalen/methoden"
 
 
-def test_builtin_synonyms_can_be_switched_off(tmp_path, docs, cache):
+def test_builtin_synonyms_can_be_switched_off(docs):
     settings = Settings(language="nl", builtin_synonyms=False)
-    answers, _ = refresh(docs, cache, settings)
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("terugsturen").hits == []
+    assert ask(answers_of(docs, settings), "terugsturen").hits == []
+    assert ask(answers_of(docs), "terugsturen").hits != []
     assert len(thesaurus_for(settings)) == 0
     assert len(thesaurus_for(NL)) >= 70
 
 
-def test_a_site_synonym_group_finds_the_article(docs, cache):
-    answers, _ = refresh(docs, cache)
-    with answers.searcher(TODAY) as searcher:
-        assert "product/bonen" not in [h.slug for h in searcher.ask("roosteren").hits]
+def test_a_site_synonym_group_finds_the_article(docs):
+    assert "product/bonen" not in slugs(ask(answers_of(docs), "roosteren"))
     site = Settings(language="nl", synonyms=[("roosteren", "branden")])
-    answers, result = refresh(docs, cache, site)
-    assert not result.rebuilt  # synonyms apply to questions: the index stays valid
-    with answers.searcher(TODAY) as searcher:
-        answer = searcher.ask("Roosteren jullie zelf?")
+    answer = ask(answers_of(docs, site), "Roosteren jullie zelf?")
     assert answer.good
     assert answer.hits[0].slug == "product/bonen"
 
@@ -255,8 +213,7 @@ def test_keywords_outweigh_the_body(tmp_path):
         "a.md": article(title="Vraag een?", summary="Antwoord een.", body="Over espresso."),
         "b.md": article(title="Vraag twee?", summary="Antwoord twee.", keywords=["espresso"]),
     })
-    collection = load_collection(str(docs), NL, TODAY)
-    assert slugs(ask(memory_index(collection.articles, NL), "espresso")) == ["b", "a"]
+    assert slugs(ask(answers_of(docs), "espresso")) == ["b", "a"]
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -272,8 +229,7 @@ def test_a_typo_still_finds_the_article(index, question, expected):
 
 
 def test_a_typo_is_corrected_in_the_suggestion(index):
-    with index.searcher(TODAY) as searcher:
-        concepts, suggestion = searcher.concepts("retoerneren")
+    concepts, suggestion = index.engine().concepts("retoerneren")
     assert suggestion == "retourneren"
     assert [c.known for c in concepts] == [True]
     # The suggestion is shown when the question as a whole has no good answer.
@@ -285,13 +241,12 @@ def test_a_typo_is_corrected_in_the_suggestion(index):
 
 
 def test_words_only_drafts_or_scheduled_articles_have_are_no_suggestion(index):
-    with index.searcher(TODAY) as searcher:
-        # "cadeaubon" is only in a draft, "kerstpakket" only in a scheduled article.
-        for typo in ("cadeaubonn", "kerstpakeet"):
-            _, suggestion = searcher.concepts(typo)
-            assert suggestion is None, typo
-    with index.searcher(date(2026, 12, 1)) as searcher:  # the Christmas article is live
-        assert searcher.concepts("kerstpakeet")[1] == "kerstpakket"
+    # "cadeaubon" is only in a draft, "kerstpakket" only in a scheduled article.
+    for typo in ("cadeaubonn", "kerstpakeet"):
+        _, suggestion = index.engine().concepts(typo)
+        assert suggestion is None, typo
+    # The Christmas article is live on 1 December.
+    assert index.engine(date(2026, 12, 1)).concepts("kerstpakeet")[1] == "kerstpakket"
 
 
 def test_no_suggestion_without_spelling(index):
@@ -382,12 +337,11 @@ def test_an_article_gains_by_the_share_of_its_question_the_shopper_asked(tmp_pat
             body="In behandeling, verzonden, bezorgd. Een bestelling annuleren kan alleen "
                  "bij de status in behandeling."),
     })
-    answers = memory_index(load_collection(str(docs), NL, TODAY).articles, NL)
     question = "hoe annuleer ik mijn bestelling"
-    scores = {h.slug: h.score for h in ask(answers, question).hits}
-    bonus = search.TITLE_MATCH
-    monkeypatch.setattr(search, "TITLE_MATCH", 0.0)
-    plain = {h.slug: h.score for h in ask(answers, question).hits}
+    scores = {h.slug: h.score for h in ask(answers_of(docs), question).hits}
+    bonus = engine.TITLE_MATCH
+    monkeypatch.setattr(engine, "TITLE_MATCH", 0.0)  # an index built now states 0
+    plain = {h.slug: h.score for h in ask(answers_of(docs), question).hits}
     # All of "bestelling annuleren" was asked; of "betekent status bestelling", a third.
     assert scores["bestelling/annuleren"] == pytest.approx(
         plain["bestelling/annuleren"] * (1 + bonus), abs=0.002)
@@ -396,301 +350,7 @@ def test_an_article_gains_by_the_share_of_its_question_the_shopper_asked(tmp_pat
     assert bonus > 0 and scores["product/cafeine"] == plain["product/cafeine"]
 
 
-@pytest.fixture(scope="module")
-def whoosh_index(tmp_path_factory):
-    docs = write_docs(tmp_path_factory.mktemp("search") / "docs")
-    return memory_index(load_collection(str(docs), NL, TODAY).articles, NL)
-
-
-def test_rarity_counts_articles_not_fields(whoosh_index):
-    """A word in one title but in many bodies is common: its title score uses the
-    article-level document frequency (kb.answerindex's bm25_impacts stores the same,
-    tests/test_answerindex.py)."""
-    with whoosh_index.searcher(date(2026, 11, 22)) as searcher:
-        reader = searcher.reader
-        with_word = set()
-        for name in ("title", "keywords", "summary", "body"):
-            if (name, "wachtwoord") in reader:
-                with_word.update(reader.postings(name, "wachtwoord").all_ids())
-        df = len(with_word)
-        assert reader.doc_frequency("title", "wachtwoord") <= df
-        scores = searcher._term_scores("title", "wachtwoord")
-        assert scores
-        doc, score = next(iter(scores.items()))
-        idf = math.log(searcher.total / (df + 1)) + 1
-        length = reader.doc_field_length(doc, "title", 1)
-        tf = 1.0
-        norm = K1 * (1 - B + B * length / searcher.average["title"])
-        expected = idf * tf * (K1 + 1) / (tf + norm)
-        assert score == pytest.approx(expected)
-
-
-# --- The on-disk cache -----------------------------------------------------------------
-
-
-def test_first_refresh_builds_the_index_on_disk(docs, cache):
-    answers, result = refresh(docs, cache)
-    assert result.rebuilt and not result.in_memory
-    assert counts(result) == (len(ARTICLES), 0, 0)
-    assert result.broken == []
-    folder = Path(cache) / INDEX_FOLDER
-    assert (folder / MANIFEST).is_file()
-    assert any(name.endswith(".toc") for name in os.listdir(folder))
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("retourneren").hits[0].slug == "retourneren/termijn"
-
-
-def test_a_second_refresh_without_changes_does_nothing(docs, cache):
-    refresh(docs, cache)
-    answers, result = refresh(docs, cache)
-    assert not result.rebuilt
-    assert counts(result) == (0, 0, 0)
-    assert result.broken == [] and result.reason == ""
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("wachtwoord").hits[0].slug == "account/wachtwoord"
-    # The same object refreshed again does nothing either.
-    assert counts(answers.refresh(TODAY)) == (0, 0, 0)
-
-
-def test_an_edited_article_is_seen_by_the_next_refresh(docs, cache):
-    refresh(docs, cache)
-    edit(docs / "product/bonen.md", article(
-        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
-        summary="Uit Ethiopië, Colombia en Guatemala.", body="Sinds kort ook uit Guatemala."))
-    answers, result = refresh(docs, cache)
-    assert not result.rebuilt
-    assert counts(result) == (0, 1, 0)
-    with answers.searcher(TODAY) as searcher:
-        answer = searcher.ask("guatemala")
-        assert [h.slug for h in answer.hits] == ["product/bonen"]
-        assert answer.hits[0].summary == "Uit Ethiopië, Colombia en Guatemala."
-        assert searcher.ask("barista").hits == []  # the old keyword is gone
-
-
-def test_a_refresh_on_the_same_object_sees_edits_new_and_deleted_files(docs, cache):
-    answers, _ = refresh(docs, cache)
-    (docs / "nieuw").mkdir()
-    (docs / "nieuw/giftcard.md").write_text(article(
-        title="Verkopen jullie een giftcard?", summary="Ja, vanaf 10 euro.",
-        policy="payment", stage="order"), encoding="utf-8")
-    (docs / "account/wachtwoord.md").unlink()
-    result = answers.refresh(TODAY)
-    assert counts(result) == (1, 0, 1)
-    with answers.searcher(TODAY) as searcher:
-        assert [h.slug for h in searcher.ask("giftcard").hits] == ["nieuw/giftcard"]
-        assert "account/wachtwoord" not in [h.slug for h in searcher.ask("wachtwoord").hits]
-
-
-def test_a_deleted_article_is_removed_from_the_results(docs, cache):
-    refresh(docs, cache)
-    (docs / "account/wachtwoord.md").unlink()
-    answers, result = refresh(docs, cache)
-    assert counts(result) == (0, 0, 1)
-    with answers.searcher(TODAY) as searcher:
-        answer = searcher.ask("Ik ben mijn wachtwoord vergeten")
-    assert "account/wachtwoord" not in [h.slug for h in answer.hits]
-    manifest = (Path(cache) / INDEX_FOLDER / MANIFEST).read_text(encoding="utf-8")
-    assert "account/wachtwoord.md" not in manifest
-
-
-def test_a_broken_article_is_reported_and_left_out(docs, cache):
-    refresh(docs, cache)
-    edit(docs / "account/wachtwoord.md", "---\ntitle: Wachtwoord\n---\nGeen front matter.\n")
-    answers, result = refresh(docs, cache)
-    assert len(result.broken) == 1 and result.broken[0].endswith("account/wachtwoord.md")
-    with answers.searcher(TODAY) as searcher:
-        assert "account/wachtwoord" not in [h.slug for h in searcher.ask("wachtwoord").hits]
-    # Still reported while it stays broken, though it is not read again.
-    answers, result = refresh(docs, cache)
-    assert counts(result) == (0, 0, 0)
-    assert len(result.broken) == 1 and result.broken[0].endswith("account/wachtwoord.md")
-    # Once fixed it is back.
-    edit(docs / "account/wachtwoord.md", ARTICLES["account/wachtwoord.md"])
-    answers, result = refresh(docs, cache)
-    assert result.broken == []
-    assert counts(result) == (0, 1, 0)
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("wachtwoord").hits[0].slug == "account/wachtwoord"
-
-
-def test_a_broken_file_from_the_start(docs, cache):
-    (docs / "kapot.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
-    answers, result = refresh(docs, cache)
-    assert result.rebuilt
-    assert [Path(p).name for p in result.broken] == ["kapot.md"]
-    assert result.added == len(ARTICLES)
-
-
-def test_pages_are_not_indexed(docs, cache):
-    (docs / "blog").mkdir()
-    (docs / "blog/post.md").write_text("# Nieuws over de espressomachine\n", encoding="utf-8")
-    (docs / "over.md").write_text("---\narticle: false\n---\nOver de espressomachine.\n",
-                                  encoding="utf-8")
-    answers, result = refresh(docs, cache)
-    assert result.broken == []
-    assert result.added == len(ARTICLES)  # the page outside blog/ is read but not added
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("espressomachine").hits == []
-
-
-# Whoosh's SegmentReader leaves the file of a damaged segment open when it fails to
-# read it; the file is closed when collected, which Python reports as a warning.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-@pytest.mark.parametrize("damage", ["index", "manifest", "both", "empty-manifest",
-                                    "manifest-list", "truncated"])
-def test_a_corrupt_cache_is_rebuilt(docs, cache, damage):
-    refresh(docs, cache)
-    folder = Path(cache) / INDEX_FOLDER
-    for path in folder.iterdir():
-        is_manifest = path.name == MANIFEST
-        if damage == "truncated" and path.suffix == ".seg":
-            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-        elif damage in ("index", "both") and not is_manifest:
-            path.write_bytes(b"\x00garbage" * 64)
-        elif damage in ("manifest", "both") and is_manifest:
-            path.write_bytes(b"{not json \xff")
-        elif damage == "empty-manifest" and is_manifest:
-            path.write_text("", encoding="utf-8")
-        elif damage == "manifest-list" and is_manifest:
-            path.write_text("[1, 2, 3]", encoding="utf-8")
-    answers, result = refresh(docs, cache)
-    assert result.rebuilt and not result.in_memory
-    assert result.reason
-    assert counts(result) == (len(ARTICLES), 0, 0)
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("retourneren").hits[0].slug == "retourneren/termijn"
-    # The rebuilt cache is sound: the next run uses it as it is.
-    _, result = refresh(docs, cache)
-    assert not result.rebuilt and counts(result) == (0, 0, 0)
-
-
-def test_foreign_content_in_the_cache_folder_is_replaced(docs, cache):
-    folder = Path(cache) / INDEX_FOLDER
-    (folder / "sub").mkdir(parents=True)
-    (folder / "notes.txt").write_text("not an index", encoding="utf-8")
-    (folder / "_MAIN_1.toc").write_bytes(os.urandom(200))
-    (folder / "sub/x.bin").write_bytes(os.urandom(100))
-    answers, result = refresh(docs, cache)
-    assert result.rebuilt
-    assert result.reason == "the cache folder holds no kb index"
-    assert not (folder / "notes.txt").exists() and not (folder / "sub").exists()
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("wachtwoord").hits[0].slug == "account/wachtwoord"
-
-
-def test_a_file_where_the_index_folder_should_be_is_replaced(docs, cache):
-    Path(cache).mkdir()
-    (Path(cache) / INDEX_FOLDER).write_text("a file", encoding="utf-8")
-    answers, result = refresh(docs, cache)
-    assert result.rebuilt and not result.in_memory
-    assert (Path(cache) / INDEX_FOLDER / MANIFEST).is_file()
-
-
-def test_a_manifest_from_other_settings_rebuilds(docs, cache):
-    refresh(docs, cache)
-    answers, result = refresh(docs, cache, Settings(language="en"))
-    assert result.rebuilt
-    assert "other settings" in result.reason
-    assert counts(result) == (len(ARTICLES), 0, 0)
-    assert answers.analyzer.language == "en"
-    _, result = refresh(docs, cache, Settings(language="en"))
-    assert not result.rebuilt
-    _, result = refresh(docs, cache, Settings(language="nl", pages=("blog", "nieuws")))
-    assert result.rebuilt
-
-
-def test_settings_used_only_at_question_time_keep_the_index(docs, cache):
-    refresh(docs, cache)
-    _, result = refresh(docs, cache, Settings(language="nl-BE", builtin_synonyms=False,
-                                              synonyms=[("a1", "b2")], top_questions=3))
-    assert not result.rebuilt
-
-
-def test_an_unwritable_cache_location_falls_back_to_memory(docs, tmp_path):
-    blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
-    answers, result = refresh(docs, str(blocker))
-    assert result.in_memory and result.rebuilt
-    assert "cannot be written" in result.reason
-    assert counts(result) == (len(ARTICLES), 0, 0)
-    assert blocker.read_text(encoding="utf-8").startswith("a file")
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("retourneren").hits[0].slug == "retourneren/termijn"
-
-
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root may write to read-only folders")
-def test_a_read_only_cache_folder_falls_back_to_memory(docs, tmp_path):
-    parent = tmp_path / "readonly"
-    parent.mkdir()
-    parent.chmod(0o500)
-    try:
-        answers, result = refresh(docs, str(parent / "cache"))
-        assert result.in_memory
-        with answers.searcher(TODAY) as searcher:
-            assert searcher.ask("retourneren").hits[0].slug == "retourneren/termijn"
-    finally:
-        parent.chmod(0o700)
-
-
-def test_no_cache_folder_keeps_the_index_in_memory(docs):
-    answers = AnswerIndex(str(docs), NL, None)
-    result = answers.refresh(TODAY)
-    assert result.rebuilt and not result.in_memory
-    assert result.reason == "no cache folder"
-    assert counts(result) == (len(ARTICLES), 0, 0)
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("wachtwoord").hits[0].slug == "account/wachtwoord"
-
-
-def test_the_cached_index_answers_like_the_memory_index(docs, cache, whoosh_index):
-    answers, _ = refresh(docs, cache)
-    for question in ("terugsturen", "Hoeveel cafeine?", "wachtwoort", "kerstpakket"):
-        with answers.searcher(TODAY) as searcher:
-            on_disk = searcher.ask(question)
-        assert slugs(on_disk) == slugs(ask(whoosh_index, question)), question
-
-
-def test_replaced_versions_do_not_skew_scores(docs, cache, whoosh_index):
-    """Whoosh keeps a replaced article until its segment merges; with many edits the
-    cache is merged, so it scores exactly like a fresh index of the same files."""
-    answers, _ = refresh(docs, cache)
-    for src_uri in ("product/bonen.md", "product/cafeine.md"):
-        path = docs / src_uri
-        edit(path, path.read_text(encoding="utf-8") + "\n")
-    result = answers.refresh(TODAY)
-    assert counts(result) == (0, 2, 0)
-    assert answers.index.doc_count_all() == answers.index.doc_count()
-    for question in ("Waar komen de bonen vandaan?", "cafeine in koffie"):
-        with answers.searcher(TODAY) as searcher:
-            on_disk = [(h.slug, h.score) for h in searcher.ask(question).hits]
-        fresh = [(h.slug, h.score) for h in ask(whoosh_index, question).hits]
-        assert on_disk == fresh, question
-
-
-def test_a_build_sorted_partly_on_disk_answers_like_one_sorted_in_memory(docs, cache,
-                                                                         whoosh_index,
-                                                                         monkeypatch):
-    """Whoosh sorts a commit's postings in memory up to POOL_MB, then in runs on disk;
-    the index is the same either way."""
-    monkeypatch.setattr(search, "POOL_MB", 0.001)  # a run every few postings
-    answers, result = refresh(docs, cache)
-    assert result.rebuilt and result.added == len(ARTICLES)
-    for question in WARM_QUESTIONS:
-        with answers.searcher(TODAY) as searcher:
-            on_disk = searcher.ask(question)
-        assert on_disk == ask(whoosh_index, question), question
-
-
-def test_an_index_of_an_older_format_is_rebuilt(docs, cache, monkeypatch):
-    monkeypatch.setattr(search, "INDEX_FORMAT", search.INDEX_FORMAT - 1)
-    refresh(docs, cache)
-    monkeypatch.undo()
-    _, result = refresh(docs, cache)
-    assert result.rebuilt and "another kb version" in result.reason
-
-
-# --- One searcher for many questions ---------------------------------------------------
+# --- One engine for many questions -----------------------------------------------------
 
 # Typos, compounds, synonyms, phrases, forms, unknown words, a long message, repeats.
 WARM_QUESTIONS = [
@@ -702,22 +362,14 @@ WARM_QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize("concept_cache", [search.CONCEPT_CACHE, 3])
-def test_a_searcher_that_answered_many_questions_answers_like_a_new_one(whoosh_index,
-                                                                         monkeypatch,
-                                                                         concept_cache):
-    """A searcher keeps scores from question to question (terms, concepts, within a
-    budget of articles); what it answers stays what a new searcher answers."""
-    monkeypatch.setattr(search, "CONCEPT_CACHE", concept_cache)
-    with whoosh_index.searcher(TODAY) as warm:
-        for _ in range(2):
-            for question in WARM_QUESTIONS:
-                expected = ask(whoosh_index, question, limit=10)
-                assert warm.ask(question, 10) == expected, question
-        assert warm._concepts
-        assert warm._concept_entries == sum(map(len, warm._concepts.values()))
-        if concept_cache < search.CONCEPT_CACHE:
-            assert warm._concept_entries <= concept_cache or len(warm._concepts) == 1
+def test_an_engine_that_answered_many_questions_answers_like_a_new_one(index):
+    """An engine keeps term scores and spelling lookups from question to question;
+    what it answers stays what a new one answers."""
+    warm = index.engine()
+    for _ in range(2):
+        for question in WARM_QUESTIONS:
+            assert warm.ask(question, 10) == ask(index, question, limit=10), question
+    assert warm._scores  # it did keep something
 
 
 def test_articles_that_score_the_same_keep_their_index_order(tmp_path):
@@ -726,31 +378,11 @@ def test_articles_that_score_the_same_keep_their_index_order(tmp_path):
     same = {f"kopie/{i:02d}.md": article(title="Hoe ontkalk ik de machine?",
                                          summary="Met citroenzuur.", body="Spoel na.")
             for i in range(30)}
-    answers = memory_index(load_collection(str(write_docs(tmp_path / "docs", same)), NL,
-                                           TODAY).articles, NL)
-    with answers.searcher(TODAY) as searcher:
-        order = [searcher.searcher.stored_fields(d)["slug"] for d in sorted(searcher.allowed)]
-        for limit in (3, 20, 25, 40):
-            hits = searcher.ask("ontkalken machine", limit).hits
-            assert [h.slug for h in hits] == order[:limit]
-            assert len({h.score for h in hits}) == 1
-
-
-# --- URLs -----------------------------------------------------------------------------
-
-
-def test_an_index_that_cannot_be_updated_falls_back_to_memory(docs, cache, monkeypatch):
-    answers = AnswerIndex(str(docs), NL, cache)
-    answers.refresh(TODAY)
-    (docs / "retourneren" / "termijn.md").write_text(
-        article(title="Hoe lang mag ik iets ruilen?", summary="Je hebt 45 dagen.",
-                body="Ruilen kan 45 dagen."), encoding="utf-8")
-
-    def locked(*args, **kwargs):
-        raise OSError(30, "Read-only file system")
-
-    monkeypatch.setattr(answers.index, "writer", locked)
-    result = answers.refresh(TODAY)
-    assert result.in_memory and "cannot be updated" in result.reason
-    with answers.searcher(TODAY) as searcher:
-        assert searcher.ask("ruilen 45 dagen").hits[0].title == "Hoe lang mag ik iets ruilen?"
+    answers = answers_of(write_docs(tmp_path / "docs", same))
+    searcher = answers.engine()
+    order = [searcher.files.doc(d)["slug"] for d in range(len(same))]
+    assert sorted(order) == [f"kopie/{i:02d}" for i in range(30)]
+    for limit in (3, 20, 25, 40):
+        hits = searcher.ask("ontkalken machine", limit).hits
+        assert [h.slug for h in hits] == order[:limit]
+        assert len({h.score for h in hits}) == 1

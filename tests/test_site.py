@@ -71,9 +71,7 @@ def test_a_generated_page_holds_page_settings_only(src_uri: str) -> None:
     assert text.startswith("---\n") and text.endswith("\n---\n")
     settings = yaml.safe_load(text.strip().strip("-"))
     hidden = ["navigation", "toc"] if src_uri == HOME else ["toc"]
-    # The home page repeats what other pages say: not in the search index.
-    expected = {"hide": hidden, **({"search": {"exclude": True}} if src_uri == HOME else {})}
-    assert settings == expected
+    assert settings == {"hide": hidden}
 
 
 def test_pages_are_titled_with_the_question_or_the_listing_and_described() -> None:

@@ -1,5 +1,6 @@
-/* kb: what every page of the help centre runs: the search's stub, and the live status
-   of the contact channels with the search's chat invitation. */
+/* kb: what every page of the help centre runs: the search's stub, the header's search
+   on a phone, and the live status of the contact channels with the search's chat
+   invitation. */
 (function () {
   "use strict";
 
@@ -69,7 +70,81 @@
     search().catch(function () {});
   }
 
-  /* 2. Contact channels say whether they are open right now, and a shopper
+  /* 2. The header's search on a phone (kb.css, the same width): only its magnifier
+     shows, the form's submit button. A tap on it opens the search full screen with
+     the input focused, at once, before search.js has come (the tap's own focus is
+     what brings a phone's keyboard up; the focus also fetches the search). A
+     stand-in of the magnifier's size keeps its room, so nothing in the header moves.
+     The back button, Escape, or the focus leaving the form (Tab) close it; the
+     first two give the focus back to the magnifier. Once open, the magnifier is the
+     form's submit button again. */
+  var PHONE = "(max-width: 600px)";
+  var FULL = "kb-s-full";
+  var phone = window.matchMedia ? matchMedia(PHONE) : null;
+
+  function fullForm(node) {
+    var form = node && node.closest && node.closest("form.kb-search--header");
+    return form && form.classList.contains(FULL) ? form : null;
+  }
+
+  function openFull(form) {
+    var input = form.querySelector("input[name=q]"), close = form.querySelector(".kb-search__close");
+    var box = form.getBoundingClientRect();
+    var hold = document.createElement("div");
+    hold.className = "kb-s-hold";
+    hold.setAttribute("aria-hidden", "true");
+    hold.style.width = box.width + "px";
+    hold.style.height = box.height + "px";
+    form.parentNode.insertBefore(hold, form);
+    form.classList.add(FULL);
+    document.documentElement.classList.add("kb-s-locked");
+    if (close) close.hidden = false;
+    if (input) input.focus();
+  }
+
+  function closeFull(form, refocus) {
+    var hold = form.previousElementSibling, close = form.querySelector(".kb-search__close");
+    if (hold && hold.className === "kb-s-hold") hold.parentNode.removeChild(hold);
+    form.classList.remove(FULL);
+    document.documentElement.classList.remove("kb-s-locked");
+    if (close) close.hidden = true;
+    if (form.kbSearch && form.kbSearch.shut) form.kbSearch.shut();
+    if (refocus) form.querySelector(".kb-search__button").focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("form.kb-search--header button");
+    if (!button) return;
+    var form = button.form;
+    if (button.classList.contains("kb-search__close")) {
+      if (fullForm(button)) closeFull(form, true);
+    } else if (button.type === "submit" && phone && phone.matches && !fullForm(button)) {
+      event.preventDefault();
+      openFull(form);
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    var form = event.key === "Escape" && fullForm(event.target);
+    if (!form) return;
+    event.preventDefault(); // Chromium would empty the box: the question stays for next time
+    closeFull(form, true);
+  });
+  // The focus going nowhere (a phone's keyboard put away) keeps it open.
+  document.addEventListener("focusout", function (event) {
+    var form = fullForm(event.target), to = event.relatedTarget;
+    if (form && to && !form.contains(to)) closeFull(form, false);
+  });
+  // Turned to a width where the header shows the box: the header's own box again.
+  if (phone && phone.addEventListener) {
+    phone.addEventListener("change", function () {
+      if (phone.matches) return;
+      [].forEach.call(document.querySelectorAll("form.kb-search--header." + FULL), function (form) {
+        closeFull(form, false);
+      });
+    });
+  }
+
+  /* 3. Contact channels say whether they are open right now, and a shopper
      who has searched for a while without opening a result is invited to
      chat, but only while the chat is open. The hours, and the arithmetic
      of time zones, come from the help-block widget (help/kb-help.js) and
@@ -181,6 +256,10 @@
     if (!help || !help.load) return;
     help.load(CONTACT, function (data) {
       if (!data || !data.channels) return;
+      // The header's back button is named in the site's language (template: none).
+      [].forEach.call(document.querySelectorAll(".kb-search__close:not([aria-label])"), function (b) {
+        if (data.strings && data.strings.close) b.setAttribute("aria-label", data.strings.close);
+      });
       showStatus(data);
       setInterval(function () { showStatus(data); }, 60000);
       // With Material's instant navigation the page's content is replaced:

@@ -36,7 +36,6 @@
   var MORE = 4;
   var PAGES = 3;
   var PAUSE = 120; // ms after the last key before a question is asked while typing
-  var PHONE = "(max-width: 600px)"; // the overlay covers the screen (search.css says the same)
 
   /* --- Index files, as scripts --- */
 
@@ -191,8 +190,9 @@
 
   /* The contact channels a decline offers, with their live status: chat first while it
      is open, last while it is not (a closed chat helps least). Drawn by kb-help.js, as
-     in the help blocks. */
-  function channels(data, ctx) {
+     in the help blocks. `all`: with the link to every contact option (a help block has
+     its own, right under its answers). */
+  function channels(data, ctx, all) {
     var list = (Array.isArray(data.channels) ? data.channels : []).filter(function (ch) {
       return ch && ch.label != null;
     });
@@ -209,7 +209,7 @@
     function add(ch) {
       try { ul.appendChild(help.channel(ch, data, ctx, now)); } catch (e) { /* left out */ }
     }
-    var contact = help.link && help.link(data.contact_url, ctx);
+    var contact = all && help.link && help.link(data.contact_url, ctx);
     return el("div", { "class": "kb-s__contact" }, [
       el("p", { "class": "kb-s__subtitle" }, data.strings.contact),
       ul,
@@ -239,8 +239,8 @@
     var here = function () {
       return root === document && new URL(form.action, location.href).pathname === location.pathname;
     };
-    var timer = 0, seq = 0, active = -1, options = [], hold = null, last = null;
-    var closed = false; // closed by the shopper (Escape, the close button): focus keeps it so
+    var timer = 0, seq = 0, active = -1, options = [], last = null;
+    var closed = false; // closed by the shopper (Escape): a focus does not open it again
 
     var live = hideVisually(el("div", { role: "status", "aria-live": "polite", "aria-atomic": "true" }));
     var list = el("div", { role: "listbox", id: id + "-list", "class": "kb-s__list" });
@@ -249,11 +249,11 @@
     // Focusable: a keyboard scrolls it when the answers are more than it shows.
     var panel = el("div", { "class": "kb-s " + (overlay ? "kb-s--overlay" : "kb-s--inline"),
                             id: id, tabindex: "0", hidden: "" }, [hint, list, extra]);
-    var close = el("button", { type: "button", "class": "kb-s__close", hidden: "" }, "\u00d7");
+    // The header's back button (full screen on a phone; kb.js opens and closes it).
+    var close = form.querySelector(".kb-search__close");
     // On the help centre's pages the answers open over the page, under their form
     // (positioned: nothing moves); in a help block they are part of the block.
     form.appendChild(live);
-    if (overlay) form.appendChild(close);
     if (inBlock) {
       form.parentNode.insertBefore(panel, form.nextSibling);
       // In a shadow root, the page's stylesheets do not reach.
@@ -270,7 +270,7 @@
     dataOf(ctx).then(function (data) {
       var words = data.strings || {};
       list.setAttribute("aria-label", words.results || "");
-      close.setAttribute("aria-label", words.close || "");
+      if (close && !close.getAttribute("aria-label") && words.close) close.setAttribute("aria-label", words.close);
     });
 
     function setActive(i) {
@@ -286,18 +286,10 @@
     }
 
     function open() {
-      if (!last) return;
+      // A box that is not shown (the header's on a phone, closed by the shopper before
+      // a slow answer came) shows no answers: they would hang under its magnifier.
+      if (!last || !input.getClientRects().length) return;
       closed = false;
-      if (overlay && !hold && window.matchMedia && matchMedia(PHONE).matches) {
-        // Full screen on a phone: the form leaves the header, a stand-in keeps its room.
-        var box = form.getBoundingClientRect();
-        hold = el("div", { "class": "kb-s-hold", "aria-hidden": "true" });
-        hold.style.width = box.width + "px";
-        hold.style.height = box.height + "px";
-        form.parentNode.insertBefore(hold, form);
-        form.classList.add("kb-s-full");
-        close.hidden = false;
-      }
       panel.hidden = false;
       input.setAttribute("aria-expanded", String(options.length > 0));
     }
@@ -306,12 +298,6 @@
       setActive(-1);
       panel.hidden = true;
       input.setAttribute("aria-expanded", "false");
-      if (hold) {
-        form.classList.remove("kb-s-full");
-        hold.parentNode.removeChild(hold);
-        hold = null;
-        close.hidden = true;
-      }
     }
 
     // The site's own links stay on the host the shopper is on (kb serve, a preview,
@@ -366,7 +352,7 @@
           (result.suggestion ? ". " + fill(words.suggest, { word: result.suggestion }) : "");
       } else {
         extra.appendChild(el("p", { "class": "kb-s__none" }, words.no_answer));
-        var contact = channels(data, ctx);
+        var contact = channels(data, ctx, !inBlock);
         if (contact) extra.appendChild(contact);
         live.textContent = [words.no_answer, result.suggestion ? fill(words.suggest, { word: result.suggestion }) : ""]
           .filter(Boolean).join(". ");
@@ -442,20 +428,28 @@
       // On the search page the address keeps the question: reload and back show it again.
       if (here() && window.history) history.replaceState(history.state, "", "?q=" + encodeURIComponent(input.value));
     });
-    close.addEventListener("click", function () {
-      shut();
-      closed = true;
-      input.focus();
-    });
-    if (overlay) {
-      // The overlay closes when the focus leaves the form (the panel is part of it).
+    /* The answers over the page close when the shopper goes elsewhere: the focus moves
+       out of the form (Tab; the panel is part of it), or a press lands outside it. Not
+       when the focus merely goes nowhere: a phone's keyboard put away ("Done") or a
+       switch to another tab must not take the answers the shopper is reading. The
+       search page's own answers are its content and stay; a help block's are part of
+       the block (their room is taken, search.css). */
+    if (!inBlock) {
+      var away = function () { return overlay || !here(); };
       form.addEventListener("focusout", function (event) {
         var to = event.relatedTarget;
-        if (!to || !form.contains(to)) shut();
+        if (to && !form.contains(to) && away()) shut();
       });
+      document.addEventListener("pointerdown", function (event) {
+        var t = event.target;
+        // The chat invitation (kb.js) is about this search: pressing it keeps it open.
+        if (panel.hidden || form.contains(t) || (t.closest && t.closest(".kb-invite")) || !away()) return;
+        shut();
+      }, true);
     }
 
-    form.kbSearch = { run: run };
+    // shut: kb.js closes the phone's full-screen search; the answers come back with it.
+    form.kbSearch = { run: run, shut: function () { shut(); closed = false; } };
     // The search page asked with ?q= (a form sent before this script came, or without
     // it): its own form answers, the header's stays closed.
     var asked = new URLSearchParams(location.search).get("q");

@@ -178,7 +178,7 @@ class Build:
         env.globals["kb_search_box"] = {
             "page": self.page_url(SEARCH_PAGE) or "search/",
             "label": escape(t("search.label")), "button": escape(t("search.button")),
-            "placeholder": escape(t("searchpage.header"))}
+            "close": escape(t("search.close")), "placeholder": escape(t("searchpage.header"))}
         env.globals["kb_without_search_worker"] = lambda html: Markup(
             _SEARCH_WORKER.sub("", str(html)))
 

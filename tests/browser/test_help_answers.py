@@ -85,6 +85,14 @@ def test_a_block_that_cannot_answer_offers_its_channels_with_their_status(browse
     first = panel.locator("[data-kb-channel]").first
     assert first.get_attribute("data-kb-channel") == "chat"
     assert first.locator("[data-kb-status]").inner_text().startswith("nu open")
+    # Listed once: the block's own list under the answers steps aside while they are open.
+    block = page.locator("[data-kb-help=product]")
+    visible = "items => items.filter(i => i.getClientRects().length).length"
+    assert block.locator("[data-kb-channel=chat]").evaluate_all(visible) == 1
+    assert block.get_by_role("link", name="Alle contactmogelijkheden").is_visible()
+    block.locator("input[type=search]").press("Escape")
+    assert panel.is_hidden()
+    assert block.locator(".kb-help__channels [data-kb-channel]").evaluate_all(visible) == 4
     context.close()
 
 

@@ -19,6 +19,23 @@ def test_home_search_works_without_javascript(browser, base_url: str) -> None:
     context.close()
 
 
+def test_the_header_magnifier_on_a_phone_opens_the_search_page_without_javascript(
+        browser, base_url: str) -> None:
+    """On a phone the header shows only the magnifier (the form's submit button): without
+    JavaScript it still leads to the search page, which offers the areas and contact."""
+    context = browser.new_context(java_script_enabled=False, is_mobile=True, has_touch=True,
+                                  viewport={"width": 390, "height": 844}, locale="nl-NL")
+    page = context.new_page()
+    page.goto(base_url + "retourneren/retourtermijn/")
+    assert page.locator("#kb-header-q").is_hidden()
+    assert page.locator(".kb-search__close").is_hidden()
+    page.get_by_role("button", name="Zoeken", exact=True).tap()
+    page.wait_for_url(base_url + "search/?q=")
+    assert page.locator("h1").inner_text() == "Zoeken in de klantenservice"
+    assert page.locator("[data-kb-channel]").count() >= 3
+    context.close()
+
+
 def test_the_page_configuration_names_no_search_worker(page, base_url: str) -> None:
     page.goto(base_url)
     config = json.loads(page.locator("#__config").text_content())

@@ -119,8 +119,11 @@ def test_a_question_nothing_answers_says_so_and_offers_the_open_chat_first(
     channels = panel.locator("[data-kb-channel]")
     assert channels.first.get_attribute("data-kb-channel") == "chat"
     assert channels.first.locator("[data-kb-status]").inner_text().startswith("nu open")
-    assert channels.first.get_by_role("link", name="Start de chat").get_attribute(
-        "href") == "https://bonenbaai.example/chat"
+    chat = channels.first.get_by_role("link", name="Start de chat")
+    assert chat.get_attribute("href") == "https://bonenbaai.example/chat"
+    # Its text in the button's colours, not the links' (it was brown on brown).
+    assert contrast(*chat.evaluate(
+        "a => [getComputedStyle(a).color, getComputedStyle(a).backgroundColor]")) >= 4.5
     assert panel.get_by_role("link", name="Alle contactmogelijkheden").get_attribute(
         "href") == base_url + "contact/"
     assert page.locator(HEADER).get_attribute("aria-expanded") == "false"  # no list to show
@@ -225,29 +228,130 @@ def test_tab_leaves_the_options_to_the_arrow_keys_and_reaches_the_suggestion(bro
     assert all(o.get_attribute("tabindex") == "-1" for o in panel.locator("[role=option]").all())
     page.locator(HOME).press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"  # the form's button
+    page.keyboard.press("Tab")  # the answers' box, to scroll them: it shows its focus
+    assert page.evaluate("document.activeElement.classList.contains('kb-s')")
+    assert panel.evaluate("p => getComputedStyle(p).outlineStyle") == "solid"
+    context.close()
+
+
+def test_answers_over_the_page_close_when_the_shopper_presses_elsewhere(browser, base_url):
+    context, page = at(browser)
+    page.goto(base_url)
+    panel = search_for(page, HOME, "retourneren kosten")
+    page.locator("h2").first.click(position={"x": 5, "y": 5})
+    assert panel.is_hidden()
+    page.locator(HOME).click()  # back in the box: the answers again
+    assert panel.is_visible()
+    page.goto(base_url + ARTICLE)
+    panel = search_for(page, HEADER, "retourneren kosten")
+    page.locator("h1").click(position={"x": 5, "y": 5})
+    assert panel.is_hidden()
+    # The search page's answers are its content: they stay.
+    page.goto(base_url + "search/?q=retourneren+kosten")
+    panel = panel_of(page, "retourneren kosten")
+    panel.wait_for()
+    page.locator("h1").click(position={"x": 5, "y": 5})
+    assert panel.is_visible()
     context.close()
 
 
 # --- Phone, layout, palettes -----------------------------------------------------------
 
-def test_on_a_phone_the_header_search_covers_the_screen_and_closes_again(browser, base_url):
-    context, page = at(browser, viewport={"width": 390, "height": 844}, is_mobile=True,
-                       has_touch=True)
+PHONES = [{"width": 390, "height": 844}, {"width": 360, "height": 640}]
+MAGNIFIER = "form[data-kb-search=overlay] .kb-search__button"
+
+
+def phone(browser, size: dict[str, int], **options):
+    return at(browser, viewport=size, is_mobile=True, has_touch=True, **options)
+
+
+def header_box(page) -> list[dict[str, float]]:
+    """Where the header's parts are: none of them moves while the search is open."""
+    return page.locator(".md-header__inner > *").evaluate_all(
+        "items => items.map(i => { const r = i.getBoundingClientRect();"
+        " return {x: r.x, width: r.width}; })")
+
+
+@pytest.mark.parametrize("size", PHONES, ids=lambda s: f"{s['width']}px")
+def test_on_a_phone_the_header_shows_the_site_name_and_a_magnifier_instead_of_the_box(
+        browser, base_url, size):
+    context, page = phone(browser, size)
+    page.goto(base_url + ARTICLE)
+    name = page.locator(".md-header__topic .md-ellipsis").first
+    assert name.inner_text() == "Bonenbaai Klantenservice"
+    assert name.bounding_box()["width"] >= 150  # it was cut to "B" (10 px) beside the box
+    assert page.locator(HEADER).is_hidden()
+    magnifier = page.get_by_role("button", name="Zoeken", exact=True)
+    assert magnifier.is_visible() and magnifier.get_attribute("type") == "submit"
+    assert page.locator(".kb-search__close").is_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    context.close()
+
+
+@pytest.mark.parametrize("size", PHONES, ids=lambda s: f"{s['width']}px")
+def test_on_a_phone_the_magnifier_opens_the_search_full_screen_and_the_back_button_closes_it(
+        browser, base_url, size):
+    context, page = phone(browser, size)
     page.goto(base_url + ARTICLE)
     title = page.locator("h1").bounding_box()
-    search_for(page, HEADER, "retourneren kosten")
+    header = header_box(page)
+    page.locator(MAGNIFIER).tap()
     form = page.locator("form[data-kb-search=overlay]")
-    assert form.bounding_box() == {"x": 0, "y": 0, "width": 390, "height": 844}
-    card = page.locator("form[data-kb-search=overlay] .kb-s__card").bounding_box()
+    assert form.bounding_box() == {"x": 0, "y": 0, **size}
+    assert page.evaluate("document.activeElement.id") == HEADER[1:]  # the keyboard comes up
+    page.locator(HEADER).press_sequentially("retourneren kosten", delay=15)
+    panel = panel_of(page, "retourneren kosten")
+    panel.wait_for()
+    card = form.locator(".kb-s__card").bounding_box()
     assert card["y"] > page.locator(HEADER).bounding_box()["y"]
-    assert card["x"] >= 0 and card["x"] + card["width"] <= 390
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    close = form.locator(".kb-s__close")
-    assert close.get_attribute("aria-label") == "Sluiten"
-    close.click()
-    assert form.locator(".kb-s").is_hidden()
-    assert page.locator("h1").bounding_box() == title  # the page under it never moved
+    assert card["x"] >= 0 and card["x"] + card["width"] <= size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    back = form.get_by_role("button", name="Sluiten")
+    back.tap()
+    assert panel.is_hidden() and page.locator(HEADER).is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('kb-search__button')")
     assert page.locator(".kb-s-hold").count() == 0
+    assert header_box(page) == header
+    assert page.locator("h1").bounding_box() == title  # the page under it never moved
+    # Opened again: the question and its answers are still there.
+    page.locator(MAGNIFIER).tap()
+    assert page.locator(HEADER).input_value() == "retourneren kosten"
+    assert panel.is_visible()
+    context.close()
+
+
+def test_on_a_phone_escape_and_tab_close_the_full_screen_search_without_trapping_the_focus(
+        browser, base_url):
+    context, page = phone(browser, PHONES[0])
+    page.goto(base_url + ARTICLE)
+    magnifier = page.locator(MAGNIFIER)
+    magnifier.focus()
+    page.keyboard.press("Enter")  # a keyboard opens it as a tap does
+    search_for(page, HEADER, "retourneren kosten")
+    page.keyboard.press("Escape")
+    assert page.locator(HEADER).is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('kb-search__button')")
+    assert page.locator(HEADER).input_value() == "retourneren kosten"  # kept for next time
+    # Tab walks through the open search and out of it; leaving closes it.
+    page.keyboard.press("Enter")
+    assert page.locator("form.kb-s-full").count() == 1
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.locator("form.kb-s-full").count() == 0:
+            break
+    assert page.locator("form.kb-s-full").count() == 0
+    assert not page.evaluate("document.activeElement.closest('form[data-kb-search]')")
+    assert page.locator(".kb-s-hold").count() == 0
+    context.close()
+
+
+def test_a_phone_keyboard_put_away_keeps_the_answers_open(browser, base_url):
+    context, page = phone(browser, PHONES[0])
+    page.goto(base_url + ARTICLE)
+    page.locator(MAGNIFIER).tap()
+    panel = search_for(page, HEADER, "retourneren kosten")
+    page.evaluate("document.activeElement.blur()")  # "Done" on the keyboard
+    assert panel.is_visible() and page.locator("form.kb-s-full").count() == 1
     context.close()
 
 
@@ -295,6 +399,21 @@ def test_nothing_shifts_while_a_page_loads_and_a_shopper_searches(browser, base_
     context.close()
 
 
+def test_nothing_shifts_on_a_phone_when_the_search_opens_answers_and_closes(browser,
+                                                                            base_url):
+    context, page = phone(browser, PHONES[0])
+    page.add_init_script(CLS)
+    slow_search(page)
+    page.goto(base_url + ARTICLE, wait_until="networkidle")
+    page.locator(MAGNIFIER).tap()
+    search_for(page, HEADER, "retourneren kosten")
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name="Sluiten").tap()
+    page.wait_for_timeout(300)
+    assert layout_shift(page) == 0
+    context.close()
+
+
 def test_the_answers_follow_the_dark_palette(browser, base_url):
     context, page = at(browser, color_scheme="dark")
     page.goto(base_url)
@@ -308,6 +427,17 @@ def test_the_answers_follow_the_dark_palette(browser, base_url):
 def luminance(css: str) -> float:
     r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css)[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG's contrast ratio of two opaque CSS colours."""
+    def relative(css: str) -> float:
+        def linear(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b = (linear(int(x) / 255) for x in re.findall(r"\d+", css)[:3])
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted([relative(one), relative(two)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 # --- What is fetched ---------------------------------------------------------------------
@@ -360,3 +490,17 @@ def test_open_answers_have_no_accessibility_violations(browser, base_url, box, q
         results = axe.Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
         context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_full_screen_phone_search_has_no_accessibility_violations(browser, base_url,
+                                                                      scheme):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright",
+                              reason="axe-playwright-python is not installed")
+    context, page = phone(browser, PHONES[0], color_scheme=scheme)
+    page.goto(base_url + ARTICLE)
+    page.locator(MAGNIFIER).tap()
+    search_for(page, HEADER, OUT_OF_SCOPE)
+    results = axe.Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    context.close()

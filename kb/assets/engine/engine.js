@@ -40,7 +40,7 @@
 })(typeof globalThis !== "undefined" ? globalThis : this, function (analysis) {
   "use strict";
 
-  var FORMAT = 2;
+  var FORMAT = 3;
   var ALL = "+";  // marks a variant whose terms must all occur, in any order and field
   var FEATURES = ["forms", "synonyms", "spelling", "compounds"];
   var own = Object.prototype.hasOwnProperty;
@@ -185,7 +185,7 @@
   };
 
   /** Throws Missing for the postings files of those of `terms` that are known, and the
-   * field lengths: what scoring them reads. */
+   * field lengths: what scoring them reads (kb.answerindex.IndexFiles.scoring_files). */
   Engine.prototype.needPostings = function (terms) {
     this.needTerms(terms);
     var names = [];
@@ -322,9 +322,8 @@
     return norms;
   };
 
-  /** [doc, impact] of each document with `term` in field `name` ([doc, impact, title
-   * size] in the title field), impact the BM25 part times the scale
-   * (kb.answerindex.IndexFiles.postings). */
+  /** [doc, impact] of each document with `term` in field `name`, impact the BM25 part
+   * times the scale (kb.answerindex.IndexFiles.postings). */
   Engine.prototype.postings = function (term, name) {
     var entry = this.term(term);
     if (!entry) return [];
@@ -349,15 +348,12 @@
       }
       return found;
     }
-    var stride = name === "title" ? 3 : 2;
     doc = 0;
-    for (var start = 0; start < data.length; start += stride) {
+    for (var start = 0; start < data.length; start += 2) {
       doc += data[start];
       tf = data[start + 1];
-      var posting = [doc, roundEven(idf * tf * (k1 + 1) /
-                                    (tf + norms[lengths.charCodeAt(doc) - 48]) * scale)];
-      if (stride === 3) posting.push(data[start + 2]);
-      found.push(posting);
+      found.push([doc, roundEven(idf * tf * (k1 + 1) /
+                                 (tf + norms[lengths.charCodeAt(doc) - 48]) * scale)]);
     }
     return found;
   };
@@ -678,18 +674,20 @@
     });
   };
 
+  /** Per article whose title has a term asked: the share of its title's terms the
+   * question covers (kb.engine.Engine._title_answered). */
   Engine.prototype.titleAnswered = function (asked) {
     var matched = new Map();
-    var sizes = new Map();
     var self = this;
     asked.forEach(function (term) {
-      self.postings(term, "title").forEach(function (p) {
-        add(matched, p[0], 1);
-        sizes.set(p[0], p[2]);
-      });
+      self.postings(term, "title").forEach(function (p) { add(matched, p[0], 1); });
     });
     var answered = new Map();
-    matched.forEach(function (count, doc) { answered.set(doc, count / sizes.get(doc)); });
+    if (!matched.size) return answered;
+    var sizes = this.file("len").sizes;
+    matched.forEach(function (count, doc) {
+      answered.set(doc, count / (sizes.charCodeAt(doc) - 48));
+    });
     return answered;
   };
 
