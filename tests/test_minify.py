@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb.minify import (
+    CSS_MARKER,
     ENGINE_ASSETS,
     SEARCH_ASSETS,
     SITE_ASSETS,
@@ -19,6 +21,7 @@ from kb.minify import (
     minify_css,
     minify_js,
     site_assets,
+    with_stylesheet,
 )
 
 SCRIPTS = ["kb.js", "search.js", "help/kb-help.js", "engine/analysis.js", "engine/engine.js"]
@@ -99,5 +102,21 @@ def test_the_engine_and_the_search_are_written_minified_beside_each_other() -> N
     assert list(found) == list(ENGINE_ASSETS) + list(SEARCH_ASSETS) == [
         "assets/kb/engine/analysis.js", "assets/kb/engine/engine.js",
         "assets/kb/search.js", "assets/kb/search.css"]
-    assert found["assets/kb/search.js"] == minify_js(asset("search.js"))
-    assert found["assets/kb/search.css"] == minify_css(asset("search.css"))
+    css = minify_css(asset("search.css"))
+    assert found["assets/kb/search.css"] == css
+    # search.js carries the same stylesheet, as a string, for help blocks' shadow roots.
+    assert CSS_MARKER in minify_js(asset("search.js"))
+    assert found["assets/kb/search.js"] == with_stylesheet(minify_js(asset("search.js")), css, "x")
+    assert json.dumps(css) in found["assets/kb/search.js"] and CSS_MARKER not in found[
+        "assets/kb/search.js"]
+
+
+def test_a_script_without_its_stylesheet_marker_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="search.js lacks its stylesheet marker"):
+        with_stylesheet("var CSS = '';", "a{}", "search.js")
+
+
+def test_an_embedded_stylesheet_is_ascii_only_and_cannot_end_the_string() -> None:
+    script = with_stylesheet('var CSS = /*KB_CSS*/"";', 'a::after{content:"é\\""}', "x")
+    assert script.isascii() and "\\u00e9" in script
+    assert script == 'var CSS = ' + json.dumps('a::after{content:"é\\""}', ensure_ascii=True) + ";"

@@ -37,6 +37,26 @@
   var PAGES = 3;
   var PAUSE = 120; // ms after the last key before a question is asked while typing
 
+  /* search.css, put here as a string when kb builds the site (kb.minify.with_stylesheet).
+     A help block's shadow root adopts it as a constructed stylesheet, which a shop's CSP
+     applies even when its style-src does not list the help host (a <link> it blocks). */
+  var CSS = /*KB_CSS*/"";
+  var sheet = null;
+
+  function styleShadow(root) {
+    if (CSS && root.adoptedStyleSheets && window.CSSStyleSheet) {
+      try {
+        if (!sheet) {
+          sheet = new CSSStyleSheet();
+          sheet.replaceSync(CSS);
+        }
+        root.adoptedStyleSheets = root.adoptedStyleSheets.concat([sheet]);
+        return;
+      } catch (e) { /* older browsers: the stylesheet file below */ }
+    }
+    root.appendChild(el("link", { rel: "stylesheet", href: ROOT + "assets/kb/search.css" }));
+  }
+
   /* --- Index files, as scripts --- */
 
   var files = Object.create(null); // name -> the promise of its data
@@ -257,7 +277,7 @@
     if (inBlock) {
       form.parentNode.insertBefore(panel, form.nextSibling);
       // In a shadow root, the page's stylesheets do not reach.
-      root.appendChild(el("link", { rel: "stylesheet", href: ROOT + "assets/kb/search.css" }));
+      styleShadow(root);
     } else {
       form.appendChild(panel);
     }
