@@ -157,9 +157,10 @@ def test_the_widget_carries_its_stylesheet_and_is_ascii():
     assert first_rule in script
 
 
-def test_the_widget_and_its_stylesheet_stay_under_6_kb_gzipped():
-    assets = widget_assets()
-    size = sum(len(gzip.compress(text.encode("utf-8"), 9)) for text in assets.values())
+def test_the_widget_with_its_stylesheet_stays_under_6_kb_gzipped():
+    # kb-help.js carries its stylesheet (a shop page loads nothing else until a shopper
+    # searches); kb-help.css is the same rules again for the static fragments only.
+    size = len(gzip.compress(widget_assets()["kb-help.js"].encode("utf-8"), 9))
     assert size <= 6 * 1024, f"{size} bytes"
 
 
