@@ -34,7 +34,8 @@ from kb.articles import Article, load_collection
 from kb.engine import ALL, FEATURES, Answer, Concept, Engine, Hit, Spellings, Tuning
 from kb.settings import Settings
 from tests import conftest
-from tests.test_answerindex import NL, TODAY, write_docs
+from tests.conftest import NL, write_docs
+from tests.conftest import SMALL_TODAY as TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DAY = date(2026, 11, 22)  # the day the eval sets were written for

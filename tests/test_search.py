@@ -16,65 +16,8 @@ from kb.answerindex import IndexFiles, build_answer_index, memory_loader
 from kb.articles import load_collection
 from kb.engine import FEATURES, Engine
 from kb.settings import Settings
-from tests.conftest import article
-
-TODAY = date(2026, 11, 22)
-
-# A small Dutch help centre. The texts avoid the shoppers' words the tests ask with
-# (terugsturen, zending, geld terug...), so only synonyms, forms or spelling can match.
-ARTICLES = {
-    "retourneren/termijn.md": article(
-        title="Hoe kan ik mijn bestelling retourneren?",
-        summary="Je kunt binnen 30 dagen gratis retourneren via je account.",
-        body="Meld de retour aan in je account en stuur de doos naar ons magazijn."),
-    "retourneren/terugbetaling.md": article(
-        title="Wanneer krijg ik een terugbetaling?",
-        summary="Binnen vijf werkdagen na ontvangst van je retour.",
-        body="Het bedrag komt op je rekening."),
-    "bezorging/wanneer.md": article(
-        title="Wanneer wordt mijn pakket bezorgd?", policy="shipping", stage="delivery",
-        summary="We bezorgen binnen twee werkdagen.", body="Je pakket komt met PostNL."),
-    "betalen/methoden.md": article(
-        title="Welke betaalmethoden kan ik gebruiken?", policy="payment", stage="order",
-        summary="iDEAL, creditcard of achteraf via Klarna.",
-        body="Je betaalt veilig bij de kassa."),
-    "account/wachtwoord.md": article(
-        title="Ik ben mijn wachtwoord vergeten", policy="privacy", stage="order",
-        summary="Vraag een nieuw wachtwoord aan op de inlogpagina.",
-        body="Klik op de link in de mail."),
-    "product/cafeine.md": article(
-        title="Hoeveel cafeïne zit er in de koffie?", policy="product", stage="research",
-        summary="Een kop bevat ongeveer 80 mg cafeïne.", body="Decaf bevat bijna geen cafeïne."),
-    "product/bonen.md": article(
-        title="Waar komen jullie bonen vandaan?", policy="product", stage="research",
-        summary="Uit Ethiopië en Colombia, biologisch geteeld.",
-        body="We branden ze zelf in Utrecht.", keywords=["barista"]),
-    "verzending/kosten.md": article(
-        title="Wat kost verzending?", policy="shipping", stage="order",
-        summary="Verzending is gratis vanaf 40 euro.", body="Daaronder betaal je 4,95 euro."),
-    "acties/cadeaubon.md": article(
-        title="Kan ik met een cadeaubon betalen?", policy="payment", stage="order",
-        summary="Ja, vul de code in bij de kassa.", draft=True),
-    "acties/kerst.md": article(
-        title="Bezorgen jullie een kerstpakket?", policy="shipping", stage="order",
-        summary="Vanaf december.", publish="2026-12-01"),
-    "acties/zomer.md": article(
-        title="Wat is de zomeractie?", policy="product", stage="research",
-        summary="IJskoffie met korting.", expires="2026-09-01"),
-}
-
-NL = Settings(language="nl")
-# The articles published on TODAY.
-LIVE = [src_uri for src_uri, text in ARTICLES.items()
-        if not any(key in text for key in ("draft:", "publish:", "expires:"))]
-
-
-def write_docs(docs: Path, articles: dict[str, str] = ARTICLES) -> Path:
-    for src_uri, text in articles.items():
-        path = docs / src_uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return docs
+from tests.conftest import ARTICLES, LIVE, NL, article, write_docs
+from tests.conftest import SMALL_TODAY as TODAY
 
 
 class Answers:
