@@ -26,6 +26,7 @@ from kb.answerindex import (
     article_url,
     build_answer_index,
     build_page_index,
+    common_body,
     decode_field,
     decode_postings,
     encode_field,
@@ -504,3 +505,12 @@ def test_the_pages_index_answers_with_the_article_index_as_base(files, pages) ->
 def test_the_pages_index_alone_says_it_needs_the_article_index(pages) -> None:
     with pytest.raises(ValueError, match="base=articles"):
         Engine(IndexFiles(pages_loader(memory_loader(pages))))
+
+
+def test_a_term_in_more_than_half_of_the_bodies_counts_once_per_body() -> None:
+    postings = [(0, 3), (1, 1), (2, 2)]
+    assert common_body("body", postings, 5) == [(0, 1), (1, 1), (2, 1)]
+    # Half is not more than half; other fields always keep their counts.
+    assert common_body("body", postings, 6) == postings
+    assert common_body("title", postings, 5) == postings
+    assert common_body("summary", postings, 3) == postings

@@ -113,6 +113,8 @@ class Oracle(Engine):
         tf = self.tfs[doc][name][term]
         if not tf:
             return 0.0
+        if name == "body" and 2 * sum(term in t["body"] for t in self.tfs) > self.total:
+            tf = 1  # in more than half of the bodies: counted once (answerindex.common_body)
         idf = math.log(self.total / (self.having(term) + 1)) + 1
         length = stored_length(len(self.terms[doc][name]))
         return idf * tf * (engine.K1 + 1) / (
