@@ -201,7 +201,8 @@
     var self = this;
     if (this.meta) return Promise.resolve();
     var base = this.base;
-    return Promise.all([this.load(base ? ["meta"] : ["meta", "analysis"]),
+    // The field lengths come with meta and the analysis, as in kb/engine.py.
+    return Promise.all([this.load(base ? ["meta", "len"] : ["meta", "analysis", "len"]),
                         base ? base.ready() : null]).then(function () {
       if (self.meta) return;
       var meta = self.files.get("meta");
