@@ -36,6 +36,7 @@ from kb.settings import Settings
 from tests import conftest
 from tests.conftest import NL, write_docs
 from tests.conftest import SMALL_TODAY as TODAY
+from tests.test_engine_js import levenshtein
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DAY = date(2026, 11, 22)  # the day the eval sets were written for
@@ -51,16 +52,6 @@ QUESTIONS = [
     "retourneren " * 3, "Cafeïne", "ÉTHIOPIË", "klarna achteraf betalen",
     "wahctwoord kwijt", "inlogpgina", "magazjn retuor",
 ]
-
-
-def levenshtein(a: str, b: str) -> int:
-    """Every edit, no early exit."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row, last = [i], row
-        for j, cb in enumerate(b, 1):
-            row.append(min(last[j] + 1, row[j - 1] + 1, last[j - 1] + (ca != cb)))
-    return row[-1]
 
 
 class Oracle(Engine):
