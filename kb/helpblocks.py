@@ -39,7 +39,9 @@ def widget_assets() -> dict[str, str]:
 # --- The data of one block --------------------------------------------------------
 
 HELP_DIR = "help"
-SEARCH_PAGE = "search/"  # the help centre's search page: where a block's search leads without JS
+# The help centre's search page (kb.mkdocs.state writes it): where every search form
+# leads without JavaScript, a block's too.
+SEARCH_PAGE = "search/index.md"
 SITE_BLOCK = "kb-contact"  # the contact-only block under every page of the help centre
 
 
@@ -99,15 +101,15 @@ def widget_strings(t: Translator) -> dict:
 def block_data(block: HelpBlock, channels: Sequence[Channel], t: Translator, today: date,
                url_of: Callable[[str], str], contact_url: str,
                invite_after: int | None = None) -> dict:
-    """The JSON of a block. `url_of` gives an article's URL relative to the site
-    root; the JSON's links are relative to the JSON file itself (help/x.json).
-    `invite_after` (seconds; the help centre's own block only) is when its
-    search invites a shopper to chat."""
+    """The JSON of a block. `url_of` gives a page's URL (an article's, the search
+    page's) relative to the site root; the JSON's links are relative to the JSON
+    file itself (help/x.json). `invite_after` (seconds; the help centre's own block
+    only) is when its search invites a shopper to chat."""
     up = "../"
     data = {
         "kb": DATA_VERSION, "lang": t.lang, "context": block.id, "label": block.label,
         "title": t("help.questions"),
-        "search": {"url": up + SEARCH_PAGE, "param": "q"},
+        "search": {"url": up + (url_of(SEARCH_PAGE) or "search/"), "param": "q"},
         "contact_url": up + contact_url,
         "questions": [{"slug": a.slug, "title": a.title, "summary": a.summary,
                        "url": up + url_of(a.src_uri)} for a in block.questions],

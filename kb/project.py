@@ -134,14 +134,15 @@ def site_url_problem(path: str) -> Problem:
     return Problem(path, SITE_URL_MESSAGE, field="site_url", severity=WARNING)
 
 
-SEARCH_PLUGIN_NAMES = ("search", "material/search")
+# The names the search plugin goes by in mkdocs.yml: Material's, MkDocs' own.
+SEARCH_PLUGINS = ("material/search", "search")
 
 
 def _lists_search_plugin(plugins: Any) -> bool:
     names = plugins if isinstance(plugins, dict) else [
         next(iter(item), None) if isinstance(item, dict) else item
         for item in (plugins if isinstance(plugins, list) else [])]
-    return any(name in SEARCH_PLUGIN_NAMES for name in names)
+    return any(name in SEARCH_PLUGINS for name in names)
 
 
 def _read_text(path: str) -> str:

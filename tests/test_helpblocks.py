@@ -81,15 +81,23 @@ def test_channel_data_has_hours_in_minutes_per_weekday_and_upcoming_closed_days(
     assert mail_data["display"] == "help@shop.example"
 
 
+def directory_url(src_uri: str) -> str:
+    """A page's URL as MkDocs gives it with use_directory_urls (index.md: its folder)."""
+    path = src_uri[:-3]
+    return path[:-5] if path.endswith("/index") else path + "/"
+
+
 def test_block_data_links_are_relative_to_the_json_file():
     block = HelpBlock("cart", "Winkelwagen", [make("retour/termijn", ["cart"])])
-    data = block_data(block, channels([CHAT]), NL, TODAY,
-                      lambda src_uri: src_uri[:-3] + "/", "contact/")
+    data = block_data(block, channels([CHAT]), NL, TODAY, directory_url, "contact/")
     assert data["kb"] == 1 and data["lang"] == "nl" and data["context"] == "cart"
     assert data["questions"] == [{"slug": "retour/termijn", "title": "retour/termijn?",
                                   "summary": "Kort antwoord.", "url": "../retour/termijn/"}]
     assert data["search"] == {"url": "../search/", "param": "q"}  # the search page
     assert data["contact_url"] == "../contact/"
+    # Without directory URLs the search page is search/index.html, as MkDocs names it.
+    flat = block_data(block, [], NL, TODAY, lambda src_uri: src_uri[:-3] + ".html", "c.html")
+    assert flat["search"]["url"] == "../search/index.html"
     assert data["strings"]["days"][0] == "maandag"
     assert data["strings"]["open"] == "nu open"
 
@@ -131,7 +139,7 @@ def test_the_data_script_is_ascii_and_cannot_close_a_script_element():
 
 def test_absolute_links_for_fragments_included_on_another_host():
     block = HelpBlock("cart", "Winkelwagen", [make("retour/termijn", ["cart"])])
-    data = block_data(block, [], NL, TODAY, lambda s: s[:-3] + "/", "contact/")
+    data = block_data(block, [], NL, TODAY, directory_url, "contact/")
     absolute = absolute_links(data, "https://help.shop.example/nl/")
     assert absolute["questions"][0]["url"] == "https://help.shop.example/nl/retour/termijn/"
     assert absolute["search"]["url"] == "https://help.shop.example/nl/search/"
@@ -196,7 +204,7 @@ def test_help_files_hold_the_widget_each_contexts_block_and_the_demo_shop():
         rendered.append((name, values))
         return f"<{name}>"
 
-    files = help_files(plan, lambda src_uri: src_uri[:-3] + "/", "contact/", 45,
+    files = help_files(plan, directory_url, "contact/", 45,
                        "https://help.example/", "Shop Help", render,
                        lambda name: f"source of {name}")
     contexts = list(settings.taxonomy.contexts)

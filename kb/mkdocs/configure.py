@@ -20,7 +20,7 @@ from kb import yamlio
 from kb.i18n import theme_language
 from kb.minify import SITE_ASSETS
 from kb.problems import format_text
-from kb.project import search_plugin_problem, site_url_problem
+from kb.project import SEARCH_PLUGINS, search_plugin_problem, site_url_problem
 from kb.safety import link_problems, site_dir_problem
 from kb.settings import Settings
 from kb.site import site_nav
@@ -31,8 +31,6 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # kb/
 TEMPLATES_DIR = os.path.join(PACKAGE_DIR, "templates")
 # Theme templates kb replaces (404.html): searched before the theme's, after custom_dir.
 OVERRIDES_DIR = os.path.join(TEMPLATES_DIR, "overrides")
-# The names the search plugin goes by in mkdocs.yml: Material's, MkDocs' own.
-SEARCH_PLUGINS = ("material/search", "search")
 # Material's search: the lunr worker and lunr's language files (1.2 MB a site would
 # carry for nothing), below the theme's assets.
 SEARCH_ASSETS = ("assets/javascripts/workers/search.", "assets/javascripts/lunr/")

@@ -36,6 +36,7 @@ from kb.answerindex import PageDoc, build_answer_index, build_page_index
 from kb.articles import Article, Collection
 from kb.checks import check_content
 from kb.contact import WEEKDAYS, format_ranges
+from kb.helpblocks import SEARCH_PAGE
 from kb.minify import engine_assets, site_assets
 from kb.mkdocs.configure import is_search_asset, raw_text, shown
 from kb.mkdocs.incremental import Session, Update
@@ -51,7 +52,6 @@ log = logging.getLogger("mkdocs.plugins.kb")
 ROBOTS = "robots.txt"
 # The search page every search form leads to (contract 5 of issue 16): the page of
 # a query without JavaScript, where kb's search shows the answers with it.
-SEARCH_PAGE = "search/index.md"
 SEARCH_OUTPUT = "search/index.html"  # with and without use_directory_urls
 
 Note = tuple[int, str]  # what a file writer has to log: a logging level and the message
