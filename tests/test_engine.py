@@ -72,6 +72,7 @@ class Oracle(Engine):
         self._fixes: dict[str, list[tuple[str, int]]] = {}
         self._having: dict[str, int] = {}
         self._df: dict[str, int] = {}
+        self._bodies: dict[str, int] = {}
         self.terms = [article_fields(a, self.analyzer.terms) for a in self.articles]
         self.tfs = [{name: Counter(terms) for name, terms in doc.items()} for doc in self.terms]
         self.average = {name: sum(len(doc[name]) for doc in self.terms) / max(self.total, 1)
@@ -100,11 +101,16 @@ class Oracle(Engine):
             return self.unknown_idf
         return math.log(1 + self.total / min(dfs))
 
+    def bodies(self, term: str) -> int:
+        if term not in self._bodies:
+            self._bodies[term] = sum(term in tf["body"] for tf in self.tfs)
+        return self._bodies[term]
+
     def bm25(self, term: str, name: str, doc: int) -> float:
         tf = self.tfs[doc][name][term]
         if not tf:
             return 0.0
-        if name == "body" and 2 * sum(term in t["body"] for t in self.tfs) > self.total:
+        if name == "body" and 2 * self.bodies(term) > self.total:
             tf = 1  # in more than half of the bodies: counted once (answerindex.common_body)
         idf = math.log(self.total / (self.having(term) + 1)) + 1
         length = stored_length(len(self.terms[doc][name]))
